@@ -1,0 +1,1 @@
+//! ifss-sim: a discrete-event capacity simulator for an Integrated Family Support Service.
