@@ -17,10 +17,14 @@ pub struct DistError(pub String);
 
 fn check(name: &str, value: f64, positive: bool) -> Result<f64, DistError> {
     if !value.is_finite() {
-        return Err(DistError(format!("{name} must be a finite number, got {value}")));
+        return Err(DistError(format!(
+            "{name} must be a finite number, got {value}"
+        )));
     }
     if positive && value <= 0.0 {
-        return Err(DistError(format!("{name} must be greater than 0, got {value}")));
+        return Err(DistError(format!(
+            "{name} must be greater than 0, got {value}"
+        )));
     }
     if value < 0.0 {
         return Err(DistError(format!("{name} must be 0 or more, got {value}")));
@@ -154,8 +158,7 @@ impl Dist {
             Dist::Fixed(_) => 0.0,
             Dist::Uniform { min, max } => (max - min).powi(2) / 12.0,
             Dist::Triangular { min, mode, max, .. } => {
-                (min * min + mode * mode + max * max - min * mode - min * max - mode * max)
-                    / 18.0
+                (min * min + mode * mode + max * max - min * mode - min * max - mode * max) / 18.0
             }
             Dist::Exponential { mean } => mean * mean,
             Dist::LogNormal { sd, .. } => sd * sd,
@@ -211,7 +214,7 @@ mod tests {
 
     /// Sample mean and variance of `n` draws.
     fn moments(d: &Dist, n: usize) -> (f64, f64) {
-        let mut rng = Streams::new(7, 0).stream(StreamId::Parameters);
+        let mut rng = Streams::new(7, 0).stream(StreamId::Parameters { slot: 0 });
         let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
         let m = xs.iter().sum::<f64>() / n as f64;
         let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n as f64 - 1.0);
@@ -233,9 +236,19 @@ mod tests {
         for d in &cases {
             let (m, v) = moments(d, n);
             let se = (d.variance() / n as f64).sqrt();
-            assert!((m - d.mean()).abs() < 4.0 * se, "{d}: mean {m} vs {}", d.mean());
             assert!(
-                (v / d.variance() - 1.0).abs() < 0.05 + if matches!(d, Dist::LogNormal { .. }) { 0.1 } else { 0.0 },
+                (m - d.mean()).abs() < 4.0 * se,
+                "{d}: mean {m} vs {}",
+                d.mean()
+            );
+            assert!(
+                (v / d.variance() - 1.0).abs()
+                    < 0.05
+                        + if matches!(d, Dist::LogNormal { .. }) {
+                            0.1
+                        } else {
+                            0.0
+                        },
                 "{d}: variance {v} vs {}",
                 d.variance()
             );
@@ -244,7 +257,7 @@ mod tests {
 
     #[test]
     fn support_is_respected() {
-        let mut rng = Streams::new(1, 0).stream(StreamId::Parameters);
+        let mut rng = Streams::new(1, 0).stream(StreamId::Parameters { slot: 0 });
         let u = Dist::uniform(28.0, 42.0).unwrap();
         let t = Dist::triangular(1.0, 1.0, 3.0).unwrap();
         for _ in 0..10_000 {
@@ -257,9 +270,24 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_refused_with_reasons() {
-        assert!(Dist::uniform(5.0, 1.0).unwrap_err().0.contains("min must not exceed max"));
-        assert!(Dist::exponential(0.0).unwrap_err().0.contains("greater than 0"));
-        assert!(Dist::exponential(f64::NAN).unwrap_err().0.contains("finite"));
+        assert!(
+            Dist::uniform(5.0, 1.0)
+                .unwrap_err()
+                .0
+                .contains("min must not exceed max")
+        );
+        assert!(
+            Dist::exponential(0.0)
+                .unwrap_err()
+                .0
+                .contains("greater than 0")
+        );
+        assert!(
+            Dist::exponential(f64::NAN)
+                .unwrap_err()
+                .0
+                .contains("finite")
+        );
         assert!(Dist::fixed(-1.0).unwrap_err().0.contains("0 or more"));
         assert!(Dist::triangular(1.0, 5.0, 3.0).is_err());
         assert!(Dist::gamma(1.0, f64::INFINITY).is_err());
@@ -268,7 +296,13 @@ mod tests {
 
     #[test]
     fn degenerate_forms_collapse_to_fixed() {
-        assert!(matches!(Dist::lognormal(3.0, 0.0).unwrap(), Dist::Fixed(3.0)));
-        assert!(matches!(Dist::triangular(2.0, 2.0, 2.0).unwrap(), Dist::Fixed(2.0)));
+        assert!(matches!(
+            Dist::lognormal(3.0, 0.0).unwrap(),
+            Dist::Fixed(3.0)
+        ));
+        assert!(matches!(
+            Dist::triangular(2.0, 2.0, 2.0).unwrap(),
+            Dist::Fixed(2.0)
+        ));
     }
 }

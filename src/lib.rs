@@ -1,4 +1,8 @@
 //! ifss-sim: a discrete-event capacity simulator for an Integrated Family Support Service.
 pub mod dist;
+pub mod engine;
+pub mod measures;
+pub mod model;
 pub mod rng;
+pub mod scenario;
 pub mod time;

@@ -39,8 +39,9 @@ pub enum StreamId {
     },
     /// Availability of one staff post: recruitment, leave, sickness, turnover.
     Staff { post: u32 },
-    /// Parameters sampled once per replication (parameter uncertainty).
-    Parameters,
+    /// Parameters sampled once per replication (parameter uncertainty), one stream per
+    /// uncertain parameter so adding uncertainty to one leaves the others' draws alone.
+    Parameters { slot: u32 },
 }
 
 impl StreamId {
@@ -59,7 +60,7 @@ impl StreamId {
                     | u64::from(index)
             }
             StreamId::Staff { post } => (3 << 56) | u64::from(post),
-            StreamId::Parameters => 4 << 56,
+            StreamId::Parameters { slot } => (4 << 56) | u64::from(slot),
         }
     }
 }
@@ -104,7 +105,7 @@ mod tests {
 
     #[test]
     fn replications_and_seeds_are_distinct() {
-        let id = StreamId::Parameters;
+        let id = StreamId::Parameters { slot: 0 };
         let x = Streams::new(1, 0).stream(id).next_u64();
         assert_ne!(x, Streams::new(1, 1).stream(id).next_u64());
         assert_ne!(x, Streams::new(2, 0).stream(id).next_u64());
@@ -134,13 +135,14 @@ mod tests {
         for post in [0u32, 1, 16, u32::MAX] {
             assert!(seen.insert(StreamId::Staff { post }.number()));
         }
-        assert!(seen.insert(StreamId::Parameters.number()));
+        assert!(seen.insert(StreamId::Parameters { slot: 0 }.number()));
+        assert!(seen.insert(StreamId::Parameters { slot: 1 }.number()));
     }
 
     #[test]
     fn extreme_seeds_work() {
         for seed in [0, u64::MAX] {
-            let mut r = Streams::new(seed, u64::MAX).stream(StreamId::Parameters);
+            let mut r = Streams::new(seed, u64::MAX).stream(StreamId::Parameters { slot: 0 });
             let _ = r.next_u64();
         }
     }

@@ -41,7 +41,11 @@ impl SimTime {
     /// to zero in release builds so time can never run backwards.
     pub fn after(self, days: f64) -> SimTime {
         debug_assert!(days.is_finite() && days >= 0.0, "bad duration {days}");
-        let d = if days.is_finite() && days > 0.0 { days } else { 0.0 };
+        let d = if days.is_finite() && days > 0.0 {
+            days
+        } else {
+            0.0
+        };
         SimTime(self.0 + d)
     }
 

@@ -1,0 +1,254 @@
+//! Allocation: which worker takes which waiting family, under each policy.
+//!
+//! `dispatch` runs after any event that may let a family be allocated (a referral
+//! accepted, a worker freeing room, returning or joining, a family becoming eligible for
+//! sharing). It never draws random numbers, so a policy cannot disturb the families or
+//! absences another policy sees on the same seed.
+//!
+//! - `proportional`: each authority's waiting list, oldest first, goes only to workers
+//!   based there.
+//! - `demand-led`: the same first; then families that have waited at least
+//!   `share_after_days` may go to a worker at another base with room (nearest base,
+//!   then least loaded), paying travel on every visit.
+//! - `pooled`: one regional first-come-first-served list; the least-loaded worker with
+//!   room takes the oldest family, nearest base on ties.
+//!
+//! Under `capacity` matching every new family needs the same room, so when the oldest
+//! family of a list fits nowhere, none behind it does and the scan stops. Under
+//! `expertise` matching a family may fit only some workers, so the scan goes on
+//! (backfilling) past a family that fits no one.
+
+use super::family::{Family, Load, Stage};
+use super::{EPS, Engine, Observer};
+use crate::model::{Matching, Model, PolicyKind};
+use crate::time::SimTime;
+use std::cmp::Ordering;
+
+/// Which workers a pass may use for a family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Workers based in the family's authority.
+    Home,
+    /// Workers based elsewhere (demand-led sharing).
+    Cross,
+    /// Any worker (pooled).
+    Any,
+}
+
+/// The weekly load family `f` places on a worker based at `base` in its current stage.
+/// Waiting families (about to be allocated) and families in assessment or Phase 1
+/// reserve their intake load: the heavier of the assessment and Phase 1, so a worker
+/// who takes a family can carry it through Phase 1.
+pub(super) fn load(model: &Model, f: &Family, base: usize) -> Load {
+    let pw = &model.pathway;
+    let tr = &model.travel;
+    let a = f.authority as usize;
+    let round_trip = if base != a {
+        2.0 * tr.one_way(base, a)
+    } else {
+        0.0
+    };
+    let assess_hours = pw.assessment.as_ref().map_or(0.0, |x| x.hours);
+    let assess_travel = if pw.assessment.is_some() {
+        tr.assessment_visits * round_trip
+    } else {
+        0.0
+    };
+    let p1_hours = pw.phase1.as_ref().map_or(0.0, |x| x.hours_per_week);
+    let p1_travel = if pw.phase1.is_some() {
+        tr.phase1_visits_per_week * round_trip
+    } else {
+        0.0
+    };
+    let intake = (assess_hours + assess_travel).max(p1_hours + p1_travel);
+    match f.stage {
+        Stage::Waiting => Load {
+            committed: intake,
+            direct: 0.0,
+            travel: 0.0,
+        },
+        Stage::Assessment => {
+            let weeks = f.fate.assessment_days / crate::time::DAYS_PER_WEEK;
+            let per_week = |h: f64| if weeks > 0.0 { h / weeks } else { 0.0 };
+            Load {
+                committed: intake,
+                direct: per_week(assess_hours),
+                travel: per_week(assess_travel),
+            }
+        }
+        Stage::Phase1 => Load {
+            committed: intake,
+            direct: p1_hours,
+            travel: p1_travel,
+        },
+        Stage::Phase2 => {
+            let h = pw.phase2.as_ref().map_or(0.0, |x| x.hours_per_week);
+            let tv = tr.phase2_visits_per_week * round_trip;
+            Load {
+                committed: h + tv,
+                direct: h,
+                travel: tv,
+            }
+        }
+        Stage::Monitoring | Stage::Closed => Load::default(),
+    }
+}
+
+impl Engine {
+    /// Whether family `id` is on a waiting list and still needs a worker.
+    fn needs_worker(&self, id: u32) -> bool {
+        let f = &self.families[id as usize];
+        f.worker.is_none() && f.stage != Stage::Closed && (f.stage == Stage::Waiting || f.handover)
+    }
+
+    /// The best worker in `scope` with room for family `id`, if any.
+    fn choose(&self, model: &Model, id: u32, scope: Scope) -> Option<usize> {
+        let f = &self.families[id as usize];
+        let a = f.authority as usize;
+        let expertise = model.policy.matching == Matching::Expertise;
+        let mut best: Option<(f64, f64, usize)> = None;
+        for (i, w) in self.workers.iter().enumerate() {
+            let base = w.base as usize;
+            let in_scope = match scope {
+                Scope::Home => base == a,
+                Scope::Cross => base != a,
+                Scope::Any => true,
+            };
+            if !in_scope || !w.present() || w.capacity <= 0.0 || w.families.len() as u32 >= w.limit
+            {
+                continue;
+            }
+            if expertise && w.specialism.is_some_and(|s| s != f.fate.need) {
+                continue;
+            }
+            if w.committed + load(model, f, base).committed > w.capacity + EPS {
+                continue;
+            }
+            let share = w.committed / w.capacity;
+            let travel = model.travel.one_way(base, a);
+            let key = match scope {
+                Scope::Home => (share, 0.0, i),
+                Scope::Cross => (travel, share, i),
+                Scope::Any => (share, travel, i),
+            };
+            let better = match &best {
+                None => true,
+                Some(b) => cmp_key(&key, b) == Ordering::Less,
+            };
+            if better {
+                best = Some(key);
+            }
+        }
+        best.map(|(_, _, i)| i)
+    }
+
+    /// Allocate every family that policy and room allow, now.
+    pub(super) fn dispatch<O: Observer>(&mut self, model: &Model, t: SimTime, obs: &mut O) {
+        if self.lists.iter().all(|l| l.is_empty()) {
+            return;
+        }
+        match model.policy.kind {
+            PolicyKind::Proportional => {
+                for a in 0..self.lists.len() {
+                    self.fill_home(model, t, a, obs);
+                }
+            }
+            PolicyKind::DemandLed => {
+                for a in 0..self.lists.len() {
+                    self.fill_home(model, t, a, obs);
+                }
+                let threshold = model.policy.share_after_days;
+                self.fill_oldest_first(model, t, Scope::Cross, threshold, obs);
+            }
+            PolicyKind::Pooled => self.fill_oldest_first(model, t, Scope::Any, 0.0, obs),
+        }
+    }
+
+    /// Serve authority `a`'s list, oldest first, from its own base.
+    fn fill_home<O: Observer>(&mut self, model: &Model, t: SimTime, a: usize, obs: &mut O) {
+        let backfill = model.policy.matching == Matching::Expertise;
+        let mut i = 0;
+        while i < self.lists[a].len() {
+            let id = self.lists[a][i];
+            if !self.needs_worker(id) {
+                self.lists[a].remove(i);
+                continue;
+            }
+            match self.choose(model, id, Scope::Home) {
+                Some(w) => {
+                    self.lists[a].remove(i);
+                    self.allocate(model, t, id, w, obs);
+                }
+                None if backfill || self.families[id as usize].handover => i += 1,
+                None => break,
+            }
+        }
+    }
+
+    /// The first family on list `a` that is eligible to be served in `scope` and fits a
+    /// worker there: `(position, family, worker)`.
+    fn candidate(
+        &mut self,
+        model: &Model,
+        t: SimTime,
+        a: usize,
+        scope: Scope,
+        threshold: f64,
+    ) -> Option<(usize, u32, usize)> {
+        let backfill = model.policy.matching == Matching::Expertise;
+        let mut i = 0;
+        while i < self.lists[a].len() {
+            let id = self.lists[a][i];
+            if !self.needs_worker(id) {
+                self.lists[a].remove(i);
+                continue;
+            }
+            let f = &self.families[id as usize];
+            let eligible = f.handover || t.days() - f.accepted_at + EPS >= threshold;
+            if !eligible {
+                return None; // later families arrived later still
+            }
+            match self.choose(model, id, scope) {
+                Some(w) => return Some((i, id, w)),
+                None if backfill || f.handover => i += 1,
+                None => return None,
+            }
+        }
+        None
+    }
+
+    /// Repeatedly allocate the oldest eligible family across all lists that fits a worker
+    /// in `scope`: one regional first-come-first-served order.
+    fn fill_oldest_first<O: Observer>(
+        &mut self,
+        model: &Model,
+        t: SimTime,
+        scope: Scope,
+        threshold: f64,
+        obs: &mut O,
+    ) {
+        loop {
+            let mut best: Option<(f64, u32, usize, usize, usize)> = None;
+            for a in 0..self.lists.len() {
+                if let Some((pos, id, w)) = self.candidate(model, t, a, scope, threshold) {
+                    let key = self.families[id as usize].accepted_at;
+                    if best.is_none_or(|b| (key, id) < (b.0, b.1)) {
+                        best = Some((key, id, a, pos, w));
+                    }
+                }
+            }
+            let Some((_, id, a, pos, w)) = best else {
+                return;
+            };
+            self.lists[a].remove(pos);
+            self.allocate(model, t, id, w, obs);
+        }
+    }
+}
+
+/// Lexicographic order of `(f64, f64, index)` keys with a total order on floats.
+fn cmp_key(x: &(f64, f64, usize), y: &(f64, f64, usize)) -> Ordering {
+    x.0.total_cmp(&y.0)
+        .then(x.1.total_cmp(&y.1))
+        .then(x.2.cmp(&y.2))
+}

@@ -1,0 +1,160 @@
+//! A referral episode: what is drawn about it when it arrives, and where it is now.
+//!
+//! Everything random about a family — route, attributes, patience, durations and
+//! outcomes — is drawn from the family's own stream the moment it arrives, in a fixed
+//! order, whether or not it will be needed. The allocation policy only decides *when*
+//! things happen, never *what*, so two policies on one seed see the same families.
+
+use super::observer::Route;
+use crate::model::Model;
+use crate::rng::Rng;
+use rand::Rng as _;
+
+/// What is drawn about a family on arrival.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fate {
+    pub(crate) route: Route,
+    pub(crate) agency: u8,
+    pub(crate) need: u8,
+    pub(crate) children: u8,
+    pub(crate) patience: f64,
+    pub(crate) assessment_days: f64,
+    pub(crate) to_phase1: bool,
+    pub(crate) phase1_days: f64,
+    pub(crate) unplanned_exit: bool,
+    pub(crate) exit_fraction: f64,
+    pub(crate) rereferred: bool,
+    pub(crate) rereferral_delay: f64,
+    pub(crate) onward: bool,
+}
+
+/// Index of the category a uniform draw `u` falls in, given shares summing to 1.
+fn pick(u: f64, shares: impl Iterator<Item = f64>) -> usize {
+    let mut acc = 0.0;
+    let mut last = 0;
+    for (i, s) in shares.enumerate() {
+        acc += s;
+        last = i;
+        if u < acc {
+            return i;
+        }
+    }
+    last
+}
+
+impl Fate {
+    /// Draw a family's fate. Always makes the same draws in the same order.
+    pub(crate) fn draw(model: &Model, rng: &mut Rng) -> Fate {
+        let pw = &model.pathway;
+        let mix = &model.referrals;
+        let u_route: f64 = rng.random();
+        let u_agency: f64 = rng.random();
+        let u_need: f64 = rng.random();
+        let u_children: f64 = rng.random();
+        let patience = pw
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |d| d.sample(rng));
+        let assessment_days = pw
+            .assessment
+            .as_ref()
+            .map_or(0.0, |a| a.duration.sample(rng));
+        let u_phase1: f64 = rng.random();
+        let phase1_days = pw.phase1.as_ref().map_or(0.0, |p| p.duration.sample(rng));
+        let u_exit: f64 = rng.random();
+        let exit_fraction: f64 = rng.random();
+        let u_rereferral: f64 = rng.random();
+        let rereferral_delay = pw.rereferral.as_ref().map_or(0.0, |r| r.delay.sample(rng));
+        let u_onward: f64 = rng.random();
+
+        let route = if u_route < pw.advice_only {
+            Route::AdviceOnly
+        } else if u_route < pw.advice_only + pw.not_eligible {
+            Route::NotEligible
+        } else if u_route < pw.advice_only + pw.not_eligible + pw.declined {
+            Route::Declined
+        } else {
+            Route::Accepted
+        };
+        Fate {
+            route,
+            agency: pick(u_agency, mix.agencies.iter().map(|c| c.share)) as u8,
+            need: pick(u_need, mix.needs.iter().map(|c| c.share)) as u8,
+            children: mix.children[pick(u_children, mix.children.iter().map(|c| c.1))].0 as u8,
+            patience,
+            assessment_days,
+            to_phase1: u_phase1 < pw.to_phase1(),
+            phase1_days,
+            unplanned_exit: u_exit < pw.phase1.as_ref().map_or(0.0, |p| p.unplanned_exit),
+            exit_fraction,
+            rereferred: u_rereferral < pw.rereferral.as_ref().map_or(0.0, |r| r.probability),
+            rereferral_delay,
+            onward: u_onward < pw.onward_referral,
+        }
+    }
+}
+
+/// Where a family is on the pathway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Accepted, waiting for a first allocation.
+    Waiting,
+    /// The 72-hour assessment.
+    Assessment,
+    /// Intensive Phase 1.
+    Phase1,
+    /// Lighter Phase 2 support until the review.
+    Phase2,
+    /// Between the review and the final review.
+    Monitoring,
+    /// Closed.
+    Closed,
+}
+
+/// Engine state of one referral episode.
+#[derive(Debug, Clone)]
+pub(crate) struct Family {
+    pub(crate) authority: u16,
+    pub(crate) episode: u8,
+    pub(crate) index: u32,
+    pub(crate) fate: Fate,
+    pub(crate) stage: Stage,
+    /// Worker holding the case; `None` while waiting or between workers.
+    pub(crate) worker: Option<u16>,
+    /// Waiting for a new worker after the previous one left.
+    pub(crate) handover: bool,
+    /// Bumped whenever the pending stage-end event is superseded.
+    pub(crate) version: u32,
+    pub(crate) accepted_at: f64,
+    pub(crate) allocated_at: f64,
+    /// Load placed on the holding worker (hours a week, including travel).
+    pub(crate) load: Load,
+}
+
+/// A family's weekly load on its worker.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Load {
+    /// Hours a week reserved on the worker's capacity (direct plus travel).
+    pub(crate) committed: f64,
+    /// Direct hours a week delivered.
+    pub(crate) direct: f64,
+    /// Travel hours a week.
+    pub(crate) travel: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pick_follows_cumulative_shares() {
+        let shares = [0.2, 0.5, 0.3];
+        assert_eq!(pick(0.0, shares.into_iter()), 0);
+        assert_eq!(pick(0.19, shares.into_iter()), 0);
+        assert_eq!(pick(0.2, shares.into_iter()), 1);
+        assert_eq!(pick(0.69, shares.into_iter()), 1);
+        assert_eq!(pick(0.7, shares.into_iter()), 2);
+        // rounding in the shares never picks past the end
+        assert_eq!(pick(0.999_999_999_9, [0.3, 0.3, 0.3999999].into_iter()), 2);
+    }
+}

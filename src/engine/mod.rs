@@ -1,0 +1,707 @@
+//! The discrete-event engine: one replication of a [`Model`] under its policy.
+//!
+//! ```text
+//!  Arrival ──► route ──► advice / not eligible / declined ──► closed
+//!                 └────► waiting list ──► (withdraw) ──► closed
+//!                              │ dispatch (policy)
+//!                              ▼
+//!                  Assessment ──► Phase 1 ──► Phase 2 ──► Monitoring ──► closed
+//!                        └─► closed     └─► closed (unplanned exit)
+//!  closed ──(re-referral delay)──► Rereferral ──► route …
+//! ```
+//!
+//! The engine owns simulated state only. It reads no files, prints nothing, and cannot
+//! fail on a valid model. Facts go to an [`Observer`]; all aggregation lives there.
+//! Buffers are kept in [`Engine`] and reused across replications, so a batch allocates
+//! only while the first replications grow them.
+
+mod allocate;
+mod family;
+pub mod observer;
+mod queue;
+mod staff;
+
+use crate::model::Model;
+use crate::rng::{Rng, StreamId, Streams};
+use crate::time::{DAYS_PER_WEEK, SimTime, boundary};
+use family::{Family, Fate, Load, Stage};
+pub use observer::{
+    AllocationFact, Closure, Discard, Observer, ReferralFact, Route, SampleView, WorkerState,
+};
+use queue::{Event, EventQueue, StaffChange};
+use rand::Rng as _;
+use rand_distr::{Distribution, Exp1};
+use std::collections::VecDeque;
+
+/// Tolerance for comparing hours a week.
+const EPS: f64 = 1e-9;
+
+/// What one replication did, for bookkeeping and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStats {
+    /// Events taken off the queue and processed.
+    pub events: u64,
+    /// Referrals that arrived (first referrals and re-referrals).
+    pub referrals: u64,
+    /// Referrals closed by the horizon (any route or reason).
+    pub closed: u64,
+    /// Accepted referrals still open at the horizon (waiting or held).
+    pub open_at_end: u64,
+}
+
+/// A post's state during a run.
+#[derive(Debug, Clone, Default)]
+struct Worker {
+    base: u16,
+    capacity: f64,
+    limit: u32,
+    specialism: Option<u8>,
+    filled: bool,
+    absences: u32,
+    committed: f64,
+    direct: f64,
+    cross: f64,
+    travel: f64,
+    families: Vec<u32>,
+}
+
+impl Worker {
+    fn present(&self) -> bool {
+        self.filled && self.absences == 0
+    }
+}
+
+/// Reusable simulation state. Create once, run many replications.
+#[derive(Debug, Default)]
+pub struct Engine {
+    events: EventQueue,
+    families: Vec<Family>,
+    lists: Vec<VecDeque<u32>>,
+    workers: Vec<Worker>,
+    waiting: Vec<u32>,
+    open: Vec<u32>,
+    next_index: Vec<u32>,
+    rate_per_day: Vec<f64>,
+    arrival_rngs: Vec<Rng>,
+    by_base: Vec<f64>,
+    cap_by_base: Vec<f64>,
+    timeline: Vec<(f64, StaffChange)>,
+    horizon: f64,
+    dirty: bool,
+    stats: RunStats,
+}
+
+/// Run one replication with fresh buffers (convenience for tests and one-off runs).
+pub fn run_once<O: Observer>(model: &Model, seed: u64, replication: u64, obs: &mut O) -> RunStats {
+    Engine::default().run(model, seed, replication, obs)
+}
+
+impl Engine {
+    /// Run replication `replication` of the batch with master seed `seed`.
+    pub fn run<O: Observer>(
+        &mut self,
+        model: &Model,
+        seed: u64,
+        replication: u64,
+        obs: &mut O,
+    ) -> RunStats {
+        let streams = Streams::new(seed, replication);
+        self.reset(model, &streams, obs);
+        let horizon = SimTime::new(model.horizon_days).unwrap_or(SimTime::ZERO);
+        let mut last = SimTime::ZERO;
+        while let Some((t, event)) = self.events.pop() {
+            if t > horizon {
+                break;
+            }
+            debug_assert!(t >= last, "time went backwards: {t:?} < {last:?}");
+            last = t;
+            self.stats.events += 1;
+            self.handle(model, &streams, t, event, obs);
+            if self.dirty {
+                self.dirty = false;
+                self.dispatch(model, t, obs);
+            }
+            #[cfg(debug_assertions)]
+            self.check_invariants(model);
+        }
+        self.stats.open_at_end = self.open.iter().map(|&n| u64::from(n)).sum();
+        debug_assert_eq!(
+            self.stats.referrals,
+            self.stats.closed + self.stats.open_at_end,
+            "conservation of referrals"
+        );
+        obs.finish(horizon);
+        self.stats
+    }
+
+    fn reset<O: Observer>(&mut self, model: &Model, streams: &Streams, obs: &mut O) {
+        let n = model.authorities.len();
+        self.events.clear();
+        self.families.clear();
+        self.lists.resize_with(n, VecDeque::new);
+        self.lists.truncate(n);
+        self.lists.iter_mut().for_each(VecDeque::clear);
+        for v in [&mut self.waiting, &mut self.open, &mut self.next_index] {
+            v.clear();
+            v.resize(n, 0);
+        }
+        self.by_base.clear();
+        self.by_base.resize(n, 0.0);
+        self.cap_by_base.clear();
+        self.cap_by_base.resize(n, 0.0);
+        self.horizon = model.horizon_days;
+        self.dirty = false;
+        self.stats = RunStats::default();
+
+        // Arrival streams and this replication's rates (parameter uncertainty).
+        self.rate_per_day.clear();
+        self.arrival_rngs.clear();
+        for (a, auth) in model.authorities.iter().enumerate() {
+            let per_year = match &auth.referrals_per_year {
+                crate::model::Rate::Known(r) => *r,
+                crate::model::Rate::Uncertain(d) => {
+                    d.sample(&mut streams.stream(StreamId::Parameters { slot: a as u32 }))
+                }
+            };
+            self.rate_per_day
+                .push(per_year / crate::time::DAYS_PER_YEAR);
+            self.arrival_rngs.push(streams.stream(StreamId::Arrivals {
+                authority: a as u16,
+            }));
+        }
+        for a in 0..n {
+            if let Some(t) = self.next_arrival(model, a, 0.0) {
+                self.events.push(
+                    t,
+                    Event::Arrival {
+                        authority: a as u16,
+                    },
+                );
+            }
+        }
+
+        // Staff.
+        self.workers.clear();
+        for (i, post) in model.posts.iter().enumerate() {
+            self.workers.push(Worker {
+                base: post.base as u16,
+                capacity: post.direct_hours_per_week(),
+                limit: post.caseload_limit.unwrap_or(u32::MAX),
+                specialism: post.specialism.map(|s| s as u8),
+                ..Worker::default()
+            });
+            self.timeline.clear();
+            let mut rng = streams.stream(StreamId::Staff { post: i as u32 });
+            staff::timeline(
+                &post.availability,
+                model.horizon_days,
+                &mut rng,
+                &mut self.timeline,
+            );
+            for &(t, change) in &self.timeline {
+                if let Some(t) = SimTime::new(t) {
+                    self.events.push(
+                        t,
+                        Event::Staff {
+                            post: i as u32,
+                            change,
+                        },
+                    );
+                }
+            }
+            obs.worker_changed(SimTime::ZERO, i, &self.worker_state(i));
+        }
+
+        // Weekly samples at 7k for every k with 7k <= horizon.
+        let weeks = (model.horizon_days / DAYS_PER_WEEK).floor() as u32;
+        for k in 0..=weeks {
+            self.events.push(
+                boundary(u64::from(k), DAYS_PER_WEEK),
+                Event::Sample { week: k },
+            );
+        }
+    }
+
+    /// Next arrival after `from` by thinning a Poisson process with rate
+    /// `base × factor(t)`; `None` if past the horizon or the rate is zero.
+    fn next_arrival(&mut self, model: &Model, a: usize, from: f64) -> Option<SimTime> {
+        let auth = &model.authorities[a];
+        let lambda_max = self.rate_per_day[a] * auth.rate_factor_max();
+        if lambda_max <= 0.0 || !lambda_max.is_finite() {
+            return None;
+        }
+        let constant = auth.ramp.is_none() && auth.seasonality.is_none();
+        let rng = &mut self.arrival_rngs[a];
+        let mut t = from;
+        loop {
+            let e: f64 = Exp1.sample(rng);
+            t += e / lambda_max;
+            if t > self.horizon {
+                return None;
+            }
+            if constant
+                || rng.random::<f64>() * lambda_max <= self.rate_per_day[a] * auth.rate_factor(t)
+            {
+                return SimTime::new(t);
+            }
+        }
+    }
+
+    fn handle<O: Observer>(
+        &mut self,
+        model: &Model,
+        streams: &Streams,
+        t: SimTime,
+        event: Event,
+        obs: &mut O,
+    ) {
+        match event {
+            Event::Arrival { authority } => {
+                let a = usize::from(authority);
+                let index = self.next_index[a];
+                self.next_index[a] += 1;
+                self.referral(model, streams, t, a, 0, index, obs);
+                if let Some(next) = self.next_arrival(model, a, t.days()) {
+                    self.events.push(next, Event::Arrival { authority });
+                }
+            }
+            Event::Rereferral {
+                authority,
+                episode,
+                index,
+            } => self.referral(
+                model,
+                streams,
+                t,
+                usize::from(authority),
+                episode,
+                index,
+                obs,
+            ),
+            Event::StageEnd { family, version } => {
+                if self.families[family as usize].version == version {
+                    self.stage_end(model, t, family, obs);
+                }
+            }
+            Event::Withdraw { family } => {
+                let f = &self.families[family as usize];
+                if f.stage == Stage::Waiting && f.worker.is_none() {
+                    self.leave_waiting(t, f.authority as usize, obs);
+                    self.close(model, t, family, Closure::Withdrew, obs);
+                }
+            }
+            Event::ShareEligible { family } => {
+                if self.families[family as usize].stage == Stage::Waiting {
+                    self.dirty = true;
+                }
+            }
+            Event::Staff { post, change } => {
+                self.staff_change(model, t, post as usize, change, obs)
+            }
+            Event::Sample { week } => {
+                self.by_base.iter_mut().for_each(|x| *x = 0.0);
+                self.cap_by_base.iter_mut().for_each(|x| *x = 0.0);
+                for w in &self.workers {
+                    if w.present() {
+                        self.by_base[w.base as usize] += w.committed;
+                        self.cap_by_base[w.base as usize] += w.capacity;
+                    }
+                }
+                obs.sample(
+                    t,
+                    week,
+                    &SampleView {
+                        waiting: &self.waiting,
+                        open: &self.open,
+                        committed: &self.by_base,
+                        capacity: &self.cap_by_base,
+                    },
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn referral<O: Observer>(
+        &mut self,
+        model: &Model,
+        streams: &Streams,
+        t: SimTime,
+        a: usize,
+        episode: u8,
+        index: u32,
+        obs: &mut O,
+    ) {
+        let mut rng = streams.stream(StreamId::Family {
+            authority: a as u16,
+            episode,
+            index,
+        });
+        let fate = Fate::draw(model, &mut rng);
+        let id = self.families.len() as u32;
+        self.families.push(Family {
+            authority: a as u16,
+            episode,
+            index,
+            fate,
+            stage: Stage::Waiting,
+            worker: None,
+            handover: false,
+            version: 0,
+            accepted_at: t.days(),
+            allocated_at: f64::NAN,
+            load: Load::default(),
+        });
+        self.stats.referrals += 1;
+        obs.referral(
+            t,
+            &ReferralFact {
+                family: id,
+                authority: a,
+                agency: usize::from(fate.agency),
+                need: usize::from(fate.need),
+                children: u32::from(fate.children),
+                rereferral: episode > 0,
+                route: fate.route,
+            },
+        );
+        if fate.route != Route::Accepted {
+            self.families[id as usize].stage = Stage::Closed;
+            self.stats.closed += 1;
+            self.maybe_rereferral(model, t, id);
+            return;
+        }
+        self.open[a] += 1;
+        obs.open_changed(t, a, self.open[a]);
+        self.waiting[a] += 1;
+        obs.waiting_changed(t, a, self.waiting[a]);
+        self.lists[a].push_back(id);
+        if fate.patience.is_finite() {
+            self.events
+                .push(t.after(fate.patience), Event::Withdraw { family: id });
+        }
+        let share = model.policy.share_after_days;
+        if model.policy.kind == crate::model::PolicyKind::DemandLed && share > 0.0 {
+            self.events
+                .push(t.after(share), Event::ShareEligible { family: id });
+        }
+        self.dirty = true;
+    }
+
+    fn leave_waiting<O: Observer>(&mut self, t: SimTime, a: usize, obs: &mut O) {
+        self.waiting[a] -= 1;
+        obs.waiting_changed(t, a, self.waiting[a]);
+    }
+
+    /// Begin `stage` for family `id` lasting `days`, updating its worker's load.
+    fn begin<O: Observer>(
+        &mut self,
+        model: &Model,
+        t: SimTime,
+        id: u32,
+        stage: Stage,
+        days: f64,
+        obs: &mut O,
+    ) {
+        let f = &mut self.families[id as usize];
+        f.stage = stage;
+        f.version = f.version.wrapping_add(1);
+        let version = f.version;
+        self.events.push(
+            t.after(days),
+            Event::StageEnd {
+                family: id,
+                version,
+            },
+        );
+        if let Some(w) = self.families[id as usize].worker {
+            self.set_load(model, t, id, w as usize, obs);
+        }
+    }
+
+    /// Recompute family `id`'s load on worker `w` for its current stage.
+    fn set_load<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, w: usize, obs: &mut O) {
+        let f = &self.families[id as usize];
+        let new = allocate::load(model, f, self.workers[w].base as usize);
+        let old = f.load;
+        let cross = self.workers[w].base != f.authority;
+        let wk = &mut self.workers[w];
+        wk.committed += new.committed - old.committed;
+        wk.direct += new.direct - old.direct;
+        wk.travel += new.travel - old.travel;
+        if cross {
+            wk.cross += new.direct - old.direct;
+        }
+        if wk.families.is_empty() || wk.committed.abs() < EPS {
+            // re-anchor sums to exact zero to stop rounding drift
+            if wk.families.is_empty() {
+                wk.committed = 0.0;
+                wk.direct = 0.0;
+                wk.travel = 0.0;
+                wk.cross = 0.0;
+            }
+        }
+        self.families[id as usize].load = new;
+        if new != old {
+            self.dirty = self.dirty || new.committed < old.committed;
+            obs.worker_changed(t, w, &self.worker_state(w));
+        }
+    }
+
+    fn stage_end<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, obs: &mut O) {
+        let pw = &model.pathway;
+        let f = self.families[id as usize].clone();
+        let a = f.authority as usize;
+        match f.stage {
+            Stage::Assessment => {
+                if f.fate.to_phase1 && pw.phase1.is_some() {
+                    self.start_phase1(model, t, id, obs);
+                } else {
+                    self.close(model, t, id, Closure::NotTakenOn, obs);
+                }
+            }
+            Stage::Phase1 => {
+                if f.fate.unplanned_exit {
+                    self.close(model, t, id, Closure::UnplannedExit, obs);
+                } else {
+                    obs.phase1_completed(t, id, a);
+                    match &pw.phase2 {
+                        Some(p2) => {
+                            let until = (f.allocated_at + p2.review_at_days - t.days()).max(0.0);
+                            self.begin(model, t, id, Stage::Phase2, until, obs);
+                        }
+                        None => self.close(model, t, id, Closure::CompletedPhase1, obs),
+                    }
+                }
+            }
+            Stage::Phase2 => {
+                let p2 = pw
+                    .phase2
+                    .as_ref()
+                    .expect("Phase 2 stage implies a phase2 table");
+                self.review(model, t, id, p2.review_hours, obs);
+                let until = (f.allocated_at + p2.final_review_at_days - t.days()).max(0.0);
+                self.begin(model, t, id, Stage::Monitoring, until, obs);
+            }
+            Stage::Monitoring => {
+                let hours = pw.phase2.as_ref().map_or(0.0, |p| p.review_hours);
+                self.review(model, t, id, hours, obs);
+                self.close(model, t, id, Closure::Completed, obs);
+            }
+            Stage::Waiting | Stage::Closed => {}
+        }
+    }
+
+    fn start_phase1<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, obs: &mut O) {
+        let f = &self.families[id as usize];
+        let a = f.authority as usize;
+        let days = if f.fate.unplanned_exit {
+            f.fate.exit_fraction * f.fate.phase1_days
+        } else {
+            f.fate.phase1_days
+        };
+        obs.phase1_started(t, id, a);
+        self.begin(model, t, id, Stage::Phase1, days, obs);
+    }
+
+    /// Review hours delivered by the holding worker, if present.
+    fn review<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, hours: f64, obs: &mut O) {
+        let f = &self.families[id as usize];
+        if let Some(w) = f.worker {
+            let wk = &self.workers[w as usize];
+            if wk.present() {
+                let travel = if wk.base != f.authority {
+                    2.0 * model.travel.one_way(wk.base as usize, f.authority as usize)
+                        * model.travel.review_visits
+                } else {
+                    0.0
+                };
+                obs.hours_delivered(t, w as usize, hours, travel, wk.base != f.authority);
+            }
+        }
+    }
+
+    fn close<O: Observer>(
+        &mut self,
+        model: &Model,
+        t: SimTime,
+        id: u32,
+        why: Closure,
+        obs: &mut O,
+    ) {
+        let a = self.families[id as usize].authority as usize;
+        if let Some(w) = self.families[id as usize].worker {
+            let w = w as usize;
+            self.families[id as usize].stage = Stage::Closed;
+            self.set_load(model, t, id, w, obs);
+            let wk = &mut self.workers[w];
+            if let Some(pos) = wk.families.iter().position(|&x| x == id) {
+                wk.families.swap_remove(pos);
+            }
+            if wk.families.is_empty() {
+                wk.committed = 0.0;
+                wk.direct = 0.0;
+                wk.travel = 0.0;
+                wk.cross = 0.0;
+            }
+            obs.worker_changed(t, w, &self.worker_state(w));
+        }
+        let f = &mut self.families[id as usize];
+        f.stage = Stage::Closed;
+        f.worker = None;
+        f.version = f.version.wrapping_add(1);
+        self.open[a] -= 1;
+        obs.open_changed(t, a, self.open[a]);
+        obs.closed(t, id, a, why);
+        if matches!(why, Closure::Completed | Closure::CompletedPhase1) && f.fate.onward {
+            obs.onward_referral(t, a);
+        }
+        self.stats.closed += 1;
+        self.dirty = true;
+        self.maybe_rereferral(model, t, id);
+    }
+
+    fn maybe_rereferral(&mut self, model: &Model, t: SimTime, id: u32) {
+        let f = &self.families[id as usize];
+        if let Some(r) = &model.pathway.rereferral {
+            if f.fate.rereferred && f.episode + 1 < r.max_episodes.saturating_add(1) {
+                self.events.push(
+                    t.after(f.fate.rereferral_delay),
+                    Event::Rereferral {
+                        authority: f.authority,
+                        episode: f.episode + 1,
+                        index: f.index,
+                    },
+                );
+            }
+        }
+    }
+
+    fn staff_change<O: Observer>(
+        &mut self,
+        model: &Model,
+        t: SimTime,
+        w: usize,
+        change: StaffChange,
+        obs: &mut O,
+    ) {
+        match change {
+            StaffChange::Join => {
+                self.workers[w].filled = true;
+                self.workers[w].absences = 0;
+                self.dirty = true;
+            }
+            StaffChange::AbsenceStart => self.workers[w].absences += 1,
+            StaffChange::AbsenceEnd => {
+                self.workers[w].absences = self.workers[w].absences.saturating_sub(1);
+                self.dirty = true;
+            }
+            StaffChange::Leave => {
+                let held = std::mem::take(&mut self.workers[w].families);
+                // hand the cases back, oldest at the very front
+                for &id in held.iter().rev() {
+                    let f = &mut self.families[id as usize];
+                    f.worker = None;
+                    f.handover = true;
+                    f.load = Load::default();
+                    self.lists[f.authority as usize].push_front(id);
+                }
+                let wk = &mut self.workers[w];
+                wk.filled = false;
+                wk.absences = 0;
+                wk.committed = 0.0;
+                wk.direct = 0.0;
+                wk.cross = 0.0;
+                wk.travel = 0.0;
+                if !held.is_empty() {
+                    self.dirty = true;
+                }
+                let _ = model;
+            }
+        }
+        obs.worker_changed(t, w, &self.worker_state(w));
+    }
+
+    fn worker_state(&self, w: usize) -> WorkerState {
+        let wk = &self.workers[w];
+        let present = wk.present();
+        let direct = wk.direct.min(wk.capacity).max(0.0);
+        let scale = if wk.direct > EPS {
+            direct / wk.direct
+        } else {
+            0.0
+        };
+        WorkerState {
+            filled: wk.filled,
+            present,
+            committed: wk.committed.max(0.0),
+            direct_rate: if present { direct } else { 0.0 },
+            cross_rate: if present {
+                (wk.cross * scale).max(0.0)
+            } else {
+                0.0
+            },
+            travel_rate: if present { wk.travel.max(0.0) } else { 0.0 },
+            caseload: wk.families.len() as u32,
+        }
+    }
+
+    /// Allocate family `id` to worker `w` now.
+    fn allocate<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, w: usize, obs: &mut O) {
+        let f = &mut self.families[id as usize];
+        let a = f.authority as usize;
+        let handover = f.handover;
+        f.worker = Some(w as u16);
+        f.handover = false;
+        self.workers[w].families.push(id);
+        let first = !handover;
+        let wait = if first {
+            f.allocated_at = t.days();
+            t.days() - f.accepted_at
+        } else {
+            0.0
+        };
+        obs.allocated(
+            t,
+            &AllocationFact {
+                family: id,
+                authority: a,
+                worker: w,
+                wait_days: wait,
+                cross_region: self.workers[w].base as usize != a,
+                handover,
+            },
+        );
+        if first {
+            self.leave_waiting(t, a, obs);
+            if model.pathway.assessment.is_some() {
+                let days = self.families[id as usize].fate.assessment_days;
+                self.begin(model, t, id, Stage::Assessment, days, obs);
+            } else {
+                self.start_phase1(model, t, id, obs);
+            }
+        } else {
+            self.set_load(model, t, id, w, obs);
+        }
+    }
+
+    #[cfg(debug_assertions)]
+    fn check_invariants(&self, model: &Model) {
+        for (i, w) in self.workers.iter().enumerate() {
+            assert!(
+                w.committed <= w.capacity + 1e-6,
+                "worker {i} holds {} committed hours against {} available",
+                w.committed,
+                w.capacity
+            );
+            assert!(
+                w.families.len() as u64 <= u64::from(w.limit),
+                "caseload limit broken"
+            );
+        }
+        let waiting: u32 = self.waiting.iter().sum();
+        let open: u32 = self.open.iter().sum();
+        assert!(waiting <= open);
+        let _ = model;
+    }
+}

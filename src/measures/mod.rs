@@ -1,0 +1,141 @@
+//! Per-replication measures: a [`Recorder`] observes one run and yields a
+//! [`Replication`] — one number per named measure, plus a weekly time series.
+//!
+//! The measures are the outcome measures of the proposal (§5.2) that a capacity model
+//! can produce, and what the board needs for the deployment decision. Names are flat
+//! and stable (they are the JSON and CSV contract):
+//!
+//! - `<measure>` is the regional total, `<measure>.<authority>` one authority
+//!   (e.g. `referrals.swansea`), `<measure>.y<k>` contract year k (e.g. `phase1_starts.y1`);
+//! - `utilisation.base.<authority>` / `utilisation.role.<role>` and the same for
+//!   `direct_contact_ratio`.
+//!
+//! The list of names comes from the model ([`Catalogue::new`]), and values come out in
+//! exactly that order, so a replication is just a `Vec<f64>`. A measure with no
+//! observation in a replication (e.g. the median wait when nobody was allocated) is NaN
+//! and is skipped by the statistics.
+
+mod recorder;
+
+pub use recorder::Recorder;
+
+use crate::model::Model;
+
+/// What a number means, for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A count of referrals, families or events.
+    Count,
+    /// Days.
+    Days,
+    /// Hours.
+    Hours,
+    /// A share between 0 and 1.
+    Share,
+    /// A time-averaged number of families.
+    Families,
+}
+
+impl Unit {
+    /// Short label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Days => "days",
+            Unit::Hours => "hours",
+            Unit::Share => "share",
+            Unit::Families => "families",
+        }
+    }
+}
+
+/// One named measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// Stable machine name.
+    pub name: String,
+    /// Unit.
+    pub unit: Unit,
+}
+
+/// The ordered list of measures a model produces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalogue {
+    measures: Vec<Measure>,
+    weeks: usize,
+    authorities: Vec<String>,
+}
+
+impl Catalogue {
+    /// The catalogue for a model.
+    pub fn new(model: &Model) -> Catalogue {
+        let mut names = Names::default();
+        Recorder::new(model).visit(&mut names);
+        Catalogue {
+            measures: names.0,
+            weeks: weeks(model),
+            authorities: model
+                .authorities()
+                .iter()
+                .map(|a| a.slug().to_string())
+                .collect(),
+        }
+    }
+    /// Measures in order.
+    pub fn measures(&self) -> &[Measure] {
+        &self.measures
+    }
+    /// Position of a measure by name.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.measures.iter().position(|m| m.name == name)
+    }
+    /// Number of weekly samples per replication.
+    pub fn weeks(&self) -> usize {
+        self.weeks
+    }
+    /// Authority slugs, in model order (the time series' second axis).
+    pub fn authorities(&self) -> &[String] {
+        &self.authorities
+    }
+}
+
+/// Number of weekly samples in a run (weeks 0..=floor(horizon/7)).
+pub(crate) fn weeks(model: &Model) -> usize {
+    (model.horizon_days() / crate::time::DAYS_PER_WEEK).floor() as usize + 1
+}
+
+/// The series sampled weekly per authority.
+pub const SERIES: [&str; 3] = ["waiting", "open_cases", "utilisation"];
+
+/// What one replication produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replication {
+    /// Values in [`Catalogue`] order.
+    pub values: Vec<f64>,
+    /// Weekly samples, indexed `[week][authority][series]` flattened row-major, series
+    /// as in [`SERIES`].
+    pub series: Vec<f64>,
+    /// Events the engine processed.
+    pub events: u64,
+}
+
+/// Receives measures in catalogue order.
+pub(crate) trait Visit {
+    /// One measure; `name` is only called when names are wanted.
+    fn measure(&mut self, name: &dyn Fn() -> String, unit: Unit, value: f64);
+}
+
+#[derive(Default)]
+struct Names(Vec<Measure>);
+impl Visit for Names {
+    fn measure(&mut self, name: &dyn Fn() -> String, unit: Unit, _: f64) {
+        self.0.push(Measure { name: name(), unit });
+    }
+}
+
+pub(crate) struct Values<'a>(pub(crate) &'a mut Vec<f64>);
+impl Visit for Values<'_> {
+    fn measure(&mut self, _: &dyn Fn() -> String, _: Unit, value: f64) {
+        self.0.push(value);
+    }
+}

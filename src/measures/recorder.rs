@@ -1,0 +1,523 @@
+//! The observer that turns engine facts into one replication's measures.
+
+use super::{Replication, SERIES, Unit, Values, Visit};
+use crate::engine::{
+    AllocationFact, Closure, Observer, ReferralFact, Route, SampleView, WorkerState,
+};
+use crate::model::{Model, Role};
+use crate::time::SimTime;
+
+/// Counts kept per authority and per year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Count {
+    Referrals,
+    Rereferrals,
+    AdviceSessions,
+    NotEligible,
+    Declined,
+    Accepted,
+    Withdrawn,
+    Allocated,
+    CrossRegionAllocations,
+    Handovers,
+    NotTakenOn,
+    Phase1Starts,
+    Phase1Completions,
+    UnplannedExits,
+    Phase2Completions,
+    CasesClosed,
+    OnwardReferrals,
+}
+
+const COUNTS: [(Count, &str); 17] = [
+    (Count::Referrals, "referrals"),
+    (Count::Rereferrals, "rereferrals"),
+    (Count::AdviceSessions, "advice_sessions"),
+    (Count::NotEligible, "rejected_not_eligible"),
+    (Count::Declined, "rejected_declined"),
+    (Count::Accepted, "accepted"),
+    (Count::Withdrawn, "withdrawn_while_waiting"),
+    (Count::Allocated, "allocated"),
+    (Count::CrossRegionAllocations, "cross_region_allocations"),
+    (Count::Handovers, "handovers"),
+    (Count::NotTakenOn, "assessed_not_taken_on"),
+    (Count::Phase1Starts, "phase1_starts"),
+    (Count::Phase1Completions, "phase1_completions"),
+    (Count::UnplannedExits, "unplanned_exits"),
+    (Count::Phase2Completions, "phase2_completions"),
+    (Count::CasesClosed, "cases_closed"),
+    (Count::OnwardReferrals, "onward_referrals"),
+];
+
+/// A piecewise-constant quantity integrated over time.
+#[derive(Debug, Clone, Copy, Default)]
+struct Level {
+    value: f64,
+    since: f64,
+    integral: f64,
+    max: f64,
+}
+
+impl Level {
+    fn set(&mut self, t: f64, value: f64) {
+        self.integral += self.value * (t - self.since);
+        self.since = t;
+        self.value = value;
+        self.max = self.max.max(value);
+    }
+}
+
+/// Integrals of one worker's state.
+#[derive(Debug, Clone, Copy, Default)]
+struct WorkerTally {
+    since: f64,
+    state: Option<WorkerState>,
+    filled_days: f64,
+    present_days: f64,
+    committed_hours: f64,
+    capacity_hours: f64,
+    direct_hours: f64,
+    cross_hours: f64,
+    travel_hours: f64,
+}
+
+/// Builds one replication's measures from engine facts.
+#[derive(Debug, Clone)]
+pub struct Recorder {
+    authorities: Vec<String>,
+    agencies: Vec<String>,
+    needs: Vec<String>,
+    years: usize,
+    horizon: f64,
+    wait_target: f64,
+    /// `counts[count][authority]`
+    counts: Vec<Vec<u64>>,
+    /// `by_year[count][year]`
+    by_year: Vec<Vec<u64>>,
+    by_agency: Vec<u64>,
+    by_need: Vec<u64>,
+    /// first-allocation waits per authority
+    waits: Vec<Vec<f64>>,
+    waiting: Vec<Level>,
+    open: Vec<Level>,
+    open_now: Vec<u32>,
+    /// per post: base, role, contracted hours a day, capacity a day
+    posts: Vec<(usize, Role, f64, f64)>,
+    workers: Vec<WorkerTally>,
+    series: Vec<f64>,
+    weeks: usize,
+}
+
+impl Recorder {
+    /// A recorder for one replication of `model`.
+    pub fn new(model: &Model) -> Recorder {
+        let n = model.authorities().len();
+        let weeks = super::weeks(model);
+        Recorder {
+            authorities: model
+                .authorities()
+                .iter()
+                .map(|a| a.slug().to_string())
+                .collect(),
+            agencies: model
+                .referrals()
+                .agencies()
+                .iter()
+                .map(|c| c.slug().to_string())
+                .collect(),
+            needs: model
+                .referrals()
+                .needs()
+                .iter()
+                .map(|c| c.slug().to_string())
+                .collect(),
+            years: model.years(),
+            horizon: model.horizon_days(),
+            wait_target: model.wait_target_days(),
+            counts: vec![vec![0; n]; COUNTS.len()],
+            by_year: vec![vec![0; model.years()]; COUNTS.len()],
+            by_agency: vec![0; model.referrals().agencies().len()],
+            by_need: vec![0; model.referrals().needs().len()],
+            waits: vec![Vec::new(); n],
+            waiting: vec![Level::default(); n],
+            open: vec![Level::default(); n],
+            open_now: vec![0; n],
+            posts: model
+                .posts()
+                .iter()
+                .map(|p| {
+                    (
+                        p.base(),
+                        p.role(),
+                        p.hours_per_week() / 7.0,
+                        p.direct_hours_per_week() / 7.0,
+                    )
+                })
+                .collect(),
+            workers: vec![WorkerTally::default(); model.posts().len()],
+            series: vec![f64::NAN; weeks * n * SERIES.len()],
+            weeks,
+        }
+    }
+
+    /// Clear for another replication of the same model, keeping allocations.
+    pub fn reset(&mut self) {
+        self.counts.iter_mut().flatten().for_each(|c| *c = 0);
+        self.by_year.iter_mut().flatten().for_each(|c| *c = 0);
+        self.by_agency.iter_mut().for_each(|c| *c = 0);
+        self.by_need.iter_mut().for_each(|c| *c = 0);
+        self.waits.iter_mut().for_each(Vec::clear);
+        self.waiting.iter_mut().for_each(|l| *l = Level::default());
+        self.open.iter_mut().for_each(|l| *l = Level::default());
+        self.open_now.iter_mut().for_each(|c| *c = 0);
+        self.workers
+            .iter_mut()
+            .for_each(|w| *w = WorkerTally::default());
+        self.series.iter_mut().for_each(|x| *x = f64::NAN);
+    }
+
+    fn count(&mut self, t: SimTime, c: Count, a: usize) {
+        self.counts[c as usize][a] += 1;
+        let y = t.year_index().min(self.years - 1);
+        self.by_year[c as usize][y] += 1;
+    }
+
+    /// This replication's measures (after the engine called `finish`).
+    pub fn replication(&mut self, events: u64) -> Replication {
+        let mut values = Vec::new();
+        self.visit(&mut Values(&mut values));
+        Replication {
+            values,
+            series: self.series.clone(),
+            events,
+        }
+    }
+
+    /// Emit every measure, in catalogue order.
+    pub(crate) fn visit(&mut self, v: &mut dyn Visit) {
+        let auths = self.authorities.clone();
+        let total_of = |xs: &[u64]| xs.iter().sum::<u64>() as f64;
+
+        for (c, name) in COUNTS {
+            let row = &self.counts[c as usize];
+            v.measure(&|| name.to_string(), Unit::Count, total_of(row));
+            for (a, slug) in auths.iter().enumerate() {
+                v.measure(&|| format!("{name}.{slug}"), Unit::Count, row[a] as f64);
+            }
+            for (y, n) in self.by_year[c as usize].iter().enumerate() {
+                v.measure(&|| format!("{name}.y{}", y + 1), Unit::Count, *n as f64);
+            }
+        }
+        for (i, slug) in self.agencies.iter().enumerate() {
+            v.measure(
+                &|| format!("referrals.agency.{slug}"),
+                Unit::Count,
+                self.by_agency[i] as f64,
+            );
+        }
+        for (i, slug) in self.needs.iter().enumerate() {
+            v.measure(
+                &|| format!("referrals.need.{slug}"),
+                Unit::Count,
+                self.by_need[i] as f64,
+            );
+        }
+
+        // waits from acceptance to first meeting
+        let target = self.wait_target;
+        let mut all: Vec<f64> = self.waits.iter().flatten().copied().collect();
+        let scopes: Vec<(String, Vec<f64>)> =
+            std::iter::once((String::new(), std::mem::take(&mut all)))
+                .chain(
+                    auths
+                        .iter()
+                        .enumerate()
+                        .map(|(a, s)| (format!(".{s}"), self.waits[a].clone())),
+                )
+                .collect();
+        for (suffix, mut w) in scopes {
+            let s = wait_stats(&mut w, target);
+            v.measure(
+                &|| format!("wait_to_first_meeting_days{suffix}"),
+                Unit::Days,
+                s.0,
+            );
+            v.measure(
+                &|| format!("wait_to_first_meeting_days.median{suffix}"),
+                Unit::Days,
+                s.1,
+            );
+            v.measure(
+                &|| format!("wait_to_first_meeting_days.p90{suffix}"),
+                Unit::Days,
+                s.2,
+            );
+            v.measure(&|| format!("wait_within_target{suffix}"), Unit::Share, s.3);
+        }
+
+        // queues and open cases
+        let h = self.horizon.max(f64::MIN_POSITIVE);
+        let level_measures: [(&str, &[Level]); 2] =
+            [("waiting", &self.waiting), ("open_cases", &self.open)];
+        for (name, levels) in level_measures {
+            let total_mean: f64 = levels.iter().map(|l| l.integral / h).sum();
+            v.measure(&|| format!("{name}.mean"), Unit::Families, total_mean);
+            for (a, slug) in auths.iter().enumerate() {
+                v.measure(
+                    &|| format!("{name}.mean.{slug}"),
+                    Unit::Families,
+                    levels[a].integral / h,
+                );
+                v.measure(
+                    &|| format!("{name}.max.{slug}"),
+                    Unit::Families,
+                    levels[a].max,
+                );
+            }
+        }
+        let open_end: u32 = self.open_now.iter().sum();
+        v.measure(&|| "open_at_end".into(), Unit::Count, f64::from(open_end));
+        for (a, slug) in auths.iter().enumerate() {
+            v.measure(
+                &|| format!("open_at_end.{slug}"),
+                Unit::Count,
+                f64::from(self.open_now[a]),
+            );
+        }
+
+        // staff: utilisation and achieved direct-contact ratio
+        let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { f64::NAN };
+        let sum =
+            |pred: &dyn Fn(usize, Role) -> bool, f: &dyn Fn(&WorkerTally, f64) -> f64| -> f64 {
+                self.posts
+                    .iter()
+                    .zip(&self.workers)
+                    .filter(|((b, r, _, _), _)| pred(*b, *r))
+                    .map(|((_, _, contracted, _), w)| f(w, *contracted))
+                    .sum()
+            };
+        let util = |pred: &dyn Fn(usize, Role) -> bool| {
+            ratio(
+                sum(pred, &|w, _| w.committed_hours),
+                sum(pred, &|w, _| w.capacity_hours),
+            )
+        };
+        let dcr = |pred: &dyn Fn(usize, Role) -> bool| {
+            ratio(
+                sum(pred, &|w, _| w.direct_hours),
+                sum(pred, &|w, c| w.filled_days * c),
+            )
+        };
+        let direct_workers = |_: usize, r: Role| r != Role::BusinessSupport;
+        v.measure(&|| "utilisation".into(), Unit::Share, util(&|_, _| true));
+        v.measure(
+            &|| "direct_contact_ratio".into(),
+            Unit::Share,
+            dcr(&direct_workers),
+        );
+        for (a, slug) in auths.iter().enumerate() {
+            v.measure(
+                &|| format!("utilisation.base.{slug}"),
+                Unit::Share,
+                util(&|b, _| b == a),
+            );
+            v.measure(
+                &|| format!("direct_contact_ratio.base.{slug}"),
+                Unit::Share,
+                dcr(&|b, r| b == a && direct_workers(b, r)),
+            );
+        }
+        for role in Role::ALL {
+            if !self.posts.iter().any(|p| p.1 == role) {
+                continue;
+            }
+            v.measure(
+                &|| format!("utilisation.role.{}", role.slug()),
+                Unit::Share,
+                util(&|_, r| r == role),
+            );
+            v.measure(
+                &|| format!("direct_contact_ratio.role.{}", role.slug()),
+                Unit::Share,
+                dcr(&|_, r| r == role),
+            );
+        }
+        v.measure(
+            &|| "direct_hours".into(),
+            Unit::Hours,
+            sum(&|_, _| true, &|w, _| w.direct_hours),
+        );
+        v.measure(
+            &|| "cross_region_hours".into(),
+            Unit::Hours,
+            sum(&|_, _| true, &|w, _| w.cross_hours),
+        );
+        v.measure(
+            &|| "travel_hours".into(),
+            Unit::Hours,
+            sum(&|_, _| true, &|w, _| w.travel_hours),
+        );
+        for (a, slug) in auths.iter().enumerate() {
+            v.measure(
+                &|| format!("travel_hours.base.{slug}"),
+                Unit::Hours,
+                sum(&|b, _| b == a, &|w, _| w.travel_hours),
+            );
+        }
+        let posts = self.posts.len() as f64;
+        v.measure(
+            &|| "staff_present_share".into(),
+            Unit::Share,
+            ratio(sum(&|_, _| true, &|w, _| w.present_days), posts * h),
+        );
+        v.measure(
+            &|| "vacancy_days".into(),
+            Unit::Days,
+            posts * h - sum(&|_, _| true, &|w, _| w.filled_days),
+        );
+    }
+
+    fn worker_advance(&mut self, w: usize, t: f64) {
+        let cap_per_day = self.posts[w].3;
+        let tally = &mut self.workers[w];
+        if let Some(s) = tally.state {
+            let dt = t - tally.since;
+            if s.filled {
+                tally.filled_days += dt;
+            }
+            if s.present {
+                tally.present_days += dt;
+                tally.committed_hours += s.committed / 7.0 * dt;
+                tally.capacity_hours += cap_per_day * dt;
+                tally.direct_hours += s.direct_rate / 7.0 * dt;
+                tally.cross_hours += s.cross_rate / 7.0 * dt;
+                tally.travel_hours += s.travel_rate / 7.0 * dt;
+            }
+        }
+        tally.since = t;
+    }
+}
+
+/// Mean, median, 90th percentile and share within target of a sample (NaN if empty).
+fn wait_stats(w: &mut [f64], target: f64) -> (f64, f64, f64, f64) {
+    if w.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN, f64::NAN);
+    }
+    w.sort_by(f64::total_cmp);
+    let n = w.len();
+    let mean = w.iter().sum::<f64>() / n as f64;
+    let q = |p: f64| {
+        let h = (n - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(n - 1);
+        w[lo] + (h - lo as f64) * (w[hi] - w[lo])
+    };
+    let within = w.iter().filter(|&&x| x <= target + 1e-9).count() as f64 / n as f64;
+    (mean, q(0.5), q(0.9), within)
+}
+
+impl Observer for Recorder {
+    fn referral(&mut self, t: SimTime, r: &ReferralFact) {
+        let a = r.authority;
+        self.count(t, Count::Referrals, a);
+        if r.rereferral {
+            self.count(t, Count::Rereferrals, a);
+        }
+        self.by_agency[r.agency] += 1;
+        self.by_need[r.need] += 1;
+        let c = match r.route {
+            Route::AdviceOnly => Count::AdviceSessions,
+            Route::NotEligible => Count::NotEligible,
+            Route::Declined => Count::Declined,
+            Route::Accepted => Count::Accepted,
+        };
+        self.count(t, c, a);
+    }
+
+    fn allocated(&mut self, t: SimTime, x: &AllocationFact) {
+        if x.handover {
+            self.count(t, Count::Handovers, x.authority);
+            return;
+        }
+        self.count(t, Count::Allocated, x.authority);
+        if x.cross_region {
+            self.count(t, Count::CrossRegionAllocations, x.authority);
+        }
+        self.waits[x.authority].push(x.wait_days);
+    }
+
+    fn phase1_started(&mut self, t: SimTime, _: u32, a: usize) {
+        self.count(t, Count::Phase1Starts, a);
+    }
+
+    fn phase1_completed(&mut self, t: SimTime, _: u32, a: usize) {
+        self.count(t, Count::Phase1Completions, a);
+    }
+
+    fn closed(&mut self, t: SimTime, _: u32, a: usize, why: Closure) {
+        self.count(t, Count::CasesClosed, a);
+        match why {
+            Closure::Withdrew => self.count(t, Count::Withdrawn, a),
+            Closure::NotTakenOn => self.count(t, Count::NotTakenOn, a),
+            Closure::UnplannedExit => self.count(t, Count::UnplannedExits, a),
+            Closure::Completed => self.count(t, Count::Phase2Completions, a),
+            Closure::CompletedPhase1 => {}
+        }
+    }
+
+    fn onward_referral(&mut self, t: SimTime, a: usize) {
+        self.count(t, Count::OnwardReferrals, a);
+    }
+
+    fn hours_delivered(&mut self, _: SimTime, w: usize, direct: f64, travel: f64, cross: bool) {
+        let tally = &mut self.workers[w];
+        tally.direct_hours += direct;
+        tally.travel_hours += travel;
+        if cross {
+            tally.cross_hours += direct;
+        }
+    }
+
+    fn waiting_changed(&mut self, t: SimTime, a: usize, n: u32) {
+        self.waiting[a].set(t.days(), f64::from(n));
+    }
+
+    fn open_changed(&mut self, t: SimTime, a: usize, n: u32) {
+        self.open[a].set(t.days(), f64::from(n));
+        self.open_now[a] = n;
+    }
+
+    fn worker_changed(&mut self, t: SimTime, w: usize, s: &WorkerState) {
+        self.worker_advance(w, t.days());
+        self.workers[w].state = Some(*s);
+    }
+
+    fn sample(&mut self, _: SimTime, week: u32, v: &SampleView<'_>) {
+        let week = week as usize;
+        if week >= self.weeks {
+            return;
+        }
+        let n = self.authorities.len();
+        for a in 0..n {
+            let base = (week * n + a) * SERIES.len();
+            self.series[base] = f64::from(v.waiting[a]);
+            self.series[base + 1] = f64::from(v.open[a]);
+            self.series[base + 2] = if v.capacity[a] > 0.0 {
+                v.committed[a] / v.capacity[a]
+            } else {
+                f64::NAN
+            };
+        }
+    }
+
+    fn finish(&mut self, horizon: SimTime) {
+        let h = horizon.days();
+        for l in self.waiting.iter_mut().chain(self.open.iter_mut()) {
+            let v = l.value;
+            l.set(h, v);
+        }
+        for w in 0..self.workers.len() {
+            self.worker_advance(w, h);
+        }
+    }
+}

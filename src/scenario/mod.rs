@@ -1,0 +1,164 @@
+//! Scenario files: TOML text → [`RawScenario`] → validated [`Model`].
+//!
+//! Loading never panics. A syntax or type error, an unknown field or a rule broken by a
+//! value becomes a [`ScenarioError`] listing *every* problem as
+//! `file:line:col: field.path: what is wrong (what is allowed)`.
+//!
+//! The bundled scenarios are compiled into the binary, so the tool runs with no file.
+
+mod locate;
+mod raw;
+mod validate;
+
+pub use raw::RawScenario;
+pub use validate::{FieldProblem, slug};
+
+use crate::model::Model;
+use std::fmt;
+
+/// A scenario shipped with the tool.
+#[derive(Debug, Clone, Copy)]
+pub struct Bundled {
+    /// Name used on the command line.
+    pub name: &'static str,
+    /// One-line summary.
+    pub summary: &'static str,
+    /// The file's text.
+    pub text: &'static str,
+}
+
+/// The scenarios shipped with the tool; the first is the default.
+pub const BUNDLED: &[Bundled] = &[
+    Bundled {
+        name: "western-bay",
+        summary: "Western Bay IFSS as proposed: 17 staff, three bases, 240 referrals a year split by population",
+        text: include_str!("../../scenarios/western-bay.toml"),
+    },
+    Bundled {
+        name: "npt-high-need",
+        summary: "Need does not follow population: Neath Port Talbot refers well above its staffing share",
+        text: include_str!("../../scenarios/npt-high-need.toml"),
+    },
+    Bundled {
+        name: "mmc",
+        summary: "Validation: an M/M/5 queue (lambda 4/day, mean service 1 day); Erlang C mean wait 0.554 days",
+        text: include_str!("../../scenarios/validation/mmc.toml"),
+    },
+    Bundled {
+        name: "ifss-lite",
+        summary: "Benchmark model B: three sites, Phase 1 only, fixed slots",
+        text: include_str!("../../scenarios/bench/ifss-lite.toml"),
+    },
+];
+
+/// The bundled scenario with this name.
+pub fn bundled(name: &str) -> Option<&'static Bundled> {
+    BUNDLED.iter().find(|b| b.name == name)
+}
+
+/// One problem, placed in its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Field path such as `staff[3].base`, or empty when the parser could not tell.
+    pub path: String,
+    /// 1-based line and column, when known.
+    pub line_col: Option<(usize, usize)>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// Everything wrong with one scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// The file as the user named it.
+    pub file: String,
+    /// Every problem found, in file order where known.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        writeln!(
+            f,
+            "{}: {n} problem{} in this scenario:",
+            self.file,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "  {}", self.file)?;
+            if let Some((l, c)) = p.line_col {
+                write!(f, ":{l}:{c}")?;
+            }
+            if p.path.is_empty() {
+                writeln!(f, ": {}", p.message)?;
+            } else {
+                writeln!(f, ": {}: {}", p.path, p.message)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Parse and validate scenario text. `file` names the source in messages.
+pub fn load(text: &str, file: &str) -> Result<Model, ScenarioError> {
+    let raw = parse(text, file)?;
+    validate::validate(&raw).map_err(|problems| {
+        let mut problems: Vec<Problem> = problems
+            .into_iter()
+            .map(|fp| Problem {
+                line_col: locate::locate(text, &fp.path),
+                path: fp.path,
+                message: fp.message,
+            })
+            .collect();
+        problems.sort_by_key(|p| p.line_col.unwrap_or((usize::MAX, 0)));
+        ScenarioError {
+            file: file.to_string(),
+            problems,
+        }
+    })
+}
+
+/// Parse scenario text into its raw form (syntax and types only).
+pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
+    if text.trim().is_empty() {
+        return Err(ScenarioError {
+            file: file.to_string(),
+            problems: vec![Problem {
+                path: String::new(),
+                line_col: None,
+                message: "the file is empty; a scenario needs at least `name`, `authorities`, `pathway` and `staff` \
+                          (see `ifss-sim scenario show western-bay` for a complete example)"
+                    .into(),
+            }],
+        });
+    }
+    toml::from_str::<RawScenario>(text).map_err(|e| {
+        let line_col = e.span().map(|s| locate::line_col(text, s.start));
+        ScenarioError {
+            file: file.to_string(),
+            problems: vec![Problem {
+                path: key_at(text, line_col).unwrap_or_default(),
+                line_col,
+                message: e.message().trim().to_string(),
+            }],
+        }
+    })
+}
+
+/// The key written on the given line (`key = value`), to name the field of a type error.
+fn key_at(text: &str, line_col: Option<(usize, usize)>) -> Option<String> {
+    let (line, _) = line_col?;
+    let l = text.lines().nth(line - 1)?;
+    let (key, _) = l.split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty() && !key.starts_with('[') && !key.starts_with('#')).then(|| key.to_string())
+}
+
+/// Load a bundled scenario by name. Bundled scenarios are valid by test.
+pub fn load_bundled(name: &str) -> Option<Result<Model, ScenarioError>> {
+    bundled(name).map(|b| load(b.text, &format!("{}.toml (bundled)", b.name)))
+}

@@ -1,0 +1,231 @@
+//! The scenario file as written: serde types that mirror the TOML, nothing more.
+//!
+//! Every table rejects unknown fields, so a misspelt key is an error rather than a
+//! silently ignored setting. Optional fields default to `None` here; the defaults a
+//! board member sees documented live in `validate.rs`, which turns these into a
+//! [`crate::model::Model`].
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub schema: Option<u32>,
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub simulation: RawSimulation,
+    pub authorities: Vec<RawAuthority>,
+    #[serde(default)]
+    pub referrals: RawReferrals,
+    pub pathway: RawPathway,
+    #[serde(default)]
+    pub availability: RawAvailability,
+    pub staff: Vec<RawStaff>,
+    #[serde(default)]
+    pub policy: RawPolicy,
+    #[serde(default)]
+    pub travel: RawTravel,
+    pub costs: Option<toml::Value>,
+    pub risks: Option<toml::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub horizon_days: Option<f64>,
+    pub replications: Option<i64>,
+    pub seed: Option<u64>,
+    pub wait_target_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuthority {
+    pub name: String,
+    pub population: Option<i64>,
+    pub referrals_per_year: RawRate,
+    pub referral_target_per_year: Option<f64>,
+    pub ramp_up: Option<RawRamp>,
+    pub seasonality: Option<RawSeasonality>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRamp {
+    pub start_fraction: f64,
+    pub days: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeasonality {
+    pub amplitude: f64,
+    #[serde(default)]
+    pub peak_day: f64,
+}
+
+/// A rate: a plain number, or a distribution table (parameter uncertainty).
+#[derive(Debug, Clone)]
+pub enum RawRate {
+    Number(f64),
+    Dist(RawDist),
+}
+
+impl<'de> Deserialize<'de> for RawRate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawRate;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number, or a distribution table such as { dist = \"uniform\", min = 90, max = 130 }")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawRate, E> {
+                Ok(RawRate::Number(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawRate, E> {
+                Ok(RawRate::Number(v as f64))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawRate, E> {
+                Ok(RawRate::Number(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawRate, A::Error> {
+                RawDist::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawRate::Dist)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A distribution as written: `{ dist = "uniform", min = 28, max = 42 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    pub dist: String,
+    pub value: Option<f64>,
+    pub min: Option<f64>,
+    pub mode: Option<f64>,
+    pub max: Option<f64>,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub shape: Option<f64>,
+    pub scale: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReferrals {
+    pub agencies: Option<BTreeMap<String, f64>>,
+    pub needs: Option<BTreeMap<String, f64>>,
+    pub children: Option<BTreeMap<String, f64>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPathway {
+    #[serde(default)]
+    pub advice_only: f64,
+    #[serde(default)]
+    pub not_eligible: f64,
+    #[serde(default)]
+    pub declined: f64,
+    pub patience: Option<RawDist>,
+    pub assessment: Option<RawAssessment>,
+    pub phase1: Option<RawPhase1>,
+    pub phase2: Option<RawPhase2>,
+    pub rereferral: Option<RawRereferral>,
+    #[serde(default)]
+    pub onward_referral: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssessment {
+    pub duration: RawDist,
+    pub hours: f64,
+    pub to_phase1: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhase1 {
+    pub duration: RawDist,
+    pub hours_per_week: f64,
+    #[serde(default)]
+    pub unplanned_exit: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhase2 {
+    pub hours_per_week: f64,
+    pub review_at_days: f64,
+    pub final_review_at_days: f64,
+    #[serde(default)]
+    pub review_hours: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRereferral {
+    pub probability: f64,
+    pub delay: RawDist,
+    pub max_episodes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAvailability {
+    pub annual_leave_days: Option<f64>,
+    pub leave_spell_days: Option<f64>,
+    pub sickness_spells_per_year: Option<f64>,
+    pub sickness_duration: Option<RawDist>,
+    pub turnover_per_year: Option<f64>,
+    pub recruitment_delay: Option<RawDist>,
+    pub initial_recruitment: Option<RawDist>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaff {
+    pub post: String,
+    pub role: Option<String>,
+    pub count: i64,
+    pub base: String,
+    pub hours_per_week: Option<f64>,
+    pub direct_ratio: Option<f64>,
+    pub caseload_limit: Option<i64>,
+    pub specialism: Option<String>,
+    pub availability: Option<RawAvailability>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub kind: Option<String>,
+    pub share_after_days: Option<f64>,
+    pub matching: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTravel {
+    #[serde(default)]
+    pub routes: Vec<RawRoute>,
+    pub assessment_visits: Option<f64>,
+    pub phase1_visits_per_week: Option<f64>,
+    pub phase2_visits_per_week: Option<f64>,
+    pub review_visits: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoute {
+    pub from: String,
+    pub to: String,
+    pub hours: f64,
+}

@@ -1,0 +1,789 @@
+//! Raw scenario → validated [`Model`], collecting every problem at once.
+//!
+//! Each rule names the field path, the bad value and what is allowed. Defaults for
+//! optional fields are documented here (and in the README's scenario guide):
+//!
+//! | field | default |
+//! |---|---|
+//! | `simulation.horizon_days` | 1095 (the three-year contract) |
+//! | `simulation.replications` | 100 |
+//! | `simulation.seed` | 20130601 |
+//! | `simulation.wait_target_days` | 7 |
+//! | `referrals.agencies` | children's services 0.50, health 0.15, education 0.15, police 0.10, other 0.10 |
+//! | `referrals.needs` | substance misuse 0.35, domestic violence 0.30, parenting 0.20, mental health 0.15 |
+//! | `referrals.children` | 1: 0.35, 2: 0.30, 3: 0.20, 4: 0.15 |
+//! | `staff.hours_per_week` | 37 |
+//! | `staff.direct_ratio` | 0.40 |
+//! | `staff.role` | `other` |
+//! | `availability.*` | no leave, sickness, turnover or recruitment delay unless given |
+//! | `policy.kind` | `proportional`; `share_after_days` 0; `matching` `capacity` |
+//! | `travel.*` | no travel time unless routes are given; visits: assessment 2, Phase 1 2 a week, Phase 2 1 a week, review 1 |
+
+use super::raw::*;
+use crate::dist::Dist;
+use crate::model::*;
+use std::collections::BTreeMap;
+
+/// One thing wrong with a scenario, before it is placed in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldProblem {
+    /// Field path such as `staff[3].base`.
+    pub path: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// Collects problems while validating.
+#[derive(Default)]
+pub(crate) struct Problems(pub(crate) Vec<FieldProblem>);
+
+impl Problems {
+    pub(crate) fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldProblem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    /// A probability in [0, 1].
+    fn probability(&mut self, path: &str, p: f64) -> f64 {
+        if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+            self.add(
+                path,
+                format!("must be a probability between 0 and 1, got {p}"),
+            );
+            return 0.0;
+        }
+        p
+    }
+
+    /// A finite number `>= 0`.
+    fn non_negative(&mut self, path: &str, x: f64) -> f64 {
+        if !(x.is_finite() && x >= 0.0) {
+            self.add(
+                path,
+                format!("must be a finite number of 0 or more, got {x}"),
+            );
+            return 0.0;
+        }
+        x
+    }
+
+    /// A finite number `> 0`.
+    fn positive(&mut self, path: &str, x: f64) -> f64 {
+        if !(x.is_finite() && x > 0.0) {
+            self.add(
+                path,
+                format!("must be a finite number greater than 0, got {x}"),
+            );
+            return 1.0;
+        }
+        x
+    }
+
+    /// A number in `[lo, hi]`.
+    fn within(&mut self, path: &str, x: f64, lo: f64, hi: f64, unit: &str) -> f64 {
+        if !(x.is_finite() && x >= lo && x <= hi) {
+            self.add(
+                path,
+                format!("must be between {lo} and {hi}{unit}, got {x}"),
+            );
+            return lo;
+        }
+        x
+    }
+
+    /// A distribution table.
+    fn dist(&mut self, path: &str, d: &RawDist) -> Option<Dist> {
+        let need = |v: Option<f64>, name: &str, probs: &mut Problems| {
+            if v.is_none() {
+                probs.add(
+                    format!("{path}.{name}"),
+                    format!("a {} distribution needs `{name}`", d.dist),
+                );
+            }
+            v.unwrap_or(f64::NAN)
+        };
+        let allowed: &[&str] = match d.dist.as_str() {
+            "fixed" => &["value"],
+            "uniform" => &["min", "max"],
+            "triangular" => &["min", "mode", "max"],
+            "exponential" => &["mean"],
+            "lognormal" => &["mean", "sd"],
+            "gamma" => &["shape", "scale"],
+            other => {
+                self.add(
+                    format!("{path}.dist"),
+                    format!(
+                        "unknown distribution \"{other}\" (allowed: fixed, uniform, triangular, exponential, lognormal, gamma)"
+                    ),
+                );
+                return None;
+            }
+        };
+        let given = [
+            ("value", d.value),
+            ("min", d.min),
+            ("mode", d.mode),
+            ("max", d.max),
+            ("mean", d.mean),
+            ("sd", d.sd),
+            ("shape", d.shape),
+            ("scale", d.scale),
+        ];
+        let before = self.0.len();
+        for (name, v) in given {
+            if v.is_some() && !allowed.contains(&name) {
+                self.add(
+                    format!("{path}.{name}"),
+                    format!(
+                        "a {} distribution does not take `{name}` (it takes: {})",
+                        d.dist,
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+        let built = match d.dist.as_str() {
+            "fixed" => Dist::fixed(need(d.value, "value", self)),
+            "uniform" => Dist::uniform(need(d.min, "min", self), need(d.max, "max", self)),
+            "triangular" => Dist::triangular(
+                need(d.min, "min", self),
+                need(d.mode, "mode", self),
+                need(d.max, "max", self),
+            ),
+            "exponential" => Dist::exponential(need(d.mean, "mean", self)),
+            "lognormal" => Dist::lognormal(need(d.mean, "mean", self), need(d.sd, "sd", self)),
+            _ => Dist::gamma(need(d.shape, "shape", self), need(d.scale, "scale", self)),
+        };
+        match built {
+            Ok(dist) if self.0.len() == before => Some(dist),
+            Ok(_) => None,
+            Err(e) => {
+                if self.0.len() == before {
+                    self.add(path, e.0);
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Lower-case, hyphen-separated form of a name, safe in measure names and file names.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("unnamed");
+    }
+    out
+}
+
+/// The known name closest to `given`, for "did you mean" hints.
+fn suggest<'a>(given: &str, known: &'a [String]) -> Option<&'a str> {
+    let g = given.to_lowercase();
+    known
+        .iter()
+        .find(|k| {
+            let k = k.to_lowercase();
+            k.starts_with(&g) || g.starts_with(&k) || k.contains(&g) || slug(&k) == slug(&g)
+        })
+        .map(String::as_str)
+}
+
+fn default_mix(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+fn mix(probs: &mut Problems, path: &str, map: &BTreeMap<String, f64>) -> Vec<Category> {
+    if map.is_empty() {
+        probs.add(path, "must list at least one category with its share");
+        return Vec::new();
+    }
+    let mut total = 0.0;
+    let mut out = Vec::new();
+    for (name, share) in map {
+        let s = probs.probability(&format!("{path}.{name}"), *share);
+        total += s;
+        out.push(Category {
+            name: name.clone(),
+            slug: slug(name),
+            share: s,
+        });
+    }
+    if (total - 1.0).abs() > 1e-9 {
+        probs.add(path, format!("shares must sum to 1, they sum to {total}"));
+    }
+    out
+}
+
+/// Validate a parsed scenario. Returns the model, or every problem found.
+pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
+    let mut p = Problems::default();
+
+    if let Some(s) = raw.schema {
+        if s != 1 {
+            p.add(
+                "schema",
+                format!("unsupported schema version {s} (this version reads 1)"),
+            );
+        }
+    }
+    if raw.name.trim().is_empty() {
+        p.add("name", "must not be empty");
+    }
+
+    // simulation
+    let sim = &raw.simulation;
+    let horizon_days = sim.horizon_days.unwrap_or(1095.0);
+    let horizon_days = p.within(
+        "simulation.horizon_days",
+        horizon_days,
+        1.0,
+        MAX_HORIZON_DAYS,
+        " days",
+    );
+    let replications = sim.replications.unwrap_or(100);
+    if replications < 1 || replications as u64 > MAX_REPLICATIONS {
+        p.add(
+            "simulation.replications",
+            format!("must be between 1 and {MAX_REPLICATIONS}, got {replications}"),
+        );
+    }
+    let wait_target_days = p.non_negative(
+        "simulation.wait_target_days",
+        sim.wait_target_days.unwrap_or(7.0),
+    );
+
+    // authorities
+    if raw.authorities.is_empty() {
+        p.add("authorities", "must list at least one authority");
+    }
+    let names: Vec<String> = raw.authorities.iter().map(|a| a.name.clone()).collect();
+    let mut authorities = Vec::new();
+    let mut seen = BTreeMap::new();
+    for (i, a) in raw.authorities.iter().enumerate() {
+        let path = format!("authorities[{i}]");
+        if a.name.trim().is_empty() {
+            p.add(format!("{path}.name"), "must not be empty");
+        }
+        if let Some(j) = seen.insert(slug(&a.name), i) {
+            p.add(
+                format!("{path}.name"),
+                format!("duplicate authority \"{}\" (also authorities[{j}])", a.name),
+            );
+        }
+        let population = match a.population {
+            Some(n) if n < 0 => {
+                p.add(
+                    format!("{path}.population"),
+                    format!("must be 0 or more, got {n}"),
+                );
+                0
+            }
+            Some(n) => n as u64,
+            None => 0,
+        };
+        let rate_path = format!("{path}.referrals_per_year");
+        let referrals_per_year = match &a.referrals_per_year {
+            RawRate::Number(r) => Rate::Known(p.non_negative(&rate_path, *r)),
+            RawRate::Dist(d) => match p.dist(&rate_path, d) {
+                Some(d) => Rate::Uncertain(d),
+                None => Rate::Known(0.0),
+            },
+        };
+        let ramp = a.ramp_up.as_ref().map(|r| Ramp {
+            start_fraction: p
+                .probability(&format!("{path}.ramp_up.start_fraction"), r.start_fraction),
+            days: p.positive(&format!("{path}.ramp_up.days"), r.days),
+        });
+        let seasonality = a.seasonality.as_ref().map(|s| Seasonality {
+            amplitude: p.within(
+                &format!("{path}.seasonality.amplitude"),
+                s.amplitude,
+                0.0,
+                0.99,
+                "",
+            ),
+            peak_day: p.within(
+                &format!("{path}.seasonality.peak_day"),
+                s.peak_day,
+                0.0,
+                365.0,
+                "",
+            ),
+        });
+        let referral_target_per_year = a
+            .referral_target_per_year
+            .map(|t| p.non_negative(&format!("{path}.referral_target_per_year"), t));
+        authorities.push(Authority {
+            name: a.name.clone(),
+            slug: slug(&a.name),
+            population,
+            referrals_per_year,
+            ramp,
+            seasonality,
+            referral_target_per_year,
+        });
+    }
+    let expected: f64 = authorities
+        .iter()
+        .map(|a| a.referrals_per_year.max() * a.rate_factor_max() * horizon_days / 365.0)
+        .sum();
+    if expected.is_finite() && expected > MAX_REFERRALS_PER_REPLICATION {
+        p.add(
+            "simulation.horizon_days",
+            format!(
+                "horizon and referral rates give up to {expected:.0} referrals in one replication; \
+                 the limit is {MAX_REFERRALS_PER_REPLICATION:.0} (shorten the horizon or lower the rates)"
+            ),
+        );
+    } else if !expected.is_finite() {
+        p.add(
+            "authorities",
+            "a referral rate distribution is unbounded above in a way that cannot be simulated",
+        );
+    }
+
+    // referral mixes
+    let r = &raw.referrals;
+    let agencies = mix(
+        &mut p,
+        "referrals.agencies",
+        &r.agencies.clone().unwrap_or_else(|| {
+            default_mix(&[
+                ("children's services", 0.50),
+                ("education", 0.15),
+                ("health", 0.15),
+                ("other", 0.10),
+                ("police", 0.10),
+            ])
+        }),
+    );
+    let needs = mix(
+        &mut p,
+        "referrals.needs",
+        &r.needs.clone().unwrap_or_else(|| {
+            default_mix(&[
+                ("domestic violence", 0.30),
+                ("mental health", 0.15),
+                ("parenting", 0.20),
+                ("substance misuse", 0.35),
+            ])
+        }),
+    );
+    let children_raw = r
+        .children
+        .clone()
+        .unwrap_or_else(|| default_mix(&[("1", 0.35), ("2", 0.30), ("3", 0.20), ("4", 0.15)]));
+    let mut children = Vec::new();
+    for c in mix(&mut p, "referrals.children", &children_raw) {
+        match c.name.parse::<u32>() {
+            Ok(n) if n <= 20 => children.push((n, c.share)),
+            _ => p.add(
+                format!("referrals.children.{}", c.name),
+                format!(
+                    "keys must be whole numbers of children from 0 to 20, got \"{}\"",
+                    c.name
+                ),
+            ),
+        }
+    }
+
+    // pathway
+    let pw = &raw.pathway;
+    let advice_only = p.probability("pathway.advice_only", pw.advice_only);
+    let not_eligible = p.probability("pathway.not_eligible", pw.not_eligible);
+    let declined = p.probability("pathway.declined", pw.declined);
+    if advice_only + not_eligible + declined > 1.0 + 1e-9 {
+        p.add(
+            "pathway",
+            format!(
+                "advice_only + not_eligible + declined must not exceed 1, got {}",
+                advice_only + not_eligible + declined
+            ),
+        );
+    }
+    let patience = pw
+        .patience
+        .as_ref()
+        .and_then(|d| p.dist("pathway.patience", d));
+    let assessment = pw.assessment.as_ref().map(|a| Assessment {
+        duration: p
+            .dist("pathway.assessment.duration", &a.duration)
+            .unwrap_or(Dist::Fixed(0.0)),
+        hours: p.non_negative("pathway.assessment.hours", a.hours),
+        to_phase1: p.probability("pathway.assessment.to_phase1", a.to_phase1),
+    });
+    let phase1 = pw.phase1.as_ref().map(|a| Phase1 {
+        duration: p
+            .dist("pathway.phase1.duration", &a.duration)
+            .unwrap_or(Dist::Fixed(0.0)),
+        hours_per_week: p.non_negative("pathway.phase1.hours_per_week", a.hours_per_week),
+        unplanned_exit: p.probability("pathway.phase1.unplanned_exit", a.unplanned_exit),
+    });
+    if assessment.is_none() && phase1.is_none() {
+        p.add(
+            "pathway",
+            "needs an `assessment` or a `phase1` table: allocated families must have something to do",
+        );
+    }
+    let phase2 = pw.phase2.as_ref().map(|a| {
+        let review = p.positive("pathway.phase2.review_at_days", a.review_at_days);
+        let fin = p.positive(
+            "pathway.phase2.final_review_at_days",
+            a.final_review_at_days,
+        );
+        if fin < review {
+            p.add(
+                "pathway.phase2.final_review_at_days",
+                format!("must not come before review_at_days ({review}), got {fin}"),
+            );
+        }
+        Phase2 {
+            hours_per_week: p.non_negative("pathway.phase2.hours_per_week", a.hours_per_week),
+            review_at_days: review,
+            final_review_at_days: fin,
+            review_hours: p.non_negative("pathway.phase2.review_hours", a.review_hours),
+        }
+    });
+    if phase2.is_some() && phase1.is_none() {
+        p.add(
+            "pathway.phase2",
+            "Phase 2 follows Phase 1: add a `phase1` table or remove `phase2`",
+        );
+    }
+    let rereferral = pw.rereferral.as_ref().and_then(|r| {
+        let probability = p.probability("pathway.rereferral.probability", r.probability);
+        let delay = p.dist("pathway.rereferral.delay", &r.delay)?;
+        let max_episodes = match r.max_episodes.unwrap_or(3) {
+            n @ 1..=200 => n as u8,
+            n => {
+                p.add(
+                    "pathway.rereferral.max_episodes",
+                    format!("must be between 1 and 200, got {n}"),
+                );
+                1
+            }
+        };
+        Some(Rereferral {
+            probability,
+            delay,
+            max_episodes,
+        })
+    });
+    let onward_referral = p.probability("pathway.onward_referral", pw.onward_referral);
+    let pathway = Pathway {
+        advice_only,
+        not_eligible,
+        declined,
+        patience,
+        assessment,
+        phase1,
+        phase2,
+        rereferral,
+        onward_referral,
+    };
+
+    // availability and staff
+    let global = availability(&mut p, "availability", &raw.availability, None);
+    let need_names: Vec<String> = needs.iter().map(|c| c.name.clone()).collect();
+    let mut posts = Vec::new();
+    if raw.staff.is_empty() {
+        p.add("staff", "must list at least one post");
+    }
+    for (i, s) in raw.staff.iter().enumerate() {
+        let path = format!("staff[{i}]");
+        let base = match names.iter().position(|n| n == &s.base) {
+            Some(b) => b,
+            None => {
+                let hint = suggest(&s.base, &names)
+                    .map(|n| format!("; did you mean \"{n}\"?"))
+                    .unwrap_or_default();
+                p.add(
+                    format!("{path}.base"),
+                    format!(
+                        "unknown authority \"{}\" (known: {}){hint}",
+                        s.base,
+                        names.join(", ")
+                    ),
+                );
+                0
+            }
+        };
+        let role = match s.role.as_deref().unwrap_or("other") {
+            "manager" => Role::Manager,
+            "csw" => Role::ConsultantSocialWorker,
+            "is" => Role::InterventionSpecialist,
+            "business-support" => Role::BusinessSupport,
+            "other" => Role::Other,
+            r => {
+                p.add(
+                    format!("{path}.role"),
+                    format!(
+                        "unknown role \"{r}\" (allowed: manager, csw, is, business-support, other)"
+                    ),
+                );
+                Role::Other
+            }
+        };
+        let count = match s.count {
+            n @ 0..=1000 => n as usize,
+            n => {
+                p.add(
+                    format!("{path}.count"),
+                    format!("must be between 0 and 1000, got {n}"),
+                );
+                0
+            }
+        };
+        let hours = p.within(
+            &format!("{path}.hours_per_week"),
+            s.hours_per_week.unwrap_or(37.0),
+            0.0,
+            168.0,
+            " hours",
+        );
+        let ratio = p.probability(
+            &format!("{path}.direct_ratio"),
+            s.direct_ratio.unwrap_or(0.4),
+        );
+        let caseload_limit = match s.caseload_limit {
+            None => None,
+            Some(n @ 0..=10_000) => Some(n as u32),
+            Some(n) => {
+                p.add(
+                    format!("{path}.caseload_limit"),
+                    format!("must be between 0 and 10000 families, got {n}"),
+                );
+                None
+            }
+        };
+        let specialism = s.specialism.as_ref().and_then(|sp| {
+            let found = need_names.iter().position(|n| n == sp);
+            if found.is_none() {
+                p.add(
+                    format!("{path}.specialism"),
+                    format!("unknown need \"{sp}\" (known: {})", need_names.join(", ")),
+                );
+            }
+            found
+        });
+        let avail = match &s.availability {
+            Some(a) => availability(
+                &mut p,
+                &format!("{path}.availability"),
+                a,
+                Some(&raw.availability),
+            ),
+            None => global.clone(),
+        };
+        for _ in 0..count {
+            posts.push(Post {
+                title: s.post.clone(),
+                role,
+                base,
+                hours_per_week: hours,
+                direct_ratio: ratio,
+                caseload_limit,
+                specialism,
+                availability: avail.clone(),
+            });
+        }
+    }
+    let intake = pathway.intake_hours();
+    if !raw.staff.is_empty() && !posts.iter().any(|post| post.takes_families(intake)) {
+        p.add(
+            "staff",
+            format!(
+                "no post can take a family: a worker needs direct hours a week (hours_per_week × direct_ratio) \
+                 of at least {intake} (the heaviest weekly load before Phase 2) and a caseload limit above 0"
+            ),
+        );
+    }
+
+    // policy
+    let kind_name = raw.policy.kind.as_deref().unwrap_or("proportional");
+    let kind = PolicyKind::parse(kind_name).unwrap_or_else(|| {
+        p.add(
+            "policy.kind",
+            format!("unknown policy \"{kind_name}\" (allowed: proportional, demand-led, pooled)"),
+        );
+        PolicyKind::Proportional
+    });
+    let matching = match raw.policy.matching.as_deref().unwrap_or("capacity") {
+        "capacity" => Matching::Capacity,
+        "expertise" => Matching::Expertise,
+        m => {
+            p.add(
+                "policy.matching",
+                format!("unknown matching \"{m}\" (allowed: capacity, expertise)"),
+            );
+            Matching::Capacity
+        }
+    };
+    let policy = Policy {
+        kind,
+        share_after_days: p.non_negative(
+            "policy.share_after_days",
+            raw.policy.share_after_days.unwrap_or(0.0),
+        ),
+        matching,
+    };
+
+    // travel
+    let n = authorities.len();
+    let mut hours = vec![vec![0.0; n]; n];
+    let mut set = vec![vec![false; n]; n];
+    for (i, r) in raw.travel.routes.iter().enumerate() {
+        let path = format!("travel.routes[{i}]");
+        let idx = |name: &str, field: &str, p: &mut Problems| {
+            let found = names.iter().position(|n| n == name);
+            if found.is_none() {
+                p.add(
+                    format!("{path}.{field}"),
+                    format!("unknown authority \"{name}\" (known: {})", names.join(", ")),
+                );
+            }
+            found
+        };
+        let from = idx(&r.from, "from", &mut p);
+        let to = idx(&r.to, "to", &mut p);
+        let h = p.within(&format!("{path}.hours"), r.hours, 0.0, 24.0, " hours");
+        if let (Some(a), Some(b)) = (from, to) {
+            if a == b {
+                p.add(path.clone(), "a route must join two different authorities");
+            } else if set[a][b] {
+                p.add(
+                    path.clone(),
+                    format!("duplicate route between {} and {}", r.from, r.to),
+                );
+            } else {
+                hours[a][b] = h;
+                hours[b][a] = h;
+                set[a][b] = true;
+                set[b][a] = true;
+            }
+        }
+    }
+    let t = &raw.travel;
+    let travel = Travel {
+        hours,
+        assessment_visits: p.non_negative(
+            "travel.assessment_visits",
+            t.assessment_visits.unwrap_or(2.0),
+        ),
+        phase1_visits_per_week: p.non_negative(
+            "travel.phase1_visits_per_week",
+            t.phase1_visits_per_week.unwrap_or(2.0),
+        ),
+        phase2_visits_per_week: p.non_negative(
+            "travel.phase2_visits_per_week",
+            t.phase2_visits_per_week.unwrap_or(1.0),
+        ),
+        review_visits: p.non_negative("travel.review_visits", t.review_visits.unwrap_or(1.0)),
+    };
+
+    if !p.0.is_empty() {
+        return Err(p.0);
+    }
+    Ok(Model {
+        name: raw.name.clone(),
+        title: raw.title.clone().unwrap_or_else(|| raw.name.clone()),
+        description: raw.description.clone().unwrap_or_default(),
+        horizon_days,
+        replications: replications as u64,
+        seed: sim.seed.unwrap_or(20130601),
+        wait_target_days,
+        authorities,
+        referrals: ReferralMix {
+            agencies,
+            needs,
+            children,
+        },
+        pathway,
+        posts,
+        policy,
+        travel,
+    })
+}
+
+/// Validate an availability table; fields missing from a per-post table fall back to
+/// the scenario-wide one.
+fn availability(
+    p: &mut Problems,
+    path: &str,
+    a: &RawAvailability,
+    fallback: Option<&RawAvailability>,
+) -> Availability {
+    let pick =
+        |own: Option<f64>, f: fn(&RawAvailability) -> Option<f64>| own.or(fallback.and_then(f));
+    let pick_dist = |own: &Option<RawDist>, f: fn(&RawAvailability) -> &Option<RawDist>| {
+        own.clone()
+            .or_else(|| fallback.and_then(|fb| f(fb).clone()))
+    };
+    let annual_leave_days = p.within(
+        &format!("{path}.annual_leave_days"),
+        pick(a.annual_leave_days, |x| x.annual_leave_days).unwrap_or(0.0),
+        0.0,
+        200.0,
+        " days",
+    );
+    let leave_spell_days = p.within(
+        &format!("{path}.leave_spell_days"),
+        pick(a.leave_spell_days, |x| x.leave_spell_days).unwrap_or(5.0),
+        0.5,
+        60.0,
+        " days",
+    );
+    let sickness_spells_per_year = p.within(
+        &format!("{path}.sickness_spells_per_year"),
+        pick(a.sickness_spells_per_year, |x| x.sickness_spells_per_year).unwrap_or(0.0),
+        0.0,
+        52.0,
+        " spells",
+    );
+    let sickness_duration = pick_dist(&a.sickness_duration, |x| &x.sickness_duration)
+        .and_then(|d| p.dist(&format!("{path}.sickness_duration"), &d));
+    if sickness_spells_per_year > 0.0 && sickness_duration.is_none() {
+        p.add(
+            format!("{path}.sickness_duration"),
+            "sickness spells need a duration distribution (e.g. { dist = \"lognormal\", mean = 8, sd = 10 })",
+        );
+    }
+    let turnover_per_year = p.within(
+        &format!("{path}.turnover_per_year"),
+        pick(a.turnover_per_year, |x| x.turnover_per_year).unwrap_or(0.0),
+        0.0,
+        0.99,
+        "",
+    );
+    let recruitment_delay = pick_dist(&a.recruitment_delay, |x| &x.recruitment_delay)
+        .and_then(|d| p.dist(&format!("{path}.recruitment_delay"), &d));
+    if turnover_per_year > 0.0 && recruitment_delay.is_none() {
+        p.add(
+            format!("{path}.recruitment_delay"),
+            "turnover needs a recruitment delay distribution (days a post stays vacant)",
+        );
+    }
+    let initial_recruitment = pick_dist(&a.initial_recruitment, |x| &x.initial_recruitment)
+        .and_then(|d| p.dist(&format!("{path}.initial_recruitment"), &d));
+    Availability {
+        annual_leave_days,
+        leave_spell_days,
+        sickness_spells_per_year,
+        sickness_duration,
+        turnover_per_year,
+        recruitment_delay,
+        initial_recruitment,
+    }
+}
