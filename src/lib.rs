@@ -7,4 +7,6 @@ pub mod model;
 pub mod money;
 pub mod rng;
 pub mod scenario;
+pub mod stats;
+pub mod theory;
 pub mod time;

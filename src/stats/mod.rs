@@ -1,0 +1,42 @@
+//! Output statistics across Monte Carlo replications.
+//!
+//! This module owns the arithmetic that turns per-replication results into the numbers a report
+//! states: means with t-based 95% confidence intervals, percentiles across replications, paired
+//! comparisons of two policies run on common random numbers, the relative precision that decides
+//! whether more replications are needed, and mergeable online accumulators for fan charts.
+//!
+//! It knows nothing about the engine, the model, scenarios or files. Inputs are plain `f64` slices,
+//! one value per replication in replication order; outputs are plain values. Nothing here prints,
+//! reads or writes.
+//!
+//! Conventions shared by every function in this module:
+//!
+//! - A non-finite value (NaN or ±∞) means "this replication has no observation of this measure"
+//!   (for example, no family waited) and is skipped. Every `n` counts the finite values used.
+//! - Quantities that are undefined are `None`, never NaN: a confidence interval needs at least two
+//!   finite values ("undefined: need >= 2 replications"), a summary needs at least one. The one
+//!   exception is [`SampleStats`], whose fields are NaN when the sample is empty.
+//! - Zero spread gives a zero-width interval `[mean, mean]`, not `None`.
+//! - Percentiles use linear interpolation between order statistics (Hyndman and Fan type 7, the
+//!   default of numpy, R and Excel's `PERCENTILE.INC`).
+//! - Results depend only on the values and their order, never on timing or thread count: fold
+//!   per-replication results in replication-index order and the answers are reproducible.
+
+#![warn(missing_docs)]
+
+mod compare;
+mod p2;
+mod quantiles;
+mod summary;
+mod tdist;
+mod welford;
+
+pub use compare::{PairedDiff, paired_difference, welch_ci95};
+pub use p2::{FanAccumulator, P2Quantile};
+pub use quantiles::{SampleStats, percentile_sorted, sample_stats, share_at_most};
+pub use summary::{Summary, relative_half_width, replications_needed, summarize};
+pub use tdist::t_crit;
+pub use welford::Welford;
+
+/// Significance level of every confidence interval in this module (95% two-sided).
+pub const ALPHA_95: f64 = 0.05;
