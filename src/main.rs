@@ -1,1 +1,18 @@
-fn main() {}
+//! The `ifss-sim` command line. Exit codes: 0 success, 2 invalid input (a scenario
+//! that does not validate, a bad flag), 1 anything else (a file that cannot be
+//! written, an interrupted run).
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::main() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = if cli::is_input_error(&e) { 2 } else { 1 };
+            eprintln!("error: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}

@@ -328,7 +328,7 @@ impl Recorder {
             );
         }
         for role in Role::ALL {
-            if !self.posts.iter().any(|p| p.1 == role) {
+            if !self.posts.iter().any(|p| p.1 == role && p.3 > 0.0) {
                 continue;
             }
             v.measure(

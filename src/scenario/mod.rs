@@ -7,6 +7,7 @@
 //! The bundled scenarios are compiled into the binary, so the tool runs with no file.
 
 mod locate;
+pub mod overrides;
 mod raw;
 mod validate;
 

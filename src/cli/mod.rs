@@ -1,0 +1,134 @@
+//! Command-line parsing (clap) and the commands. The library below does the work;
+//! this layer loads files, prints, and maps failures to exit codes.
+
+mod output;
+mod run;
+mod scenarios;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use ifss_sim::scenario::overrides::Override;
+use std::path::PathBuf;
+
+/// Capacity and resource-allocation simulator for an Integrated Family Support Service.
+///
+/// Simulates referrals, the assessment / Phase 1 / Phase 2 pathway, staff time and
+/// absences under an allocation policy, over many Monte Carlo replications, and reports
+/// throughput, waiting times, utilisation and cost with confidence intervals.
+/// With no scenario, the bundled Western Bay default is used.
+#[derive(Debug, Parser)]
+#[command(name = "ifss-sim", version, about, long_about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a Monte Carlo batch under one policy and print a summary per authority.
+    Run(RunArgs),
+    /// Run several policies on the same replication seeds and report paired differences.
+    Compare(CompareArgs),
+    /// Validate scenario files without running them.
+    Check {
+        /// Scenario files (TOML) or bundled scenario names.
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// List or print the bundled scenarios, to start a new one from.
+    Scenario {
+        #[command(subcommand)]
+        action: ScenarioAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ScenarioAction {
+    /// List the bundled scenarios.
+    List,
+    /// Print a bundled scenario's TOML (redirect it to a file and edit).
+    Show {
+        /// Bundled scenario name (see `ifss-sim scenario list`).
+        name: String,
+    },
+}
+
+/// Options shared by `run` and `compare`.
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// Scenario: a TOML file or a bundled name [default: western-bay].
+    scenario: Option<String>,
+    /// Replications [default: the scenario's `simulation.replications`].
+    #[arg(long, short = 'n', value_name = "N")]
+    reps: Option<u64>,
+    /// Master seed [default: the scenario's `simulation.seed`].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Change a scenario field for this run, e.g. --set 'authorities[Swansea].referrals_per_year=130'
+    /// (repeatable; validated like the file and recorded in the manifest).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<Override>,
+    /// Print the machine-readable summary (JSON) on stdout instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Output folder [default: output/<scenario-name>].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Write no files; only print.
+    #[arg(long)]
+    no_output: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    batch: BatchArgs,
+    /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
+    #[arg(long, short, value_name = "P")]
+    policy: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    #[command(flatten)]
+    batch: BatchArgs,
+    /// Policies to compare, comma-separated; differences are against the first.
+    #[arg(long, value_delimiter = ',', default_value = "proportional,demand-led")]
+    policies: Vec<String>,
+}
+
+/// An error in what the user gave us (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
+/// Whether an error is the user's input (exit 2) rather than a failure (exit 1).
+pub fn is_input_error(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.is::<InputError>() || c.is::<ifss_sim::scenario::ScenarioError>())
+}
+
+pub fn main() -> Result<()> {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2)
+            e.exit();
+        }
+    };
+    match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Compare(a) => run::compare(a),
+        Command::Check { files } => scenarios::check(&files),
+        Command::Scenario { action } => match action {
+            ScenarioAction::List => scenarios::list(),
+            ScenarioAction::Show { name } => scenarios::show(&name),
+        },
+    }
+}

@@ -1,0 +1,88 @@
+//! Writing a run's files into its output folder (atomically, manifest last).
+
+use super::scenarios::Loaded;
+use anyhow::Result;
+use ifss_sim::batch::{Batch, BatchConfig};
+use ifss_sim::model::Model;
+use ifss_sim::report::compare::Comparison;
+use ifss_sim::report::csv;
+use ifss_sim::report::manifest::{Manifest, fnv1a64};
+use ifss_sim::report::write::OutputDir;
+use std::path::{Path, PathBuf};
+
+pub struct Outputs {
+    dir: OutputDir,
+}
+
+impl Outputs {
+    /// Create and check the folder before the batch runs.
+    pub fn prepare(path: &Path) -> Result<Outputs> {
+        Ok(Outputs {
+            dir: OutputDir::prepare(path)?,
+        })
+    }
+
+    /// Write every file of a run; the manifest goes last, so a manifest means a complete set.
+    pub fn write_run(
+        &self,
+        loaded: &Loaded,
+        model: &Model,
+        cfg: &BatchConfig,
+        runs: &[(&Model, &Batch)],
+        summary_json: &[u8],
+        comparison: Option<&Comparison>,
+    ) -> Result<Vec<PathBuf>> {
+        let mut files: Vec<(&str, Vec<u8>)> = vec![
+            ("summary.json", summary_json.to_vec()),
+            ("replications.csv", csv::replications(runs, cfg.first)?),
+        ];
+        if let Some(c) = comparison {
+            files.push(("comparison.csv", csv::comparison(c)?));
+        }
+        let mut written = Vec::new();
+        for (name, bytes) in &files {
+            written.push(self.dir.write(name, bytes)?);
+        }
+        let manifest = Manifest {
+            schema: 1,
+            tool: format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
+            scenario: model.name().to_string(),
+            source: loaded.label.clone(),
+            scenario_hash: fnv1a64(&loaded.text),
+            overrides: std::env::args()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .filter(|w| w[0] == "--set")
+                .map(|w| w[1].clone())
+                .collect(),
+            seed: cfg.seed,
+            first_replication: cfg.first,
+            replications: cfg.replications,
+            policies: runs
+                .iter()
+                .map(|(m, _)| m.policy().kind().name().to_string())
+                .collect(),
+            threads: cfg.threads,
+            stream_scheme: ifss_sim::rng::STREAM_SCHEME,
+            generators: "rand 0.9, rand_chacha 0.9 (ChaCha8), rand_distr 0.5",
+            command_line: std::env::args().collect(),
+            files: files.iter().map(|(n, _)| n.to_string()).collect(),
+        };
+        written.push(self.dir.write(
+            "manifest.json",
+            serde_json::to_string_pretty(&manifest)?.as_bytes(),
+        )?);
+        Ok(written)
+    }
+}
+
+/// Tell the user where the files went (stderr, so stdout stays the summary).
+pub fn say_written(paths: &[PathBuf]) {
+    if let Some(dir) = paths.first().and_then(|p| p.parent()) {
+        let names: Vec<String> = paths
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        eprintln!("\nwrote {} in {}", names.join(", "), dir.display());
+    }
+}

@@ -1,0 +1,164 @@
+//! `run` and `compare`.
+
+use super::output::{self, Outputs};
+use super::scenarios::{self, Loaded};
+use super::{BatchArgs, CompareArgs, InputError, RunArgs};
+use anyhow::{Context, Result};
+use ifss_sim::batch::{self, Batch, BatchConfig};
+use ifss_sim::model::{Model, PolicyKind};
+use ifss_sim::report::compare::Comparison;
+use ifss_sim::report::summary::RunSummary;
+use ifss_sim::report::text;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+
+fn policy(name: &str) -> Result<PolicyKind> {
+    PolicyKind::parse(name).ok_or_else(|| {
+        InputError(format!(
+            "unknown policy {name:?} (allowed: proportional, demand-led, pooled)"
+        ))
+        .into()
+    })
+}
+
+/// The batch settings after defaults from the scenario.
+fn config(args: &BatchArgs, model: &Model) -> BatchConfig {
+    BatchConfig {
+        seed: args.seed.unwrap_or(model.default_seed()),
+        first: 0,
+        replications: args.reps.unwrap_or(model.default_replications()),
+        threads: args.threads.map(usize::from),
+    }
+}
+
+fn check_reps(n: u64) -> Result<()> {
+    if n == 0 || n > ifss_sim::model::MAX_REPLICATIONS {
+        return Err(InputError(format!(
+            "--reps must be between 1 and {}, got {n}",
+            ifss_sim::model::MAX_REPLICATIONS
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal and the batch is not tiny.
+fn progress(args: &BatchArgs, total: u64, label: &str) -> ProgressBar {
+    if args.quiet || !std::io::stderr().is_terminal() || total < 50 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{prefix} [{bar:40}] {pos}/{len} replications ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(label.to_string());
+    bar
+}
+
+fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> Result<Batch> {
+    let b = batch::run(model, cfg, &|n| bar.set_position(n)).context("batch failed")?;
+    bar.finish_and_clear();
+    Ok(b)
+}
+
+/// Output folder (checked writable) unless `--no-output`.
+fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Outputs>> {
+    if args.no_output {
+        return Ok(None);
+    }
+    let dir = args.out.clone().unwrap_or_else(|| {
+        std::path::Path::new("output").join(ifss_sim::report::write::safe_folder_name(
+            loaded.model.name(),
+        ))
+    });
+    Ok(Some(Outputs::prepare(&dir)?))
+}
+
+pub fn run(a: RunArgs) -> Result<()> {
+    let loaded = scenarios::load(a.batch.scenario.as_deref(), &a.batch.sets)?;
+    let mut model = loaded.model.clone();
+    if let Some(p) = &a.policy {
+        model = model.with_policy(model.policy().with_kind(policy(p)?));
+    }
+    let cfg = config(&a.batch, &model);
+    check_reps(cfg.replications)?;
+    let out = outputs(&a.batch, &loaded)?;
+    let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
+    let batch = simulate(&model, &cfg, &bar)?;
+    let summary = RunSummary::new(&model, &batch, cfg.seed);
+    let json = serde_json::to_string_pretty(&summary)?;
+    if a.batch.json {
+        println!("{json}");
+    } else {
+        print!("{}", text::summary_table(&model, &summary));
+    }
+    if let Some(out) = out {
+        let written = out.write_run(
+            &loaded,
+            &model,
+            &cfg,
+            &[(&model, &batch)],
+            json.as_bytes(),
+            None,
+        )?;
+        if !a.batch.json {
+            output::say_written(&written);
+        }
+    }
+    Ok(())
+}
+
+pub fn compare(a: CompareArgs) -> Result<()> {
+    let loaded = scenarios::load(a.batch.scenario.as_deref(), &a.batch.sets)?;
+    let kinds = a
+        .policies
+        .iter()
+        .map(|p| policy(p.trim()))
+        .collect::<Result<Vec<_>>>()?;
+    if kinds.len() < 2 {
+        return Err(InputError("--policies needs at least two policies to compare".into()).into());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(dup) = kinds.iter().find(|k| !seen.insert(**k)) {
+        return Err(InputError(format!("--policies lists {dup} twice")).into());
+    }
+    let cfg = config(&a.batch, &loaded.model);
+    check_reps(cfg.replications)?;
+    let out = outputs(&a.batch, &loaded)?;
+    let mut models = Vec::new();
+    let mut batches = Vec::new();
+    for kind in &kinds {
+        let model = loaded
+            .model
+            .with_policy(loaded.model.policy().with_kind(*kind));
+        let bar = progress(&a.batch, cfg.replications, kind.name());
+        batches.push(simulate(&model, &cfg, &bar)?);
+        models.push(model);
+    }
+    let runs: Vec<(&Model, &Batch)> = models.iter().zip(&batches).collect();
+    let comparison = Comparison::new(&runs, cfg.seed);
+    let json = serde_json::to_string_pretty(&comparison)?;
+    if a.batch.json {
+        println!("{json}");
+    } else {
+        print!("{}", text::comparison_table(&loaded.model, &comparison));
+    }
+    if let Some(out) = out {
+        let written = out.write_run(
+            &loaded,
+            &models[0],
+            &cfg,
+            &runs,
+            json.as_bytes(),
+            Some(&comparison),
+        )?;
+        if !a.batch.json {
+            output::say_written(&written);
+        }
+    }
+    Ok(())
+}

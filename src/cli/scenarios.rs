@@ -1,0 +1,102 @@
+//! `check`, `scenario list`, `scenario show`, and turning a name or path into a model.
+
+use super::InputError;
+use anyhow::Result;
+use ifss_sim::model::Model;
+use ifss_sim::scenario::{self, BUNDLED, overrides::Override};
+use std::path::Path;
+
+/// A scenario as loaded: its text (after overrides), label and model.
+pub struct Loaded {
+    pub text: String,
+    pub label: String,
+    pub model: Model,
+}
+
+/// Load a scenario named on the command line: an existing file, else a bundled name.
+pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
+    let arg = arg.unwrap_or("western-bay");
+    let (text, label) = if Path::new(arg).is_file() {
+        let bytes =
+            std::fs::read(arg).map_err(|e| InputError(format!("{arg}: cannot read: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            InputError(format!(
+                "{arg}: not a text file (scenario files are UTF-8 TOML)"
+            ))
+        })?;
+        (text, arg.to_string())
+    } else if let Some(b) = scenario::bundled(arg) {
+        (b.text.to_string(), format!("{}.toml (bundled)", b.name))
+    } else {
+        let names: Vec<&str> = BUNDLED.iter().map(|b| b.name).collect();
+        return Err(InputError(format!(
+            "{arg}: no such file, and no bundled scenario of that name (bundled: {})",
+            names.join(", ")
+        ))
+        .into());
+    };
+    let text =
+        scenario::overrides::apply(&text, sets).map_err(|e| InputError(format!("{label}: {e}")))?;
+    let model = scenario::load(&text, &label)?;
+    Ok(Loaded { text, label, model })
+}
+
+pub fn check(files: &[String]) -> Result<()> {
+    let mut bad = 0;
+    for f in files {
+        match load(Some(f), &[]) {
+            Ok(l) => println!(
+                "{}: ok — \"{}\": {} authorities, {} posts, {:.0} days, policy {}",
+                l.label,
+                l.model.title(),
+                l.model.authorities().len(),
+                l.model.posts().len(),
+                l.model.horizon_days(),
+                l.model.policy().kind()
+            ),
+            Err(e) => {
+                bad += 1;
+                eprint!("{e:#}");
+                if !format!("{e:#}").ends_with('\n') {
+                    eprintln!();
+                }
+            }
+        }
+    }
+    if bad > 0 {
+        return Err(InputError(format!(
+            "{bad} of {} scenario(s) did not validate",
+            files.len()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+pub fn list() -> Result<()> {
+    let width = BUNDLED.iter().map(|b| b.name.len()).max().unwrap_or(0);
+    for b in BUNDLED {
+        println!("{:width$}  {}", b.name, b.summary);
+    }
+    println!(
+        "\nPrint one with `ifss-sim scenario show NAME > my.toml`, edit it, then `ifss-sim check my.toml`."
+    );
+    Ok(())
+}
+
+pub fn show(name: &str) -> Result<()> {
+    match scenario::bundled(name) {
+        Some(b) => {
+            print!("{}", b.text);
+            Ok(())
+        }
+        None => {
+            let names: Vec<&str> = BUNDLED.iter().map(|b| b.name).collect();
+            Err(InputError(format!(
+                "no bundled scenario {name:?} (bundled: {})",
+                names.join(", ")
+            ))
+            .into())
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! CSV outputs: one row per replication, and the comparison table.
+
+use super::compare::Comparison;
+use crate::batch::Batch;
+use crate::model::Model;
+
+fn fmt(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// `replications.csv`: policy, replication, then every measure (empty = no observation).
+pub fn replications(runs: &[(&Model, &Batch)], first: u64) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let Some((_, b0)) = runs.first() else {
+        return Ok(Vec::new());
+    };
+    let mut header = vec!["policy".to_string(), "replication".to_string()];
+    header.extend(b0.catalogue.measures().iter().map(|m| m.name.clone()));
+    w.write_record(&header)?;
+    for (m, b) in runs {
+        for (i, r) in b.replications.iter().enumerate() {
+            let mut row = vec![
+                m.policy().kind().name().to_string(),
+                (first + i as u64).to_string(),
+            ];
+            row.extend(r.values.iter().map(|&x| fmt(x)));
+            w.write_record(&row)?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// `comparison.csv`: for each measure and policy, the mean, and the paired difference
+/// against the baseline with its confidence interval.
+pub fn comparison(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "measure",
+        "policy",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "baseline",
+        "diff_mean",
+        "diff_ci95_low",
+        "diff_ci95_high",
+        "distinguishable",
+    ])?;
+    let opt = |x: Option<f64>| x.map_or(String::new(), fmt);
+    for (name, _) in &c.baseline_kpis().0 {
+        for (policy, s) in &c.policies.0 {
+            let k = s.kpis.get(name);
+            let d = c.diff.get(policy).and_then(|d| d.get(name));
+            w.write_record([
+                name.clone(),
+                policy.clone(),
+                opt(k.and_then(|k| k.mean)),
+                opt(k.and_then(|k| k.ci95).map(|c| c[0])),
+                opt(k.and_then(|k| k.ci95).map(|c| c[1])),
+                c.baseline.clone(),
+                opt(d.and_then(|d| d.mean)),
+                opt(d.and_then(|d| d.ci95).map(|c| c[0])),
+                opt(d.and_then(|d| d.ci95).map(|c| c[1])),
+                d.map_or(String::new(), |d| d.distinguishable.to_string()),
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}

@@ -1,0 +1,10 @@
+//! Reports: the JSON and CSV contract, text tables, plots and the HTML report.
+//!
+//! Renderers return strings or bytes; [`write`] is the only place that touches files.
+
+pub mod compare;
+pub mod csv;
+pub mod manifest;
+pub mod summary;
+pub mod text;
+pub mod write;

@@ -1,0 +1,331 @@
+//! Plain-text tables for the terminal.
+
+use super::summary::{Kpi, RunSummary};
+use crate::model::Model;
+use std::fmt::Write;
+
+/// How to show a row's numbers.
+#[derive(Clone, Copy)]
+enum Fmt {
+    Count,
+    Days,
+    Percent,
+    Hours,
+}
+
+/// A summary row: label, the measure for the region and the per-authority pattern
+/// (`{}` replaced by the authority slug).
+const ROWS: &[(&str, &str, &str, Fmt)] = &[
+    ("Referrals", "referrals", "referrals.{}", Fmt::Count),
+    (
+        "  of which re-referrals",
+        "rereferrals",
+        "rereferrals.{}",
+        Fmt::Count,
+    ),
+    (
+        "Advice / consultation only",
+        "advice_sessions",
+        "advice_sessions.{}",
+        Fmt::Count,
+    ),
+    (
+        "Rejected: not eligible",
+        "rejected_not_eligible",
+        "rejected_not_eligible.{}",
+        Fmt::Count,
+    ),
+    (
+        "Rejected: family declined",
+        "rejected_declined",
+        "rejected_declined.{}",
+        Fmt::Count,
+    ),
+    ("Accepted", "accepted", "accepted.{}", Fmt::Count),
+    (
+        "Withdrew while waiting",
+        "withdrawn_while_waiting",
+        "withdrawn_while_waiting.{}",
+        Fmt::Count,
+    ),
+    (
+        "Allocated (first meeting)",
+        "allocated",
+        "allocated.{}",
+        Fmt::Count,
+    ),
+    (
+        "Wait to first meeting, mean",
+        "wait_to_first_meeting_days",
+        "wait_to_first_meeting_days.{}",
+        Fmt::Days,
+    ),
+    (
+        "Wait to first meeting, 90th pct",
+        "wait_to_first_meeting_days.p90",
+        "wait_to_first_meeting_days.p90.{}",
+        Fmt::Days,
+    ),
+    (
+        "Seen within target",
+        "wait_within_target",
+        "wait_within_target.{}",
+        Fmt::Percent,
+    ),
+    (
+        "Phase 1 starts (family plans)",
+        "phase1_starts",
+        "phase1_starts.{}",
+        Fmt::Count,
+    ),
+    (
+        "Phase 1 completions",
+        "phase1_completions",
+        "phase1_completions.{}",
+        Fmt::Count,
+    ),
+    (
+        "Unplanned exits",
+        "unplanned_exits",
+        "unplanned_exits.{}",
+        Fmt::Count,
+    ),
+    (
+        "Completed final review",
+        "phase2_completions",
+        "phase2_completions.{}",
+        Fmt::Count,
+    ),
+    (
+        "Cases closed",
+        "cases_closed",
+        "cases_closed.{}",
+        Fmt::Count,
+    ),
+    (
+        "Open at the end",
+        "open_at_end",
+        "open_at_end.{}",
+        Fmt::Count,
+    ),
+    (
+        "Waiting list, time-average",
+        "waiting.mean",
+        "waiting.mean.{}",
+        Fmt::Count,
+    ),
+    (
+        "Cross-region allocations",
+        "cross_region_allocations",
+        "cross_region_allocations.{}",
+        Fmt::Count,
+    ),
+    (
+        "Staff utilisation (by base)",
+        "utilisation",
+        "utilisation.base.{}",
+        Fmt::Percent,
+    ),
+    (
+        "Direct-contact ratio (by base)",
+        "direct_contact_ratio",
+        "direct_contact_ratio.base.{}",
+        Fmt::Percent,
+    ),
+    (
+        "Travel hours (by base)",
+        "travel_hours",
+        "travel_hours.base.{}",
+        Fmt::Hours,
+    ),
+];
+
+fn cell(k: Option<&Kpi>, f: Fmt) -> String {
+    let Some(k) = k else { return "-".into() };
+    let Some(m) = k.mean else { return "n/a".into() };
+    let half = k.ci95.map(|[lo, hi]| (hi - lo) / 2.0);
+    match f {
+        Fmt::Count | Fmt::Hours => match half {
+            Some(h) => format!("{m:.1} ±{h:.1}"),
+            None => format!("{m:.1}"),
+        },
+        Fmt::Days => match half {
+            Some(h) => format!("{m:.1}d ±{h:.1}"),
+            None => format!("{m:.1}d"),
+        },
+        Fmt::Percent => match half {
+            Some(h) => format!("{:.1}% ±{:.1}", m * 100.0, h * 100.0),
+            None => format!("{:.1}%", m * 100.0),
+        },
+    }
+}
+
+/// A table with one column for the region and one per authority: each cell the mean
+/// over replications ± the half-width of its 95% confidence interval.
+pub fn summary_table(model: &Model, s: &RunSummary) -> String {
+    let auths = model.authorities();
+    let mut header = vec!["".to_string(), "Region".to_string()];
+    header.extend(auths.iter().map(|a| a.name().to_string()));
+    let mut rows = vec![header];
+    for (label, total, per, f) in ROWS {
+        let mut row = vec![label.to_string(), cell(s.kpis.get(total), *f)];
+        for a in auths {
+            row.push(cell(s.kpis.get(&per.replace("{}", a.slug())), *f));
+        }
+        rows.push(row);
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — policy {}, {} replications of {:.0} days, seed {}",
+        s.title, s.policy, s.replications, s.horizon_days, s.seed
+    );
+    let _ = writeln!(
+        out,
+        "Each cell: mean over replications ± half-width of the 95% confidence interval (counts are over the whole horizon).\n"
+    );
+    out.push_str(&align(&rows));
+    out
+}
+
+/// Left-align the first column, right-align the rest.
+pub fn align(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        for (c, text) in r.iter().enumerate() {
+            let pad = widths[c] - text.chars().count();
+            if c == 0 {
+                out.push_str(text);
+                out.push_str(&" ".repeat(pad));
+            } else {
+                out.push_str("  ");
+                out.push_str(&" ".repeat(pad));
+                out.push_str(text);
+            }
+        }
+        out.push('\n');
+        if i == 0 {
+            let total: usize = widths.iter().sum::<usize>() + 2 * (cols.saturating_sub(1));
+            out.push_str(&"-".repeat(total));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Measures shown in the comparison table: label, measure, format.
+const COMPARE_ROWS: &[(&str, &str, Fmt)] = &[
+    (
+        "Wait to first meeting, mean",
+        "wait_to_first_meeting_days",
+        Fmt::Days,
+    ),
+    (
+        "Wait to first meeting, 90th pct",
+        "wait_to_first_meeting_days.p90",
+        Fmt::Days,
+    ),
+    ("Seen within target", "wait_within_target", Fmt::Percent),
+    ("Allocated (first meeting)", "allocated", Fmt::Count),
+    (
+        "Withdrew while waiting",
+        "withdrawn_while_waiting",
+        Fmt::Count,
+    ),
+    ("Phase 1 starts", "phase1_starts", Fmt::Count),
+    ("Phase 1 completions", "phase1_completions", Fmt::Count),
+    ("Completed final review", "phase2_completions", Fmt::Count),
+    ("Waiting list, time-average", "waiting.mean", Fmt::Count),
+    ("Staff utilisation", "utilisation", Fmt::Percent),
+    ("Direct-contact ratio", "direct_contact_ratio", Fmt::Percent),
+    (
+        "Cross-region allocations",
+        "cross_region_allocations",
+        Fmt::Count,
+    ),
+    ("Travel hours", "travel_hours", Fmt::Hours),
+];
+
+fn diff_cell(d: Option<&super::compare::Diff>, f: Fmt) -> String {
+    let Some(d) = d else { return "-".into() };
+    let (Some(m), Some([lo, hi])) = (d.mean, d.ci95) else {
+        return d.mean.map_or("n/a".into(), |m| format!("{m:+.2}"));
+    };
+    let scale = if matches!(f, Fmt::Percent) {
+        100.0
+    } else {
+        1.0
+    };
+    let unit = match f {
+        Fmt::Percent => " pts",
+        Fmt::Days => "d",
+        _ => "",
+    };
+    let star = if d.distinguishable { " *" } else { "" };
+    format!(
+        "{:+.2}{unit} [{:+.2}, {:+.2}]{star}",
+        m * scale,
+        lo * scale,
+        hi * scale
+    )
+}
+
+/// A table of each policy's means and the paired differences against the baseline.
+pub fn comparison_table(model: &Model, c: &super::compare::Comparison) -> String {
+    let mut header = vec![String::new()];
+    header.extend(c.policies.0.iter().map(|(p, _)| p.clone()));
+    header.extend(
+        c.diff
+            .0
+            .iter()
+            .map(|(p, _)| format!("{p} − {}", c.baseline)),
+    );
+    let mut rows = vec![header];
+    for (label, name, f) in COMPARE_ROWS {
+        let mut row = vec![label.to_string()];
+        row.extend(c.policies.0.iter().map(|(_, s)| cell(s.kpis.get(name), *f)));
+        row.extend(c.diff.0.iter().map(|(_, d)| diff_cell(d.get(name), *f)));
+        rows.push(row);
+    }
+    // the same for each authority's mean wait
+    for a in model.authorities() {
+        let name = format!("wait_to_first_meeting_days.{}", a.slug());
+        let mut row = vec![format!("Wait, {}", a.name())];
+        row.extend(
+            c.policies
+                .0
+                .iter()
+                .map(|(_, s)| cell(s.kpis.get(&name), Fmt::Days)),
+        );
+        row.extend(
+            c.diff
+                .0
+                .iter()
+                .map(|(_, d)| diff_cell(d.get(&name), Fmt::Days)),
+        );
+        rows.push(row);
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {} replications per policy on common random numbers (seed {})",
+        c.title, c.replications, c.seed
+    );
+    let _ = writeln!(
+        out,
+        "Policy columns: mean ± 95% CI half-width. Difference columns: paired mean difference [95% CI];\n\
+         * = distinguishable from zero (the interval excludes 0). Counts are over the whole horizon.\n"
+    );
+    out.push_str(&align(&rows));
+    out
+}

@@ -1,0 +1,158 @@
+//! The one place that writes files: atomically, inside the output folder.
+//!
+//! Every file is written to a temporary name in its destination folder, flushed to
+//! disk, then renamed over the old file, so an interrupted run leaves the previous
+//! outputs whole. Names are checked so nothing lands outside the output folder.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The output folder could not be created or written.
+    #[error("cannot write to output folder {path}: {source}")]
+    Folder {
+        /// Folder.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    File {
+        /// File.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// A file name would leave the output folder.
+    #[error(
+        "refusing to write {name:?}: output file names must be plain names inside the output folder"
+    )]
+    Name {
+        /// The rejected name.
+        name: String,
+    },
+}
+
+/// An output folder that exists and is writable.
+#[derive(Debug, Clone)]
+pub struct OutputDir {
+    path: PathBuf,
+}
+
+impl OutputDir {
+    /// Create (if needed) and check `path` before any long work starts.
+    pub fn prepare(path: &Path) -> Result<OutputDir, WriteError> {
+        let folder = |source| WriteError::Folder {
+            path: path.to_path_buf(),
+            source,
+        };
+        fs::create_dir_all(path).map_err(folder)?;
+        // prove we can create and remove a file here
+        let probe = path.join(format!(".ifss-sim-probe-{}", std::process::id()));
+        fs::write(&probe, b"").map_err(folder)?;
+        let _ = fs::remove_file(&probe);
+        Ok(OutputDir {
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Write `bytes` to `name` inside the folder, atomically. Returns the final path.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+        let plain = !name.is_empty()
+            && name != "."
+            && name != ".."
+            && !name.contains(['/', '\\', '\0'])
+            && Path::new(name).file_name().is_some_and(|f| f == name);
+        if !plain {
+            return Err(WriteError::Name { name: name.into() });
+        }
+        let dest = self.path.join(name);
+        let tmp = self
+            .path
+            .join(format!(".{name}.tmp-{}", std::process::id()));
+        let file_err = |source| WriteError::File {
+            path: dest.clone(),
+            source,
+        };
+        let result = (|| {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            fs::rename(&tmp, &dest)
+        })();
+        if let Err(e) = result {
+            let _ = fs::remove_file(&tmp);
+            return Err(file_err(e));
+        }
+        Ok(dest)
+    }
+}
+
+/// A folder name made from free text (a scenario name): lower-case letters, digits and
+/// hyphens only, never empty, never `.` or `..`, at most 64 characters.
+pub fn safe_folder_name(text: &str) -> String {
+    let mut s = crate::scenario::slug(text);
+    s.truncate(64);
+    let s = s.trim_end_matches('-').to_string();
+    if s.is_empty() { "unnamed".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tempdir(tag: &str) -> PathBuf {
+        let p = std::env::temp_dir().join(format!("ifss-write-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&p);
+        p
+    }
+
+    #[test]
+    fn writes_replace_whole_files_and_leave_no_temporaries() {
+        let dir = tempdir("replace");
+        let out = OutputDir::prepare(&dir).unwrap();
+        out.write("a.json", b"first").unwrap();
+        out.write("a.json", b"second").unwrap();
+        assert_eq!(fs::read(dir.join("a.json")).unwrap(), b"second");
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.json")]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn names_that_leave_the_folder_are_refused() {
+        let dir = tempdir("names");
+        let out = OutputDir::prepare(&dir).unwrap();
+        for bad in ["../x", "/etc/passwd", "a/b", "..", ".", "", "a\\b"] {
+            assert!(
+                matches!(out.write(bad, b"x"), Err(WriteError::Name { .. })),
+                "{bad:?}"
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn folder_names_from_free_text_are_safe() {
+        assert_eq!(safe_folder_name("../../etc"), "etc");
+        assert_eq!(
+            safe_folder_name("<script>alert(1)</script>"),
+            "script-alert-1-script"
+        );
+        assert_eq!(safe_folder_name("..."), "unnamed");
+        assert_eq!(safe_folder_name("Western Bay"), "western-bay");
+        assert!(safe_folder_name(&"x".repeat(500)).len() <= 64);
+    }
+}

@@ -1,0 +1,202 @@
+//! `--set PATH=VALUE` overrides: change one field of the scenario text for one run.
+//!
+//! The path uses the field names of the file, with `[N]` or `[Name]` to pick a table
+//! from an array of tables by position or by its `name`/`post` field:
+//! `authorities[Swansea].referrals_per_year=130`, `staff[2].count=3`,
+//! `pathway.phase1.hours_per_week=6`, `policy.kind="demand-led"`.
+//! The value is read as TOML (a number, `true`, a quoted string, an inline table); a
+//! bare word is taken as a string. The result is validated exactly like a file.
+
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+/// One parsed override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// The path as written.
+    pub path: String,
+    /// The value as written.
+    pub value: String,
+}
+
+impl std::str::FromStr for Override {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Override, String> {
+        let (path, value) = s
+            .split_once('=')
+            .ok_or_else(|| format!("expected PATH=VALUE (e.g. staff[1].count=3), got {s:?}"))?;
+        let path = path.trim();
+        if path.is_empty() {
+            return Err(format!("missing field path before '=' in {s:?}"));
+        }
+        Ok(Override {
+            path: path.to_string(),
+            value: value.trim().to_string(),
+        })
+    }
+}
+
+fn parse_value(text: &str) -> Value {
+    let doc = format!("v = {text}");
+    match doc.parse::<DocumentMut>() {
+        Ok(d) => match d.get("v").and_then(Item::as_value) {
+            Some(v) => v.clone(),
+            None => Value::from(text),
+        },
+        Err(_) => Value::from(text),
+    }
+}
+
+/// Apply overrides to scenario text, returning the new text.
+pub fn apply(text: &str, overrides: &[Override]) -> Result<String, String> {
+    if overrides.is_empty() {
+        return Ok(text.to_string());
+    }
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("cannot apply --set to a file that does not parse: {e}"))?;
+    for o in overrides {
+        set(&mut doc, &o.path, parse_value(&o.value))
+            .map_err(|e| format!("--set {}: {e}", o.path))?;
+    }
+    Ok(doc.to_string())
+}
+
+/// Where the walk down a path has reached.
+enum Cursor<'a> {
+    Item(&'a mut Item),
+    Table(&'a mut Table),
+}
+
+impl<'a> Cursor<'a> {
+    fn key(self, key: &str) -> Option<Cursor<'a>> {
+        match self {
+            Cursor::Table(t) => t.get_mut(key).map(Cursor::Item),
+            Cursor::Item(Item::Table(t)) => t.get_mut(key).map(Cursor::Item),
+            Cursor::Item(i) => i.get_mut(key).map(Cursor::Item),
+        }
+    }
+
+    fn select(self, sel: &str) -> Option<Cursor<'a>> {
+        let Cursor::Item(Item::ArrayOfTables(array)) = self else {
+            return None;
+        };
+        let index = match sel.parse::<usize>() {
+            Ok(i) => i,
+            Err(_) => array.iter().position(|t| {
+                ["name", "post"].iter().any(|k| {
+                    t.get(k).and_then(Item::as_str).is_some_and(|v| {
+                        v.eq_ignore_ascii_case(sel) || super::slug(v) == super::slug(sel)
+                    })
+                })
+            })?,
+        };
+        array.get_mut(index).map(Cursor::Table)
+    }
+
+    fn insert(self, key: &str, value: Value) -> Result<(), String> {
+        match self {
+            Cursor::Table(t) | Cursor::Item(Item::Table(t)) => {
+                t.insert(key, Item::Value(value));
+            }
+            Cursor::Item(Item::Value(Value::InlineTable(t))) => {
+                t.insert(key, value);
+            }
+            _ => return Err(format!("cannot set `{key}` here: not a table")),
+        }
+        Ok(())
+    }
+}
+
+fn set(doc: &mut DocumentMut, path: &str, value: Value) -> Result<(), String> {
+    let mut parts: Vec<(&str, Option<&str>)> = Vec::new();
+    for part in path.split('.') {
+        match part.split_once('[') {
+            Some((key, rest)) => {
+                let sel = rest
+                    .strip_suffix(']')
+                    .ok_or_else(|| format!("unclosed '[' in {part:?}"))?;
+                parts.push((key, Some(sel)));
+            }
+            None => parts.push((part, None)),
+        }
+    }
+    let Some(((last_key, last_sel), init)) = parts.split_last() else {
+        return Err("empty path".into());
+    };
+    if last_sel.is_some() || last_key.is_empty() {
+        return Err("the path must end in a field name, e.g. staff[1].count".into());
+    }
+    let mut cursor = Cursor::Table(doc.as_table_mut());
+    for (key, sel) in init {
+        cursor = cursor
+            .key(key)
+            .ok_or_else(|| format!("no field `{key}` in the scenario"))?;
+        if let Some(sel) = sel {
+            cursor = cursor.select(sel).ok_or_else(|| {
+                format!("no entry `{key}[{sel}]` (use a position from 0 or a name)")
+            })?;
+        }
+    }
+    cursor.insert(last_key, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "name = \"x\"\n[[authorities]]\nname = \"Swansea\"\nreferrals_per_year = 110\n[[authorities]]\nname = \"Neath Port Talbot\"\nreferrals_per_year = 65\n[pathway.phase1]\nduration = { dist = \"fixed\", value = 3 }\n";
+
+    fn o(s: &str) -> Override {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn sets_fields_by_position_name_and_inline_table() {
+        let out = apply(
+            TEXT,
+            &[
+                o("authorities[Swansea].referrals_per_year=130"),
+                o("authorities[1].referrals_per_year=70.5"),
+                o("pathway.phase1.duration.value=4"),
+                o("name=other"),
+            ],
+        )
+        .unwrap();
+        let v: toml::Value = toml::from_str(&out).unwrap();
+        assert_eq!(
+            v["authorities"][0]["referrals_per_year"].as_integer(),
+            Some(130)
+        );
+        assert_eq!(
+            v["authorities"][1]["referrals_per_year"].as_float(),
+            Some(70.5)
+        );
+        assert_eq!(
+            v["pathway"]["phase1"]["duration"]["value"].as_integer(),
+            Some(4)
+        );
+        assert_eq!(v["name"].as_str(), Some("other"));
+        let npt = apply(
+            TEXT,
+            &[o("authorities[neath-port-talbot].referrals_per_year=1")],
+        )
+        .unwrap();
+        assert!(npt.contains("referrals_per_year = 1\n"));
+    }
+
+    #[test]
+    fn bad_paths_are_explained() {
+        assert!(
+            apply(TEXT, &[o("authorities[Cardiff].referrals_per_year=1")])
+                .unwrap_err()
+                .contains("no entry")
+        );
+        assert!(
+            apply(TEXT, &[o("nothing.here=1")])
+                .unwrap_err()
+                .contains("no field `nothing`")
+        );
+        assert!("novalue".parse::<Override>().is_err());
+        assert!("=3".parse::<Override>().is_err());
+    }
+}

@@ -1,0 +1,130 @@
+//! The binary as a user runs it.
+
+use std::process::{Command, Output};
+
+fn ifss(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn run_json_has_the_documented_shape() {
+    let o = ifss(&["run", "--reps", "4", "--seed", "9", "--json", "--no-output"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["scenario"], "western-bay");
+    assert_eq!(v["policy"], "proportional");
+    assert_eq!(v["replications"], 4);
+    assert_eq!(v["seed"], 9);
+    let w = &v["kpis"]["wait_to_first_meeting_days"];
+    for key in ["mean", "sd", "p5", "p50", "p95"] {
+        assert!(w[key].is_number(), "{key}: {w}");
+    }
+    let ci = w["ci95"].as_array().expect("ci95 array");
+    assert_eq!(ci.len(), 2);
+    assert!(ci[0].as_f64() <= w["mean"].as_f64() && w["mean"].as_f64() <= ci[1].as_f64());
+    assert!(v["engine"]["events"].as_u64().unwrap() > 0);
+    assert!(v["engine"]["elapsed_seconds"].is_number());
+}
+
+#[test]
+fn run_prints_a_table_per_authority_under_both_policies() {
+    for policy in ["proportional", "demand-led"] {
+        let o = ifss(&["run", "--reps", "3", "--policy", policy, "--no-output"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        for col in [
+            "Region",
+            "Swansea",
+            "Neath Port Talbot",
+            "Bridgend",
+            "Wait to first meeting",
+            policy,
+        ] {
+            assert!(out.contains(col), "missing {col:?} in:\n{out}");
+        }
+    }
+}
+
+#[test]
+fn scenario_show_round_trips_through_check() {
+    let dir = std::env::temp_dir().join(format!("ifss-roundtrip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = ifss(&["scenario", "list"]);
+    assert!(stdout(&list).contains("western-bay"));
+    for name in ["western-bay", "npt-high-need", "mmc", "ifss-lite"] {
+        let shown = ifss(&["scenario", "show", name]);
+        assert!(shown.status.success());
+        let file = dir.join(format!("{name}.toml"));
+        std::fs::write(&file, &shown.stdout).unwrap();
+        let checked = ifss(&["check", file.to_str().unwrap()]);
+        assert!(checked.status.success(), "{}", stderr(&checked));
+        assert!(stdout(&checked).contains(": ok"));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_scenarios_exit_2_with_file_line_and_field() {
+    let dir = std::env::temp_dir().join(format!("ifss-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = ifss_sim::scenario::bundled("western-bay").unwrap().text;
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        text.replace("advice_only = 0.12", "advice_only = 1.7"),
+    )
+    .unwrap();
+    for cmd in [vec!["check"], vec!["run", "--no-output"]] {
+        let mut args = cmd.clone();
+        args.push(bad.to_str().unwrap());
+        let o = ifss(&args);
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}");
+        let err = stderr(&o);
+        assert!(err.contains("bad.toml:"), "{err}");
+        assert!(
+            err.contains("pathway.advice_only: must be a probability between 0 and 1, got 1.7"),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unknown_scenarios_policies_and_flags_exit_2() {
+    for args in [
+        vec!["run", "no-such-scenario", "--no-output"],
+        vec!["run", "--policy", "shared", "--no-output"],
+        vec!["run", "--reps", "0", "--no-output"],
+        vec!["run", "--threads", "0", "--no-output"],
+        vec!["run", "--set", "nonsense", "--no-output"],
+        vec!["compare", "--policies", "pooled", "--no-output"],
+        vec!["frobnicate"],
+    ] {
+        let o = ifss(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"));
+    }
+}
+
+#[test]
+fn help_describes_every_command() {
+    let o = ifss(&["--help"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    for cmd in ["run", "compare", "check", "scenario"] {
+        assert!(out.contains(cmd), "{out}");
+    }
+}

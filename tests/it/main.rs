@@ -1,0 +1,7 @@
+//! Integration tests: one binary, modules named by behaviour.
+
+mod cli;
+mod crn;
+mod engine;
+mod scenarios;
+mod support;
