@@ -404,8 +404,8 @@ pub(crate) mod test_support {
     use super::{Costs, FieldProblem, RawCosts};
     use serde::Deserialize;
 
-    /// The default `[costs]` section.
-    pub const WESTERN_BAY: &str = include_str!("../../scenarios/costs-western-bay.toml");
+    /// The default scenario, whose `[costs]` section the tests read.
+    pub const WESTERN_BAY: &str = include_str!("../../scenarios/western-bay.toml");
 
     /// A scenario file holding only a `[costs]` section.
     #[derive(Deserialize)]

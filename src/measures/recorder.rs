@@ -68,7 +68,7 @@ impl Level {
 }
 
 /// Integrals of one worker's state.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct WorkerTally {
     since: f64,
     state: Option<WorkerState>,
@@ -79,6 +79,28 @@ struct WorkerTally {
     direct_hours: f64,
     cross_hours: f64,
     travel_hours: f64,
+    /// filled days in each contract year
+    filled_by_year: Vec<f64>,
+    /// travel hours in each contract year
+    travel_by_year: Vec<f64>,
+}
+
+/// Calls `f(year, days)` for the part of `[from, to)` in each contract year.
+fn split_years(from: f64, to: f64, years: usize, mut f: impl FnMut(usize, f64)) {
+    let mut t = from;
+    while t < to {
+        let y = ((t / crate::time::DAYS_PER_YEAR) as usize).min(years - 1);
+        let end = if y + 1 == years {
+            to
+        } else {
+            to.min((y + 1) as f64 * crate::time::DAYS_PER_YEAR)
+        };
+        f(y, end - t);
+        if end <= t {
+            break;
+        }
+        t = end;
+    }
 }
 
 /// Builds one replication's measures from engine facts.
@@ -103,6 +125,9 @@ pub struct Recorder {
     open_now: Vec<u32>,
     /// per post: base, role, contracted hours a day, capacity a day
     posts: Vec<(usize, Role, f64, f64)>,
+    /// post title slugs, and each post's index into them
+    titles: Vec<String>,
+    title_of: Vec<usize>,
     workers: Vec<WorkerTally>,
     series: Vec<f64>,
     weeks: usize,
@@ -154,7 +179,30 @@ impl Recorder {
                     )
                 })
                 .collect(),
-            workers: vec![WorkerTally::default(); model.posts().len()],
+            titles: model
+                .post_titles()
+                .iter()
+                .map(|t| crate::scenario::slug(t))
+                .collect(),
+            title_of: model
+                .posts()
+                .iter()
+                .map(|p| {
+                    model
+                        .post_titles()
+                        .iter()
+                        .position(|t| *t == p.title())
+                        .unwrap_or(0)
+                })
+                .collect(),
+            workers: vec![
+                WorkerTally {
+                    filled_by_year: vec![0.0; model.years()],
+                    travel_by_year: vec![0.0; model.years()],
+                    ..WorkerTally::default()
+                };
+                model.posts().len()
+            ],
             series: vec![f64::NAN; weeks * n * SERIES.len()],
             weeks,
         }
@@ -170,9 +218,17 @@ impl Recorder {
         self.waiting.iter_mut().for_each(|l| *l = Level::default());
         self.open.iter_mut().for_each(|l| *l = Level::default());
         self.open_now.iter_mut().for_each(|c| *c = 0);
-        self.workers
-            .iter_mut()
-            .for_each(|w| *w = WorkerTally::default());
+        for w in &mut self.workers {
+            let mut filled = std::mem::take(&mut w.filled_by_year);
+            let mut travel = std::mem::take(&mut w.travel_by_year);
+            filled.iter_mut().for_each(|x| *x = 0.0);
+            travel.iter_mut().for_each(|x| *x = 0.0);
+            *w = WorkerTally {
+                filled_by_year: filled,
+                travel_by_year: travel,
+                ..WorkerTally::default()
+            };
+        }
         self.series.iter_mut().for_each(|x| *x = f64::NAN);
     }
 
@@ -375,15 +431,45 @@ impl Recorder {
             Unit::Days,
             posts * h - sum(&|_, _| true, &|w, _| w.filled_days),
         );
+        // inputs to the cost projection: staffed days per post title and travel, by year
+        for (t, title) in self.titles.iter().enumerate() {
+            for y in 0..self.years {
+                let days: f64 = self
+                    .workers
+                    .iter()
+                    .zip(&self.title_of)
+                    .filter(|(_, ti)| **ti == t)
+                    .map(|(w, _)| w.filled_by_year[y])
+                    .sum();
+                v.measure(
+                    &|| format!("filled_post_days.{title}.y{}", y + 1),
+                    Unit::Days,
+                    days,
+                );
+            }
+        }
+        for y in 0..self.years {
+            let hours: f64 = self.workers.iter().map(|w| w.travel_by_year[y]).sum();
+            v.measure(&|| format!("travel_hours.y{}", y + 1), Unit::Hours, hours);
+        }
     }
 
     fn worker_advance(&mut self, w: usize, t: f64) {
         let cap_per_day = self.posts[w].3;
+        let years = self.years;
         let tally = &mut self.workers[w];
         if let Some(s) = tally.state {
             let dt = t - tally.since;
             if s.filled {
                 tally.filled_days += dt;
+                let by_year = &mut tally.filled_by_year;
+                split_years(tally.since, t, years, |y, d| by_year[y] += d);
+            }
+            if s.present && s.travel_rate > 0.0 {
+                let by_year = &mut tally.travel_by_year;
+                split_years(tally.since, t, years, |y, d| {
+                    by_year[y] += s.travel_rate / 7.0 * d
+                });
             }
             if s.present {
                 tally.present_days += dt;
@@ -469,10 +555,12 @@ impl Observer for Recorder {
         self.count(t, Count::OnwardReferrals, a);
     }
 
-    fn hours_delivered(&mut self, _: SimTime, w: usize, direct: f64, travel: f64, cross: bool) {
+    fn hours_delivered(&mut self, t: SimTime, w: usize, direct: f64, travel: f64, cross: bool) {
+        let y = t.year_index().min(self.years - 1);
         let tally = &mut self.workers[w];
         tally.direct_hours += direct;
         tally.travel_hours += travel;
+        tally.travel_by_year[y] += travel;
         if cross {
             tally.cross_hours += direct;
         }

@@ -37,6 +37,7 @@ pub struct Model {
     pub(crate) posts: Vec<Post>,
     pub(crate) policy: Policy,
     pub(crate) travel: Travel,
+    pub(crate) costs: Option<crate::costs::Costs>,
 }
 
 impl Model {
@@ -98,6 +99,20 @@ impl Model {
     /// The travel matrix.
     pub fn travel(&self) -> &Travel {
         &self.travel
+    }
+    /// The cost table and projection assumptions, if the scenario has a `[costs]` section.
+    pub fn costs(&self) -> Option<&crate::costs::Costs> {
+        self.costs.as_ref()
+    }
+    /// Distinct post titles, in scenario order (cost lines are matched to these).
+    pub fn post_titles(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for p in &self.posts {
+            if !out.contains(&p.title.as_str()) {
+                out.push(&p.title);
+            }
+        }
+        out
     }
     /// Number of contract years the horizon touches (a partial year counts).
     pub fn years(&self) -> usize {

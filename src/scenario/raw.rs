@@ -29,7 +29,7 @@ pub struct RawScenario {
     pub policy: RawPolicy,
     #[serde(default)]
     pub travel: RawTravel,
-    pub costs: Option<toml::Value>,
+    pub costs: Option<crate::costs::RawCosts>,
     pub risks: Option<toml::Value>,
 }
 

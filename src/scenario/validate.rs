@@ -693,6 +693,40 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         review_visits: p.non_negative("travel.review_visits", t.review_visits.unwrap_or(1.0)),
     };
 
+    // costs
+    let costs = raw.costs.as_ref().and_then(|c| match c.validate() {
+        Ok(costs) => Some(costs),
+        Err(problems) => {
+            for fp in problems {
+                p.add(fp.path, fp.message);
+            }
+            None
+        }
+    });
+    if let Some(c) = &costs {
+        let titles: Vec<&str> = raw.staff.iter().map(|s| s.post.as_str()).collect();
+        for (i, line) in c.salary_lines().iter().enumerate() {
+            if !titles.contains(&line.post()) {
+                p.add(
+                    format!("costs.salary[{i}].post"),
+                    format!(
+                        "no staff post is called \"{}\" (posts: {})",
+                        line.post(),
+                        titles
+                            .iter()
+                            .fold(Vec::<&str>::new(), |mut v, t| {
+                                if !v.contains(t) {
+                                    v.push(t);
+                                }
+                                v
+                            })
+                            .join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
     if !p.0.is_empty() {
         return Err(p.0);
     }
@@ -714,6 +748,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         posts,
         policy,
         travel,
+        costs,
     })
 }
 

@@ -109,6 +109,22 @@ fn per_authority_measures_add_up_to_the_totals() {
     }
     assert_eq!(get("referrals"), stats.referrals as f64);
     assert_eq!(get("open_at_end"), stats.open_at_end as f64);
+    // staffed days by post title and year add up to the days not vacant
+    let staffed: f64 = cat
+        .measures()
+        .iter()
+        .filter(|x| x.name.starts_with("filled_post_days."))
+        .map(|x| get(&x.name))
+        .sum();
+    let expected = m.posts().len() as f64 * m.horizon_days() - get("vacancy_days");
+    assert!(
+        (staffed - expected).abs() < 1e-6 * expected,
+        "{staffed} vs {expected}"
+    );
+    let travel_by_year: f64 = (1..=m.years())
+        .map(|y| get(&format!("travel_hours.y{y}")))
+        .sum();
+    assert!((travel_by_year - get("travel_hours")).abs() < 1e-6);
     // achieved direct-contact ratio never exceeds the input ratio of 0.40
     assert!(get("direct_contact_ratio") <= 0.40 + 1e-12);
     let u = get("utilisation");
