@@ -92,6 +92,31 @@ struct RunArgs {
     /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
     #[arg(long, short, value_name = "P")]
     policy: Option<String>,
+    /// Keep adding replications until the 95% CI half-width of --precision-measure is
+    /// below this fraction of its mean (e.g. 0.02 for ±2%); --reps is the starting batch.
+    #[arg(long, value_name = "REL", value_parser = parse_fraction)]
+    target_precision: Option<f64>,
+    /// Measure the precision target applies to.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "wait_to_first_meeting_days"
+    )]
+    precision_measure: String,
+    /// Most replications the precision target may use.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_reps: u64,
+}
+
+fn parse_fraction(s: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .parse()
+        .map_err(|_| format!("expected a number such as 0.05, got {s:?}"))?;
+    if x.is_finite() && x > 0.0 && x < 1.0 {
+        Ok(x)
+    } else {
+        Err(format!("must be between 0 and 1 (exclusive), got {x}"))
+    }
 }
 
 #[derive(Debug, Args)]

@@ -34,7 +34,8 @@ impl Outputs {
     ) -> Result<Vec<PathBuf>> {
         let mut files: Vec<(&str, Vec<u8>)> = vec![
             ("summary.json", summary_json.to_vec()),
-            ("replications.csv", csv::replications(runs, cfg.first)?),
+            ("replications.csv", csv::replications(runs)?),
+            ("timeseries.csv", csv::timeseries(runs)?),
         ];
         if let Some(c) = comparison {
             files.push(("comparison.csv", csv::comparison(c)?));
@@ -57,7 +58,7 @@ impl Outputs {
                 .collect(),
             seed: cfg.seed,
             first_replication: cfg.first,
-            replications: cfg.replications,
+            replications: runs.first().map_or(0, |(_, b)| b.len() as u64),
             policies: runs
                 .iter()
                 .map(|(m, _)| m.policy().kind().name().to_string())

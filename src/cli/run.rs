@@ -88,8 +88,41 @@ pub fn run(a: RunArgs) -> Result<()> {
     check_reps(cfg.replications)?;
     let out = outputs(&a.batch, &loaded)?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
-    let batch = simulate(&model, &cfg, &bar)?;
-    let summary = RunSummary::new(&model, &batch, cfg.seed);
+    let mut batch = simulate(&model, &cfg, &bar)?;
+    let mut summary_precision = None;
+    if let Some(target) = a.target_precision {
+        let index = batch.catalogue.index(&a.precision_measure).ok_or_else(|| {
+            InputError(format!(
+                "--precision-measure: no measure named {:?} (see the keys of `run --json`)",
+                a.precision_measure
+            ))
+        })?;
+        check_reps(a.max_reps)?;
+        let bar = ProgressBar::hidden();
+        if !a.batch.quiet && std::io::stderr().is_terminal() {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} adding replications for precision: {pos} more",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+        }
+        let p = batch::until_precise(&model, &cfg, &mut batch, index, target, a.max_reps, &|n| {
+            bar.set_position(n)
+        })
+        .context("batch failed")?;
+        bar.finish_and_clear();
+        summary_precision = Some(ifss_sim::report::summary::PrecisionInfo {
+            measure: a.precision_measure.clone(),
+            target: p.target,
+            achieved: p.achieved,
+            met: p.met,
+            replications: batch.len() as u64,
+        });
+    }
+    let mut summary = RunSummary::new(&model, &batch, cfg.seed);
+    summary.precision = summary_precision;
     let json = serde_json::to_string_pretty(&summary)?;
     if a.batch.json {
         println!("{json}");

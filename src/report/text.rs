@@ -185,6 +185,23 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
         "Each cell: mean over replications ± half-width of the 95% confidence interval (counts are over the whole horizon).\n"
     );
     out.push_str(&align(&rows));
+    if let Some(p) = &s.precision {
+        let achieved = p
+            .achieved
+            .map_or("undefined".to_string(), |a| format!("±{:.2}%", a * 100.0));
+        let _ = writeln!(
+            out,
+            "\nPrecision of {}: {achieved} of the mean with {} replications (target ±{:.2}%{}).",
+            p.measure,
+            p.replications,
+            p.target * 100.0,
+            if p.met {
+                ", met"
+            } else {
+                ", NOT met: raise --max-reps"
+            }
+        );
+    }
     out
 }
 

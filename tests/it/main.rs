@@ -1,5 +1,6 @@
 //! Integration tests: one binary, modules named by behaviour.
 
+mod batch;
 mod cli;
 mod crn;
 mod engine;
