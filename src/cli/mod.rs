@@ -2,6 +2,7 @@
 //! this layer loads files, prints, and maps failures to exit codes.
 
 mod output;
+mod risks;
 mod run;
 mod scenarios;
 
@@ -29,6 +30,9 @@ enum Command {
     Run(RunArgs),
     /// Run several policies on the same replication seeds and report paired differences.
     Compare(CompareArgs),
+    /// Set the service's risk register beside the simulation: stated likelihood and
+    /// effect against simulated probability and impact, with a verdict per risk.
+    Risks(BatchArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files (TOML) or bundled scenario names.
@@ -150,6 +154,7 @@ pub fn main() -> Result<()> {
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => run::compare(a),
+        Command::Risks(a) => risks::risks(a),
         Command::Check { files } => scenarios::check(&files),
         Command::Scenario { action } => match action {
             ScenarioAction::List => scenarios::list(),

@@ -22,6 +22,11 @@ impl Outputs {
         })
     }
 
+    /// Write one file into the folder, atomically.
+    pub fn write_file(&self, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+        Ok(self.dir.write(name, bytes)?)
+    }
+
     /// Write every file of a run; the manifest goes last, so a manifest means a complete set.
     pub fn write_run(
         &self,

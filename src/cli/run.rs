@@ -22,7 +22,7 @@ fn policy(name: &str) -> Result<PolicyKind> {
 }
 
 /// The batch settings after defaults from the scenario.
-fn config(args: &BatchArgs, model: &Model) -> BatchConfig {
+pub(super) fn config(args: &BatchArgs, model: &Model) -> BatchConfig {
     BatchConfig {
         seed: args.seed.unwrap_or(model.default_seed()),
         first: 0,
@@ -31,7 +31,7 @@ fn config(args: &BatchArgs, model: &Model) -> BatchConfig {
     }
 }
 
-fn check_reps(n: u64) -> Result<()> {
+pub(super) fn check_reps(n: u64) -> Result<()> {
     if n == 0 || n > ifss_sim::model::MAX_REPLICATIONS {
         return Err(InputError(format!(
             "--reps must be between 1 and {}, got {n}",
@@ -43,7 +43,7 @@ fn check_reps(n: u64) -> Result<()> {
 }
 
 /// A progress bar on stderr when it is a terminal and the batch is not tiny.
-fn progress(args: &BatchArgs, total: u64, label: &str) -> ProgressBar {
+pub(super) fn progress(args: &BatchArgs, total: u64, label: &str) -> ProgressBar {
     if args.quiet || !std::io::stderr().is_terminal() || total < 50 {
         return ProgressBar::hidden();
     }
@@ -66,7 +66,7 @@ fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> Result<Batch
 }
 
 /// Output folder (checked writable) unless `--no-output`.
-fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Outputs>> {
+pub(super) fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Outputs>> {
     if args.no_output {
         return Ok(None);
     }

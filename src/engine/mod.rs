@@ -164,7 +164,7 @@ impl Engine {
                 }
             };
             self.rate_per_day
-                .push(per_year / crate::time::DAYS_PER_YEAR);
+                .push(per_year * auth.flow_factor / crate::time::DAYS_PER_YEAR);
             self.arrival_rngs.push(streams.stream(StreamId::Arrivals {
                 authority: a as u16,
             }));

@@ -111,3 +111,49 @@ pub fn comparison(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
+
+/// `risks.csv`: the register beside the simulation, one row per risk.
+pub fn risks(rows: &[crate::risks::Assessment]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "risk",
+        "indicator",
+        "stated_likelihood",
+        "simulated_probability",
+        "ci95_low",
+        "ci95_high",
+        "likelihood_band",
+        "stated_effect",
+        "impact_mean",
+        "impact_unit",
+        "effect_band",
+        "verdict",
+        "effect_verdict",
+        "explanation",
+    ])?;
+    let opt = |x: Option<f64>| x.map_or(String::new(), fmt);
+    for r in rows {
+        w.write_record([
+            r.id.to_string(),
+            r.title.clone(),
+            r.indicator.to_string(),
+            r.stated_likelihood.clone(),
+            opt(r.simulated_probability),
+            opt(r.ci95.map(|c| c[0])),
+            opt(r.ci95.map(|c| c[1])),
+            r.likelihood_band.clone().unwrap_or_default(),
+            r.stated_effect.clone(),
+            opt(r.impact.as_ref().map(|i| i.mean)),
+            r.impact
+                .as_ref()
+                .map_or(String::new(), |i| i.unit.to_string()),
+            r.effect_band.clone().unwrap_or_default(),
+            r.verdict.label().to_string(),
+            r.effect_verdict
+                .map_or(String::new(), |v| v.label().to_string()),
+            r.explanation.clone(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}

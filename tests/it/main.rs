@@ -4,5 +4,6 @@ mod batch;
 mod cli;
 mod crn;
 mod engine;
+mod risks;
 mod scenarios;
 mod support;
