@@ -70,7 +70,7 @@ impl Outputs {
                 .collect(),
             threads: cfg.threads,
             stream_scheme: ifss_sim::rng::STREAM_SCHEME,
-            generators: "rand 0.9, rand_chacha 0.9 (ChaCha8), rand_distr 0.5",
+            generators: "rand 0.9, rand_xoshiro 0.7 (Xoshiro256++), rand_distr 0.5",
             command_line: std::env::args().collect(),
             files: files.iter().map(|(n, _)| n.to_string()).collect(),
         };

@@ -125,8 +125,16 @@ pub fn wilson95(k: usize, n: usize) -> Option<[f64; 2]> {
     let centre = (p + z * z / (2.0 * n)) / denom;
     let half = z / denom * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
     // at k = 0 (k = n) the bound is exactly 0 (1); avoid a rounding crumb
-    let lo = if k == 0 { 0.0 } else { (centre - half).max(0.0) };
-    let hi = if k as f64 == n { 1.0 } else { (centre + half).min(1.0) };
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if k as f64 == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
     Some([lo, hi])
 }
 

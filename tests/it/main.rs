@@ -4,6 +4,7 @@ mod batch;
 mod cli;
 mod crn;
 mod engine;
+mod golden;
 mod risks;
 mod scenarios;
 mod support;
