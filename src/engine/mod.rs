@@ -86,6 +86,16 @@ pub struct Engine {
     by_base: Vec<f64>,
     cap_by_base: Vec<f64>,
     timeline: Vec<(f64, StaffChange)>,
+    /// Each post's availability changes `(time, reserved sequence, change)`, in the
+    /// order they fire; only the next one of each post sits in the event queue.
+    staff_events: Vec<Vec<(SimTime, u64, StaffChange)>>,
+    staff_next: Vec<usize>,
+    /// Sequence number reserved for week 0's sample (week k uses `+ k`).
+    sample_seq: u64,
+    weeks: u32,
+    /// Hours a week a new family from authority `a` needs from a worker based at `b`,
+    /// at `a * authorities + b`.
+    intake: Vec<f64>,
     horizon: f64,
     dirty: bool,
     stats: RunStats,
@@ -151,6 +161,12 @@ impl Engine {
         self.cap_by_base.resize(n, 0.0);
         self.horizon = model.horizon_days;
         self.dirty = false;
+        self.intake.clear();
+        for a in 0..n {
+            for b in 0..n {
+                self.intake.push(allocate::intake(model, a, b));
+            }
+        }
         self.stats = RunStats::default();
 
         // Arrival streams and this replication's rates (parameter uncertainty).
@@ -198,26 +214,48 @@ impl Engine {
                 &mut rng,
                 &mut self.timeline,
             );
+            // Sequence numbers are reserved now, in generation order, so the changes fire
+            // in exactly the order they would if all were queued at once; keeping only
+            // each post's next change in the queue keeps the heap small.
+            if self.staff_events.len() <= i {
+                self.staff_events.push(Vec::new());
+            }
+            let events = &mut self.staff_events[i];
+            events.clear();
             for &(t, change) in &self.timeline {
                 if let Some(t) = SimTime::new(t) {
-                    self.events.push(
-                        t,
-                        Event::Staff {
-                            post: i as u32,
-                            change,
-                        },
-                    );
+                    events.push((t, self.events.reserve(1), change));
                 }
             }
+            events.sort_by_key(|&(t, seq, _)| (t, seq));
             obs.worker_changed(SimTime::ZERO, i, &self.worker_state(i));
         }
+        self.staff_events.truncate(model.posts.len());
+        self.staff_next.clear();
+        self.staff_next.resize(model.posts.len(), 0);
+        for post in 0..model.posts.len() {
+            self.push_next_staff_event(post);
+        }
 
-        // Weekly samples at 7k for every k with 7k <= horizon.
-        let weeks = (model.horizon_days / DAYS_PER_WEEK).floor() as u32;
-        for k in 0..=weeks {
-            self.events.push(
-                boundary(u64::from(k), DAYS_PER_WEEK),
-                Event::Sample { week: k },
+        // Weekly samples at 7k for every k with 7k <= horizon, queued one at a time.
+        self.weeks = (model.horizon_days / DAYS_PER_WEEK).floor() as u32;
+        self.sample_seq = self.events.reserve(u64::from(self.weeks) + 1);
+        self.events
+            .push_at(SimTime::ZERO, self.sample_seq, Event::Sample { week: 0 });
+    }
+
+    /// Queue post `post`'s next availability change, if it has one.
+    fn push_next_staff_event(&mut self, post: usize) {
+        let k = self.staff_next[post];
+        if let Some(&(t, seq, change)) = self.staff_events[post].get(k) {
+            self.staff_next[post] = k + 1;
+            self.events.push_at(
+                t,
+                seq,
+                Event::Staff {
+                    post: post as u32,
+                    change,
+                },
             );
         }
     }
@@ -296,9 +334,17 @@ impl Engine {
                 }
             }
             Event::Staff { post, change } => {
+                self.push_next_staff_event(post as usize);
                 self.staff_change(model, t, post as usize, change, obs)
             }
             Event::Sample { week } => {
+                if week < self.weeks {
+                    self.events.push_at(
+                        boundary(u64::from(week + 1), DAYS_PER_WEEK),
+                        self.sample_seq + u64::from(week) + 1,
+                        Event::Sample { week: week + 1 },
+                    );
+                }
                 self.by_base.iter_mut().for_each(|x| *x = 0.0);
                 self.cap_by_base.iter_mut().for_each(|x| *x = 0.0);
                 for w in &self.workers {

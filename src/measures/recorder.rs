@@ -489,7 +489,7 @@ fn wait_stats(w: &mut [f64], target: f64) -> (f64, f64, f64, f64) {
     if w.is_empty() {
         return (f64::NAN, f64::NAN, f64::NAN, f64::NAN);
     }
-    w.sort_by(f64::total_cmp);
+    w.sort_unstable_by(f64::total_cmp);
     let n = w.len();
     let mean = w.iter().sum::<f64>() / n as f64;
     let q = |p: f64| {
