@@ -1,6 +1,7 @@
 //! Command-line parsing (clap) and the commands. The library below does the work;
 //! this layer loads files, prints, and maps failures to exit codes.
 
+mod costs;
 mod output;
 mod risks;
 mod run;
@@ -33,6 +34,8 @@ enum Command {
     /// Set the service's risk register beside the simulation: stated likelihood and
     /// effect against simulated probability and impact, with a verdict per risk.
     Risks(BatchArgs),
+    /// Print the proposal's cost table with its audit, and project cost over the contract.
+    Costs(CostsArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files (TOML) or bundled scenario names.
@@ -132,6 +135,34 @@ struct CompareArgs {
     policies: Vec<String>,
 }
 
+/// Options of `costs`.
+#[derive(Debug, Args)]
+struct CostsArgs {
+    /// Scenario: a TOML file or a bundled name [default: western-bay]. It needs a [costs] section.
+    scenario: Option<String>,
+    /// Print the table, audit and projection as JSON on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Replications for the projection [default: the scenario's `simulation.replications`].
+    #[arg(long, short = 'n', value_name = "N")]
+    reps: Option<u64>,
+    /// Master seed [default: the scenario's `simulation.seed`].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Change a scenario field for this run, e.g. --set costs.agency_cover=true (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<Override>,
+    /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
+    #[arg(long, short, value_name = "P")]
+    policy: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 /// An error in what the user gave us (exit code 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -155,6 +186,7 @@ pub fn main() -> Result<()> {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => run::compare(a),
         Command::Risks(a) => risks::risks(a),
+        Command::Costs(a) => costs::costs(a),
         Command::Check { files } => scenarios::check(&files),
         Command::Scenario { action } => match action {
             ScenarioAction::List => scenarios::list(),

@@ -12,7 +12,7 @@ use ifss_sim::report::text;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
-fn policy(name: &str) -> Result<PolicyKind> {
+pub(super) fn policy(name: &str) -> Result<PolicyKind> {
     PolicyKind::parse(name).ok_or_else(|| {
         InputError(format!(
             "unknown policy {name:?} (allowed: proportional, demand-led, pooled)"
@@ -44,7 +44,12 @@ pub(super) fn check_reps(n: u64) -> Result<()> {
 
 /// A progress bar on stderr when it is a terminal and the batch is not tiny.
 pub(super) fn progress(args: &BatchArgs, total: u64, label: &str) -> ProgressBar {
-    if args.quiet || !std::io::stderr().is_terminal() || total < 50 {
+    progress_bar(args.quiet, total, label)
+}
+
+/// A progress bar on stderr unless `quiet`, stderr is not a terminal, or the batch is tiny.
+pub(super) fn progress_bar(quiet: bool, total: u64, label: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() || total < 50 {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
@@ -59,7 +64,7 @@ pub(super) fn progress(args: &BatchArgs, total: u64, label: &str) -> ProgressBar
     bar
 }
 
-fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> Result<Batch> {
+pub(super) fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> Result<Batch> {
     let b = batch::run(model, cfg, &|n| bar.set_position(n)).context("batch failed")?;
     bar.finish_and_clear();
     Ok(b)

@@ -8,7 +8,11 @@
 //! - `<measure>` is the regional total, `<measure>.<authority>` one authority
 //!   (e.g. `referrals.swansea`), `<measure>.y<k>` contract year k (e.g. `phase1_starts.y1`);
 //! - `utilisation.base.<authority>` / `utilisation.role.<role>` and the same for
-//!   `direct_contact_ratio`.
+//!   `direct_contact_ratio`;
+//! - with a `[costs]` section, per contract year `cost.y<k>` and its parts
+//!   `cost.salary.y<k>`, `cost.agency.y<k>`, `cost.mileage.y<k>` (pounds), and
+//!   `over_budget.y<k>` (1 if the year cost more than the budget, else 0), then `cost.total`,
+//!   `over_budget.any` and `cost_per_phase1_completion` (see `costs::Projector`).
 //!
 //! The list of names comes from the model ([`Catalogue::new`]), and values come out in
 //! exactly that order, so a replication is just a `Vec<f64>`. A measure with no
@@ -34,6 +38,8 @@ pub enum Unit {
     Share,
     /// A time-averaged number of families.
     Families,
+    /// An amount of money in pounds sterling (exact pence summed, then converted).
+    Pounds,
 }
 
 impl Unit {
@@ -45,6 +51,7 @@ impl Unit {
             Unit::Hours => "hours",
             Unit::Share => "share",
             Unit::Families => "families",
+            Unit::Pounds => "pounds",
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The observer that turns engine facts into one replication's measures.
 
 use super::{Replication, SERIES, Unit, Values, Visit};
+use crate::costs::{Projector, YearInputs};
 use crate::engine::{
     AllocationFact, Closure, Observer, ReferralFact, Route, SampleView, WorkerState,
 };
 use crate::model::{Model, Role};
+use crate::money::Pence;
 use crate::time::SimTime;
 
 /// Counts kept per authority and per year.
@@ -131,6 +133,8 @@ pub struct Recorder {
     workers: Vec<WorkerTally>,
     series: Vec<f64>,
     weeks: usize,
+    /// the cost projection, when the scenario has a `[costs]` section
+    projector: Option<Projector>,
 }
 
 impl Recorder {
@@ -205,6 +209,7 @@ impl Recorder {
             ],
             series: vec![f64::NAN; weeks * n * SERIES.len()],
             weeks,
+            projector: Projector::new(model),
         }
     }
 
@@ -451,6 +456,63 @@ impl Recorder {
         for y in 0..self.years {
             let hours: f64 = self.workers.iter().map(|w| w.travel_by_year[y]).sum();
             v.measure(&|| format!("travel_hours.y{}", y + 1), Unit::Hours, hours);
+        }
+
+        // cost of each contract year from staffed days and travel (see costs::Projector):
+        // summed in exact pence, reported in pounds; over_budget is 1 or 0, so its mean
+        // across replications is the probability the year costs more than the budget
+        if let Some(projector) = &self.projector {
+            let pounds = |p: Pence| p.pence() as f64 / 100.0;
+            let flag = |b: bool| if b { 1.0 } else { 0.0 };
+            let mut total = Pence::ZERO;
+            let mut any_over = false;
+            for y in 0..self.years {
+                let mut filled = vec![0.0; self.titles.len()];
+                for (w, &t) in self.workers.iter().zip(&self.title_of) {
+                    filled[t] += w.filled_by_year[y];
+                }
+                let inputs = YearInputs {
+                    filled_post_days: filled,
+                    travel_hours: self.workers.iter().map(|w| w.travel_by_year[y]).sum(),
+                };
+                let cost = projector.year(y, &inputs);
+                total = total
+                    .checked_add(cost.total)
+                    .unwrap_or(Pence::from_pence(i64::MAX));
+                any_over |= cost.over_budget;
+                let k = y + 1;
+                v.measure(&|| format!("cost.y{k}"), Unit::Pounds, pounds(cost.total));
+                let parts = [
+                    ("salary", cost.salary),
+                    ("agency", cost.agency),
+                    ("mileage", cost.mileage),
+                ];
+                for (part, amount) in parts {
+                    v.measure(
+                        &|| format!("cost.{part}.y{k}"),
+                        Unit::Pounds,
+                        pounds(amount),
+                    );
+                }
+                v.measure(
+                    &|| format!("over_budget.y{k}"),
+                    Unit::Share,
+                    flag(cost.over_budget),
+                );
+            }
+            v.measure(&|| "cost.total".into(), Unit::Pounds, pounds(total));
+            v.measure(&|| "over_budget.any".into(), Unit::Share, flag(any_over));
+            let completions: u64 = self.by_year[Count::Phase1Completions as usize].iter().sum();
+            let per_completion = if completions > 0 {
+                pounds(total) / completions as f64
+            } else {
+                f64::NAN
+            };
+            v.measure(
+                &|| "cost_per_phase1_completion".into(),
+                Unit::Pounds,
+                per_completion,
+            );
         }
     }
 

@@ -1,6 +1,6 @@
 //! Reports: the JSON and CSV contract, text tables, plots and the HTML report.
 //!
-//! Renderers return strings or bytes; [`write`] is the only place that touches files.
+//! Renderers return strings or bytes; [`write`](mod@write) is the only place that touches files.
 
 pub mod compare;
 pub mod csv;

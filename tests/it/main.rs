@@ -2,6 +2,7 @@
 
 mod batch;
 mod cli;
+mod costs;
 mod crn;
 mod engine;
 mod golden;

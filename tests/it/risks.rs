@@ -44,6 +44,19 @@ fn the_default_register_lists_all_six_risks_with_a_verdict() {
 }
 
 #[test]
+fn insufficient_funds_follows_the_budget() {
+    // a budget far above any cost: never over
+    let rich = assess(&["costs.budget=100000000"], 20);
+    assert_eq!(p(&rich, 1), 0.0);
+    assert!(risk(&rich, 1).impact.is_none(), "no overspend to measure");
+    // a budget below the minimum cost: over every time, by most of the cost
+    let poor = assess(&["costs.budget=1000"], 20);
+    assert_eq!(p(&poor, 1), 1.0);
+    assert!(risk(&poor, 1).impact.as_ref().unwrap().mean > 600_000.0);
+    assert_eq!(risk(&poor, 1).impact.as_ref().unwrap().unit, "pounds");
+}
+
+#[test]
 fn unfilled_posts_measure_recruitment_losses() {
     // every post filled from day one and never vacated: nothing is lost
     let full = assess(
