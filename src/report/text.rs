@@ -383,7 +383,10 @@ pub fn risk_table(rows: &[crate::risks::Assessment]) -> String {
             _ => "-".into(),
         };
         let impact = match &r.impact {
-            Some(i) if i.unit == "pounds" => format!("£{:.0}", i.mean),
+            Some(i) if i.unit == "pounds" => {
+                crate::money::Pence::from_pounds_f64_exact(i.mean.round())
+                    .map_or_else(|| format!("£{:.0}", i.mean), |p| p.to_string())
+            }
             Some(i) => format!("{:.1} {}", i.mean, i.unit),
             None if r.simulated_probability.is_some() => "none observed".into(),
             None => "-".into(),

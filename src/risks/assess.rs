@@ -164,10 +164,11 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
     let years = model.years();
     match &risk.indicator {
         Indicator::OverBudget => {
-            let budget = model
+            let budget_pence = model
                 .costs()
-                .map(|c| c.budget().pence() as f64 / 100.0)
+                .map(|c| c.budget())
                 .ok_or("the scenario has no [costs] section")?;
+            let budget = budget_pence.pence() as f64 / 100.0;
             if b.base.catalogue.index("over_budget.y1").is_none() {
                 return Err("the cost projection did not run".into());
             }
@@ -190,7 +191,7 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                 impact,
                 impact_unconditional: false,
                 explanation: format!(
-                    "annual cost above the £{budget:.0} budget in any contract year; impact: pounds over in the worst year"
+                    "annual cost above the {budget_pence} budget in any contract year; impact: pounds over in the worst year"
                 ),
             })
         }
