@@ -122,6 +122,8 @@ pub struct Recorder {
     by_need: Vec<u64>,
     /// first-allocation waits per authority
     waits: Vec<Vec<f64>>,
+    /// reused buffer for the region's waits
+    scratch: Vec<f64>,
     waiting: Vec<Level>,
     open: Vec<Level>,
     open_now: Vec<u32>,
@@ -168,6 +170,7 @@ impl Recorder {
             by_agency: vec![0; model.referrals().agencies().len()],
             by_need: vec![0; model.referrals().needs().len()],
             waits: vec![Vec::new(); n],
+            scratch: Vec::new(),
             waiting: vec![Level::default(); n],
             open: vec![Level::default(); n],
             open_now: vec![0; n],
@@ -284,20 +287,22 @@ impl Recorder {
             );
         }
 
-        // waits from acceptance to first meeting
+        // waits from acceptance to first meeting: the region, then each authority
         let target = self.wait_target;
-        let mut all: Vec<f64> = self.waits.iter().flatten().copied().collect();
-        let scopes: Vec<(String, Vec<f64>)> =
-            std::iter::once((String::new(), std::mem::take(&mut all)))
-                .chain(
-                    auths
-                        .iter()
-                        .enumerate()
-                        .map(|(a, s)| (format!(".{s}"), self.waits[a].clone())),
-                )
-                .collect();
-        for (suffix, mut w) in scopes {
-            let s = wait_stats(&mut w, target);
+        let mut all = std::mem::take(&mut self.scratch);
+        all.clear();
+        for w in &self.waits {
+            all.extend_from_slice(w);
+        }
+        let region = wait_stats(&mut all, target);
+        self.scratch = all;
+        let stats = std::iter::once(("".to_string(), region)).chain(
+            auths
+                .iter()
+                .enumerate()
+                .map(|(a, slug)| (format!(".{slug}"), wait_stats(&mut self.waits[a], target))),
+        );
+        for (suffix, s) in stats.collect::<Vec<_>>() {
             v.measure(
                 &|| format!("wait_to_first_meeting_days{suffix}"),
                 Unit::Days,
@@ -551,7 +556,9 @@ fn wait_stats(w: &mut [f64], target: f64) -> (f64, f64, f64, f64) {
     if w.is_empty() {
         return (f64::NAN, f64::NAN, f64::NAN, f64::NAN);
     }
-    w.sort_unstable_by(f64::total_cmp);
+    // waits are never negative (nor -0.0), so their bit patterns sort like the numbers
+    debug_assert!(w.iter().all(|x| x.is_sign_positive()));
+    w.sort_unstable_by_key(|x| x.to_bits());
     let n = w.len();
     let mean = w.iter().sum::<f64>() / n as f64;
     let q = |p: f64| {
