@@ -4,7 +4,9 @@
 
 pub mod compare;
 pub mod csv;
+pub mod html;
 pub mod manifest;
+pub mod plots;
 pub mod summary;
 pub mod text;
 pub mod write;

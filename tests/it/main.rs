@@ -6,6 +6,7 @@ mod costs;
 mod crn;
 mod engine;
 mod golden;
+mod report;
 mod risks;
 mod scenarios;
 mod support;
