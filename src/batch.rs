@@ -82,6 +82,9 @@ pub struct Batch {
     pub values: Vec<Vec<f64>>,
     /// Weekly bands across replications.
     pub bands: Bands,
+    /// Waits to first meeting over every replication, per authority: counts in
+    /// [`crate::measures::WAIT_BINS`] bins, `[authority][bin]` flattened.
+    pub wait_histogram: Vec<u64>,
     /// Total events processed.
     pub events: u64,
     /// Wall-clock time of the simulation (not of any output).
@@ -110,6 +113,7 @@ pub fn run(
     let catalogue = Catalogue::new(model);
     let mut batch = Batch {
         bands: Bands::new(&catalogue),
+        wait_histogram: vec![0; catalogue.authorities().len() * crate::measures::WAIT_BINS],
         catalogue,
         first: config.first,
         values: Vec::new(),
@@ -152,6 +156,9 @@ pub fn extend(
                 .collect();
             for rep in chunk {
                 batch.bands.push(&rep.series);
+                for (total, &c) in batch.wait_histogram.iter_mut().zip(&rep.wait_histogram) {
+                    *total += u64::from(c);
+                }
                 batch.events += rep.events;
                 batch.values.push(rep.values);
             }

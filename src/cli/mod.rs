@@ -3,6 +3,7 @@
 
 mod costs;
 mod output;
+mod report;
 mod risks;
 mod run;
 mod scenarios;
@@ -87,6 +88,9 @@ struct BatchArgs {
     /// Write no files; only print.
     #[arg(long)]
     no_output: bool,
+    /// Skip report.html and the SVG pictures (the other files are still written).
+    #[arg(long)]
+    no_report: bool,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,

@@ -36,6 +36,7 @@ impl Outputs {
         runs: &[(&Model, &Batch)],
         summary_json: &[u8],
         comparison: Option<&Comparison>,
+        earlier: &[PathBuf],
     ) -> Result<Vec<PathBuf>> {
         let mut files: Vec<(&str, Vec<u8>)> = vec![
             ("summary.json", summary_json.to_vec()),
@@ -72,7 +73,11 @@ impl Outputs {
             stream_scheme: ifss_sim::rng::STREAM_SCHEME,
             generators: "rand 0.9, rand_xoshiro 0.7 (Xoshiro256++), rand_distr 0.5",
             command_line: std::env::args().collect(),
-            files: files.iter().map(|(n, _)| n.to_string()).collect(),
+            files: earlier
+                .iter()
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .chain(files.iter().map(|(n, _)| n.to_string()))
+                .collect(),
         };
         written.push(self.dir.write(
             "manifest.json",
@@ -89,6 +94,17 @@ pub fn say_written(paths: &[PathBuf]) {
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        eprintln!("\nwrote {} in {}", names.join(", "), dir.display());
+        eprintln!(
+            "\nwrote {} files in {}: {}",
+            names.len(),
+            dir.display(),
+            names.join(", ")
+        );
+        if names.iter().any(|n| n == "report.html") {
+            eprintln!(
+                "open {} in a browser for the board report",
+                dir.join("report.html").display()
+            );
+        }
     }
 }

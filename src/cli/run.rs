@@ -84,6 +84,7 @@ pub(super) fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Output
 }
 
 pub fn run(a: RunArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     let loaded = scenarios::load(a.batch.scenario.as_deref(), &a.batch.sets)?;
     let mut model = loaded.model.clone();
     if let Some(p) = &a.policy {
@@ -135,14 +136,23 @@ pub fn run(a: RunArgs) -> Result<()> {
         print!("{}", text::summary_table(&model, &summary));
     }
     if let Some(out) = out {
-        let written = out.write_run(
+        let runs = [(&model, &batch)];
+        let mut written = Vec::new();
+        if !a.batch.no_report {
+            let summaries = [summary];
+            written = super::report::write(
+                &a.batch, &out, &loaded, &cfg, &runs, &summaries, None, started,
+            )?;
+        }
+        written.extend(out.write_run(
             &loaded,
             &model,
             &cfg,
-            &[(&model, &batch)],
+            &runs,
             json.as_bytes(),
             None,
-        )?;
+            &written,
+        )?);
         if !a.batch.json {
             output::say_written(&written);
         }
@@ -151,6 +161,7 @@ pub fn run(a: RunArgs) -> Result<()> {
 }
 
 pub fn compare(a: CompareArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     let loaded = scenarios::load(a.batch.scenario.as_deref(), &a.batch.sets)?;
     let kinds = a
         .policies
@@ -186,14 +197,34 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         print!("{}", text::comparison_table(&loaded.model, &comparison));
     }
     if let Some(out) = out {
-        let written = out.write_run(
+        let mut written = Vec::new();
+        if !a.batch.no_report {
+            let summaries: Vec<RunSummary> = comparison
+                .policies
+                .0
+                .iter()
+                .map(|(_, s)| s.clone())
+                .collect();
+            written = super::report::write(
+                &a.batch,
+                &out,
+                &loaded,
+                &cfg,
+                &runs,
+                &summaries,
+                Some(&comparison),
+                started,
+            )?;
+        }
+        written.extend(out.write_run(
             &loaded,
             &models[0],
             &cfg,
             &runs,
             json.as_bytes(),
             Some(&comparison),
-        )?;
+            &written,
+        )?);
         if !a.batch.json {
             output::say_written(&written);
         }

@@ -114,6 +114,12 @@ pub(crate) fn weeks(model: &Model) -> usize {
 /// The series sampled weekly per authority.
 pub const SERIES: [&str; 3] = ["waiting", "open_cases", "utilisation"];
 
+/// Width of the wait histogram's bins, in days, and their number (the last bin also
+/// holds every longer wait).
+pub const WAIT_BIN_DAYS: f64 = 1.0;
+/// Bins in the wait histogram.
+pub const WAIT_BINS: usize = 366;
+
 /// What one replication produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replication {
@@ -122,6 +128,9 @@ pub struct Replication {
     /// Weekly samples, indexed `[week][authority][series]` flattened row-major, series
     /// as in [`SERIES`].
     pub series: Vec<f64>,
+    /// Waits to first meeting per authority: counts in [`WAIT_BINS`] bins of
+    /// [`WAIT_BIN_DAYS`], indexed `[authority][bin]` flattened.
+    pub wait_histogram: Vec<u32>,
     /// Events the engine processed.
     pub events: u64,
 }

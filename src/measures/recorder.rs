@@ -1,6 +1,6 @@
 //! The observer that turns engine facts into one replication's measures.
 
-use super::{Replication, SERIES, Unit, Values, Visit};
+use super::{Replication, SERIES, Unit, Values, Visit, WAIT_BIN_DAYS, WAIT_BINS};
 use crate::costs::{Projector, YearInputs};
 use crate::engine::{
     AllocationFact, Closure, Observer, ReferralFact, Route, SampleView, WorkerState,
@@ -124,6 +124,8 @@ pub struct Recorder {
     waits: Vec<Vec<f64>>,
     /// reused buffer for the region's waits
     scratch: Vec<f64>,
+    /// wait histogram per authority
+    wait_histogram: Vec<u32>,
     waiting: Vec<Level>,
     open: Vec<Level>,
     open_now: Vec<u32>,
@@ -171,6 +173,7 @@ impl Recorder {
             by_need: vec![0; model.referrals().needs().len()],
             waits: vec![Vec::new(); n],
             scratch: Vec::new(),
+            wait_histogram: vec![0; n * WAIT_BINS],
             waiting: vec![Level::default(); n],
             open: vec![Level::default(); n],
             open_now: vec![0; n],
@@ -223,6 +226,7 @@ impl Recorder {
         self.by_agency.iter_mut().for_each(|c| *c = 0);
         self.by_need.iter_mut().for_each(|c| *c = 0);
         self.waits.iter_mut().for_each(Vec::clear);
+        self.wait_histogram.iter_mut().for_each(|c| *c = 0);
         self.waiting.iter_mut().for_each(|l| *l = Level::default());
         self.open.iter_mut().for_each(|l| *l = Level::default());
         self.open_now.iter_mut().for_each(|c| *c = 0);
@@ -253,6 +257,7 @@ impl Recorder {
         Replication {
             values,
             series: self.series.clone(),
+            wait_histogram: self.wait_histogram.clone(),
             events,
         }
     }
@@ -599,6 +604,8 @@ impl Observer for Recorder {
             self.count(t, Count::CrossRegionAllocations, x.authority);
         }
         self.waits[x.authority].push(x.wait_days);
+        let bin = ((x.wait_days / WAIT_BIN_DAYS) as usize).min(WAIT_BINS - 1);
+        self.wait_histogram[x.authority * WAIT_BINS + bin] += 1;
     }
 
     fn phase1_started(&mut self, t: SimTime, _: u32, a: usize) {

@@ -2,6 +2,7 @@
 //!
 //! Renderers return strings or bytes; [`write`](mod@write) is the only place that touches files.
 
+pub mod board;
 pub mod compare;
 pub mod csv;
 pub mod html;

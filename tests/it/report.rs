@@ -115,3 +115,107 @@ fn a_scenario_name_with_markup_and_path_characters_is_shown_literally_and_stays_
         r#"../../&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x" /etc\passwd: how should the team be deployed?"#
     ));
 }
+
+fn ifss(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+/// The README's run command (`compare` on the bundled default) writes a report that opens
+/// offline with its headline answer and every picture, and each picture as its own SVG.
+#[test]
+fn compare_writes_a_board_report_with_every_picture() {
+    let dir = folder("board-compare");
+    let o = ifss(&dir, &["compare", "--reps", "30", "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.join("output/western-bay");
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    for text in [
+        "how should the team be deployed?",
+        "The headline answer",
+        "Shortest wait",
+        "Mean wait for a first meeting",
+        "Cost against the budget",
+        "The risk register beside the simulation",
+        "Inputs and their sources",
+        "Occupancy",
+    ] {
+        assert!(html.contains(text), "report lacks {text:?}");
+    }
+    // waits, 2 waiting-list fans + open cases, utilisation and direct contact, the
+    // comparison, cost, risks
+    let svgs: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "svg"))
+        .collect();
+    assert_eq!(svgs.len(), 9, "{svgs:?}");
+    assert_eq!(html.matches("<svg").count(), 9);
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("report.html"),
+        "the manifest lists the report"
+    );
+
+    let Some(chromium) = chromium_or_skip("board report") else {
+        return;
+    };
+    let (dom, log) = browse(&chromium, &out.join("report.html"), &["--dump-dom".into()]);
+    assert_eq!(
+        dom.matches("<svg").count(),
+        9,
+        "every picture reaches the page"
+    );
+    assert!(dom.contains("Shortest wait"));
+    assert!(page_errors(&log).is_empty(), "{:?}", page_errors(&log));
+}
+
+#[test]
+fn no_report_skips_the_report_but_keeps_the_data() {
+    let dir = folder("board-no-report");
+    let o = ifss(&dir, &["run", "--reps", "5", "--quiet", "--no-report"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.join("output/western-bay");
+    assert!(out.join("summary.json").exists());
+    assert!(!out.join("report.html").exists());
+}
+
+/// A scenario named with HTML and path characters: the name shows literally in the
+/// report, and every file lands inside one folder under output/.
+#[test]
+fn a_hostile_scenario_name_is_escaped_and_stays_inside_the_output_folder() {
+    let dir = folder("board-hostile");
+    let text = ifss_sim::scenario::bundled("western-bay")
+        .unwrap()
+        .text
+        .replacen(
+            "name = \"western-bay\"",
+            "name = \"../../<script>alert(1)</script> & \\\"x\\\" /etc/passwd\"",
+            1,
+        );
+    std::fs::write(dir.join("hostile.toml"), text).unwrap();
+    let o = ifss(&dir, &["run", "hostile.toml", "--reps", "5", "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // only output/ and the scenario file in the working folder; one folder inside output/
+    let mut top: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["hostile.toml", "output"]);
+    let inside: Vec<_> = std::fs::read_dir(dir.join("output"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(inside.len(), 1, "{inside:?}");
+    assert!(inside[0].is_dir());
+    let html = std::fs::read_to_string(inside[0].join("report.html")).unwrap();
+    assert!(
+        !html.contains("<script"),
+        "scenario text reached the page unescaped"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
+}
