@@ -10,6 +10,18 @@ use ifss_sim::report::manifest::{Manifest, fnv1a64};
 use ifss_sim::report::write::OutputDir;
 use std::path::{Path, PathBuf};
 
+/// What one `run` or `compare` produced, for the writers.
+#[derive(Clone, Copy)]
+pub struct Run<'a> {
+    pub loaded: &'a Loaded,
+    pub cfg: &'a BatchConfig,
+    /// Each policy's model and batch, the baseline first.
+    pub runs: &'a [(&'a Model, &'a Batch)],
+    /// Each policy's summary, in the same order.
+    pub summaries: &'a [ifss_sim::report::summary::RunSummary],
+    pub comparison: Option<&'a Comparison>,
+}
+
 pub struct Outputs {
     dir: OutputDir,
 }
@@ -28,16 +40,21 @@ impl Outputs {
     }
 
     /// Write every file of a run; the manifest goes last, so a manifest means a complete set.
+    /// `earlier` lists files already written for this run (the report), for the manifest.
     pub fn write_run(
         &self,
-        loaded: &Loaded,
-        model: &Model,
-        cfg: &BatchConfig,
-        runs: &[(&Model, &Batch)],
+        run: &Run<'_>,
         summary_json: &[u8],
-        comparison: Option<&Comparison>,
         earlier: &[PathBuf],
     ) -> Result<Vec<PathBuf>> {
+        let Run {
+            loaded,
+            cfg,
+            runs,
+            comparison,
+            ..
+        } = *run;
+        let model = runs.first().map_or(&loaded.model, |(m, _)| *m);
         let mut files: Vec<(&str, Vec<u8>)> = vec![
             ("summary.json", summary_json.to_vec()),
             ("replications.csv", csv::replications(runs)?),

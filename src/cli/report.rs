@@ -1,15 +1,10 @@
 //! Writing the board report (`report.html` and one SVG per picture) after a run.
 
 use super::BatchArgs;
-use super::output::Outputs;
-use super::scenarios::Loaded;
+use super::output::{Outputs, Run};
 use anyhow::{Context, Result};
-use ifss_sim::batch::{Batch, BatchConfig};
-use ifss_sim::model::Model;
 use ifss_sim::report::board::{self, BoardInput};
-use ifss_sim::report::compare::Comparison;
 use ifss_sim::report::html;
-use ifss_sim::report::summary::RunSummary;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -53,17 +48,19 @@ fn utc(secs: u64) -> String {
 }
 
 /// Build and write the report; returns the files written.
-#[allow(clippy::too_many_arguments)]
 pub fn write(
     args: &BatchArgs,
     out: &Outputs,
-    loaded: &Loaded,
-    cfg: &BatchConfig,
-    runs: &[(&Model, &Batch)],
-    summaries: &[RunSummary],
-    comparison: Option<&Comparison>,
+    run: &Run<'_>,
     started: Instant,
 ) -> Result<Vec<PathBuf>> {
+    let Run {
+        loaded,
+        cfg,
+        runs,
+        summaries,
+        comparison,
+    } = *run;
     // the register beside the simulation, on the same seeds
     let risks = match loaded.model.risks() {
         Some(register) => {

@@ -1,6 +1,6 @@
 //! `run` and `compare`.
 
-use super::output::{self, Outputs};
+use super::output::{self, Outputs, Run};
 use super::scenarios::{self, Loaded};
 use super::{BatchArgs, CompareArgs, InputError, RunArgs};
 use anyhow::{Context, Result};
@@ -137,22 +137,19 @@ pub fn run(a: RunArgs) -> Result<()> {
     }
     if let Some(out) = out {
         let runs = [(&model, &batch)];
+        let summaries = [summary];
+        let run = Run {
+            loaded: &loaded,
+            cfg: &cfg,
+            runs: &runs,
+            summaries: &summaries,
+            comparison: None,
+        };
         let mut written = Vec::new();
         if !a.batch.no_report {
-            let summaries = [summary];
-            written = super::report::write(
-                &a.batch, &out, &loaded, &cfg, &runs, &summaries, None, started,
-            )?;
+            written = super::report::write(&a.batch, &out, &run, started)?;
         }
-        written.extend(out.write_run(
-            &loaded,
-            &model,
-            &cfg,
-            &runs,
-            json.as_bytes(),
-            None,
-            &written,
-        )?);
+        written.extend(out.write_run(&run, json.as_bytes(), &written)?);
         if !a.batch.json {
             output::say_written(&written);
         }
@@ -197,34 +194,24 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         print!("{}", text::comparison_table(&loaded.model, &comparison));
     }
     if let Some(out) = out {
+        let summaries: Vec<RunSummary> = comparison
+            .policies
+            .0
+            .iter()
+            .map(|(_, s)| s.clone())
+            .collect();
+        let run = Run {
+            loaded: &loaded,
+            cfg: &cfg,
+            runs: &runs,
+            summaries: &summaries,
+            comparison: Some(&comparison),
+        };
         let mut written = Vec::new();
         if !a.batch.no_report {
-            let summaries: Vec<RunSummary> = comparison
-                .policies
-                .0
-                .iter()
-                .map(|(_, s)| s.clone())
-                .collect();
-            written = super::report::write(
-                &a.batch,
-                &out,
-                &loaded,
-                &cfg,
-                &runs,
-                &summaries,
-                Some(&comparison),
-                started,
-            )?;
+            written = super::report::write(&a.batch, &out, &run, started)?;
         }
-        written.extend(out.write_run(
-            &loaded,
-            &models[0],
-            &cfg,
-            &runs,
-            json.as_bytes(),
-            Some(&comparison),
-            &written,
-        )?);
+        written.extend(out.write_run(&run, json.as_bytes(), &written)?);
         if !a.batch.json {
             output::say_written(&written);
         }
