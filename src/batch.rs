@@ -70,6 +70,86 @@ impl Bands {
     }
 }
 
+/// Per-replication values, stored compactly: counts (integers by construction, at most
+/// a few million) as `u32`, every other measure as `f64`. Reading a value back gives
+/// exactly the number that was stored.
+#[derive(Debug, Clone)]
+pub struct Values {
+    /// For each measure: `(is_count, index within its kind)`.
+    layout: Vec<(bool, usize)>,
+    counts: Vec<u32>,
+    reals: Vec<f64>,
+    per_count: usize,
+    per_real: usize,
+    len: usize,
+}
+
+impl Values {
+    fn new(catalogue: &Catalogue) -> Values {
+        let mut per_count = 0;
+        let mut per_real = 0;
+        let layout = catalogue
+            .measures()
+            .iter()
+            .map(|m| {
+                if m.unit == crate::measures::Unit::Count {
+                    per_count += 1;
+                    (true, per_count - 1)
+                } else {
+                    per_real += 1;
+                    (false, per_real - 1)
+                }
+            })
+            .collect();
+        Values {
+            layout,
+            counts: Vec::new(),
+            reals: Vec::new(),
+            per_count,
+            per_real,
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, row: &[f64]) {
+        for (&(count, _), &x) in self.layout.iter().zip(row) {
+            if count {
+                debug_assert!(
+                    x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX),
+                    "count {x} is not a whole number that fits 32 bits"
+                );
+                self.counts.push(x as u32);
+            } else {
+                self.reals.push(x);
+            }
+        }
+        self.len += 1;
+    }
+
+    /// Number of replications.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Measure `m` of replication `r` (by position in the batch).
+    pub fn get(&self, r: usize, m: usize) -> f64 {
+        match self.layout[m] {
+            (true, i) => f64::from(self.counts[r * self.per_count + i]),
+            (false, i) => self.reals[r * self.per_real + i],
+        }
+    }
+
+    /// Every measure of replication `r`, in catalogue order.
+    pub fn row(&self, r: usize) -> Vec<f64> {
+        (0..self.layout.len()).map(|m| self.get(r, m)).collect()
+    }
+}
+
 /// The results of a batch, in replication order.
 #[derive(Debug, Clone)]
 pub struct Batch {
@@ -79,7 +159,7 @@ pub struct Batch {
     pub first: u64,
     /// Per replication (replication `first + i` at position `i`), the values in
     /// catalogue order.
-    pub values: Vec<Vec<f64>>,
+    pub values: Values,
     /// Weekly bands across replications.
     pub bands: Bands,
     /// Waits to first meeting over every replication, per authority: counts in
@@ -114,9 +194,9 @@ pub fn run(
     let mut batch = Batch {
         bands: Bands::new(&catalogue),
         wait_histogram: vec![0; catalogue.authorities().len() * crate::measures::WAIT_BINS],
+        values: Values::new(&catalogue),
         catalogue,
         first: config.first,
-        values: Vec::new(),
         events: 0,
         elapsed: Duration::ZERO,
     };
@@ -160,7 +240,7 @@ pub fn extend(
                     *total += u64::from(c);
                 }
                 batch.events += rep.events;
-                batch.values.push(rep.values);
+                batch.values.push(&rep.values);
             }
             k = end;
         }
@@ -180,7 +260,9 @@ pub fn extend(
 impl Batch {
     /// Values of measure `index` across replications, in replication order.
     pub fn column(&self, index: usize) -> Vec<f64> {
-        self.values.iter().map(|r| r[index]).collect()
+        (0..self.values.len())
+            .map(|r| self.values.get(r, index))
+            .collect()
     }
 
     /// Values of the named measure across replications.

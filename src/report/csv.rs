@@ -22,7 +22,8 @@ pub fn replications(runs: &[(&Model, &Batch)]) -> Result<Vec<u8>, csv::Error> {
     header.extend(b0.catalogue.measures().iter().map(|m| m.name.clone()));
     w.write_record(&header)?;
     for (m, b) in runs {
-        for (i, r) in b.values.iter().enumerate() {
+        for i in 0..b.values.len() {
+            let r = b.values.row(i);
             let mut row = vec![
                 m.policy().kind().name().to_string(),
                 (b.first + i as u64).to_string(),
