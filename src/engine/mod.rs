@@ -460,8 +460,12 @@ impl Engine {
                 version,
             },
         );
-        if let Some(w) = self.families[id as usize].worker {
-            self.set_load(model, t, id, w as usize, obs);
+        let f = &self.families[id as usize];
+        match f.worker {
+            Some(w) => self.set_load(model, t, id, w as usize, obs),
+            // a family between workers needs less room once its stage is lighter
+            None if f.handover => self.dirty = true,
+            None => {}
         }
     }
 
