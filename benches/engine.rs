@@ -11,7 +11,9 @@ use ifss_sim::scenario;
 use std::time::Duration;
 
 fn model(name: &str) -> ifss_sim::model::Model {
-    scenario::load_bundled(name).expect("bundled").expect("valid")
+    scenario::load_bundled(name)
+        .expect("bundled")
+        .expect("valid")
 }
 
 fn engine(c: &mut Criterion) {

@@ -42,8 +42,15 @@ pub fn bench(a: BatchArgs) -> Result<()> {
     );
     let mut rate = reps / t1;
     if threads > 1 {
-        let many = batch::run(m, &BatchConfig { threads: Some(threads), ..cfg }, &|_| {})
-            .context("batch failed")?;
+        let many = batch::run(
+            m,
+            &BatchConfig {
+                threads: Some(threads),
+                ..cfg
+            },
+            &|_| {},
+        )
+        .context("batch failed")?;
         let tn = many.elapsed.as_secs_f64();
         rate = reps / tn;
         println!(
@@ -54,7 +61,10 @@ pub fn bench(a: BatchArgs) -> Result<()> {
         );
     }
     if let Some(mib) = peak_mib() {
-        println!("  peak memory: {mib:.0} MiB for {} replications (whole process)", one.len());
+        println!(
+            "  peak memory: {mib:.0} MiB for {} replications (whole process)",
+            one.len()
+        );
     }
     println!(
         "  so 10,000 replications take about {:.0} s on {threads} thread{}",

@@ -1,6 +1,7 @@
 //! Command-line parsing (clap) and the commands. The library below does the work;
 //! this layer loads files, prints, and maps failures to exit codes.
 
+mod bench;
 mod costs;
 mod output;
 mod report;
@@ -37,6 +38,9 @@ enum Command {
     Risks(BatchArgs),
     /// Print the proposal's cost table with its audit, and project cost over the contract.
     Costs(CostsArgs),
+    /// Measure how fast a scenario runs here (events and replications per second on one
+    /// thread and on all cores, peak memory), to size a batch before running it.
+    Bench(BatchArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files (TOML) or bundled scenario names.
@@ -191,6 +195,7 @@ pub fn main() -> Result<()> {
         Command::Compare(a) => run::compare(a),
         Command::Risks(a) => risks::risks(a),
         Command::Costs(a) => costs::costs(a),
+        Command::Bench(a) => bench::bench(a),
         Command::Check { files } => scenarios::check(&files),
         Command::Scenario { action } => match action {
             ScenarioAction::List => scenarios::list(),

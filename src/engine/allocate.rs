@@ -132,7 +132,15 @@ impl Engine {
         let a = f.authority as usize;
         let expertise = model.policy.matching == Matching::Expertise;
         let mut best: Option<(f64, f64, usize)> = None;
-        for (i, w) in self.workers.iter().enumerate() {
+        // a home search looks only at the family's base; the order (and so the choice
+        // on ties) is the same as scanning every worker
+        let all = 0..self.workers.len();
+        let candidates: &mut dyn Iterator<Item = usize> = match scope {
+            Scope::Home => &mut self.at_base[a].iter().copied(),
+            _ => &mut all.into_iter(),
+        };
+        for i in candidates {
+            let w = &self.workers[i];
             let base = w.base as usize;
             let in_scope = match scope {
                 Scope::Home => base == a,
@@ -178,19 +186,22 @@ impl Engine {
             return;
         }
         match model.policy.kind {
-            PolicyKind::Proportional => {
-                for a in 0..self.lists.len() {
-                    self.fill_home(model, t, a, obs);
-                }
-            }
+            PolicyKind::Proportional => self.fill_dirty_homes(model, t, obs),
             PolicyKind::DemandLed => {
-                for a in 0..self.lists.len() {
-                    self.fill_home(model, t, a, obs);
-                }
+                self.fill_dirty_homes(model, t, obs);
                 let threshold = model.policy.share_after_days;
                 self.fill_oldest_first(model, t, Scope::Cross, threshold, obs);
             }
             PolicyKind::Pooled => self.fill_oldest_first(model, t, Scope::Any, 0.0, obs),
+        }
+    }
+
+    /// Serve, in authority order, each list whose contents or home capacity changed.
+    fn fill_dirty_homes<O: Observer>(&mut self, model: &Model, t: SimTime, obs: &mut O) {
+        for a in 0..self.lists.len() {
+            if std::mem::take(&mut self.dirty_home[a]) {
+                self.fill_home(model, t, a, obs);
+            }
         }
     }
 

@@ -93,11 +93,17 @@ pub struct Engine {
     /// Sequence number reserved for week 0's sample (week k uses `+ k`).
     sample_seq: u64,
     weeks: u32,
+    /// Workers based in each authority, in index order.
+    at_base: Vec<Vec<usize>>,
     /// Hours a week a new family from authority `a` needs from a worker based at `b`,
     /// at `a * authorities + b`.
     intake: Vec<f64>,
     horizon: f64,
+    /// Something changed that may let a family be allocated.
     dirty: bool,
+    /// Per authority: its waiting list or its base's capacity changed since the list was
+    /// last served from home. A list not marked would find no room, so it is skipped.
+    dirty_home: Vec<bool>,
     stats: RunStats,
 }
 
@@ -161,6 +167,8 @@ impl Engine {
         self.cap_by_base.resize(n, 0.0);
         self.horizon = model.horizon_days;
         self.dirty = false;
+        self.dirty_home.clear();
+        self.dirty_home.resize(n, false);
         self.intake.clear();
         for a in 0..n {
             for b in 0..n {
@@ -231,6 +239,12 @@ impl Engine {
             obs.worker_changed(SimTime::ZERO, i, &self.worker_state(i));
         }
         self.staff_events.truncate(model.posts.len());
+        self.at_base.resize_with(n, Vec::new);
+        self.at_base.truncate(n);
+        self.at_base.iter_mut().for_each(Vec::clear);
+        for (i, post) in model.posts.iter().enumerate() {
+            self.at_base[post.base].push(i);
+        }
         self.staff_next.clear();
         self.staff_next.resize(model.posts.len(), 0);
         for post in 0..model.posts.len() {
@@ -431,7 +445,13 @@ impl Engine {
             self.events
                 .push(t.after(share), Event::ShareEligible { family: id });
         }
+        self.touch(a);
+    }
+
+    /// Mark authority `a`'s list (and so the dispatcher) as worth serving again.
+    fn touch(&mut self, a: usize) {
         self.dirty = true;
+        self.dirty_home[a] = true;
     }
 
     fn leave_waiting<O: Observer>(&mut self, t: SimTime, a: usize, obs: &mut O) {
@@ -464,7 +484,7 @@ impl Engine {
         match f.worker {
             Some(w) => self.set_load(model, t, id, w as usize, obs),
             // a family between workers needs less room once its stage is lighter
-            None if f.handover => self.dirty = true,
+            None if f.handover => self.touch(f.authority as usize),
             None => {}
         }
     }
@@ -493,7 +513,9 @@ impl Engine {
         }
         self.families[id as usize].load = new;
         if new != old {
-            self.dirty = self.dirty || new.committed < old.committed;
+            if new.committed < old.committed {
+                self.touch(self.workers[w].base as usize);
+            }
             obs.worker_changed(t, w, &self.worker_state(w));
         }
     }
@@ -607,7 +629,7 @@ impl Engine {
             obs.onward_referral(t, a);
         }
         self.stats.closed += 1;
-        self.dirty = true;
+        self.touch(a);
         self.maybe_rereferral(model, t, id);
     }
 
@@ -639,12 +661,12 @@ impl Engine {
             StaffChange::Join => {
                 self.workers[w].filled = true;
                 self.workers[w].absences = 0;
-                self.dirty = true;
+                self.touch(self.workers[w].base as usize);
             }
             StaffChange::AbsenceStart => self.workers[w].absences += 1,
             StaffChange::AbsenceEnd => {
                 self.workers[w].absences = self.workers[w].absences.saturating_sub(1);
-                self.dirty = true;
+                self.touch(self.workers[w].base as usize);
             }
             StaffChange::Leave => {
                 let held = std::mem::take(&mut self.workers[w].families);
@@ -654,7 +676,9 @@ impl Engine {
                     f.worker = None;
                     f.handover = true;
                     f.load = Load::default();
-                    self.lists[f.authority as usize].push_front(id);
+                    let a = f.authority as usize;
+                    self.lists[a].push_front(id);
+                    self.touch(a);
                 }
                 let wk = &mut self.workers[w];
                 wk.filled = false;
@@ -663,9 +687,7 @@ impl Engine {
                 wk.direct = 0.0;
                 wk.cross = 0.0;
                 wk.travel = 0.0;
-                if !held.is_empty() {
-                    self.dirty = true;
-                }
+
                 let _ = model;
             }
         }

@@ -122,6 +122,8 @@ pub struct Recorder {
     by_need: Vec<u64>,
     /// first-allocation waits per authority
     waits: Vec<Vec<f64>>,
+    /// number of measures, once known (to size each replication's values)
+    measures: usize,
     /// reused buffer for the region's waits
     scratch: Vec<f64>,
     /// wait histogram per authority
@@ -172,6 +174,7 @@ impl Recorder {
             by_agency: vec![0; model.referrals().agencies().len()],
             by_need: vec![0; model.referrals().needs().len()],
             waits: vec![Vec::new(); n],
+            measures: 0,
             scratch: Vec::new(),
             wait_histogram: vec![0; n * WAIT_BINS],
             waiting: vec![Level::default(); n],
@@ -252,8 +255,9 @@ impl Recorder {
 
     /// This replication's measures (after the engine called `finish`).
     pub fn replication(&mut self, events: u64) -> Replication {
-        let mut values = Vec::new();
+        let mut values = Vec::with_capacity(self.measures);
         self.visit(&mut Values(&mut values));
+        self.measures = values.len();
         Replication {
             values,
             series: self.series.clone(),
