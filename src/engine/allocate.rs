@@ -134,12 +134,11 @@ impl Engine {
         let mut best: Option<(f64, f64, usize)> = None;
         // a home search looks only at the family's base; the order (and so the choice
         // on ties) is the same as scanning every worker
-        let all = 0..self.workers.len();
-        let candidates: &mut dyn Iterator<Item = usize> = match scope {
-            Scope::Home => &mut self.at_base[a].iter().copied(),
-            _ => &mut all.into_iter(),
+        let candidates: &[usize] = match scope {
+            Scope::Home => &self.at_base[a],
+            _ => &self.every_worker,
         };
-        for i in candidates {
+        for &i in candidates {
             let w = &self.workers[i];
             let base = w.base as usize;
             let in_scope = match scope {

@@ -95,6 +95,8 @@ pub struct Engine {
     weeks: u32,
     /// Workers based in each authority, in index order.
     at_base: Vec<Vec<usize>>,
+    /// Every worker, in index order.
+    every_worker: Vec<usize>,
     /// Hours a week a new family from authority `a` needs from a worker based at `b`,
     /// at `a * authorities + b`.
     intake: Vec<f64>,
@@ -245,6 +247,8 @@ impl Engine {
         for (i, post) in model.posts.iter().enumerate() {
             self.at_base[post.base].push(i);
         }
+        self.every_worker.clear();
+        self.every_worker.extend(0..model.posts.len());
         self.staff_next.clear();
         self.staff_next.resize(model.posts.len(), 0);
         for post in 0..model.posts.len() {
