@@ -12,3 +12,4 @@ pub mod scenario;
 pub mod stats;
 pub mod theory;
 pub mod time;
+pub mod verify;

@@ -86,6 +86,9 @@ pub struct Engine {
     by_base: Vec<f64>,
     cap_by_base: Vec<f64>,
     timeline: Vec<(f64, StaffChange)>,
+    /// Per authority: referrals arrived and referrals closed (any route), for the
+    /// conservation check `arrived = closed + open` after every event.
+    flow: Vec<[u64; 2]>,
     horizon: f64,
     dirty: bool,
     stats: RunStats,
@@ -149,6 +152,8 @@ impl Engine {
         self.by_base.resize(n, 0.0);
         self.cap_by_base.clear();
         self.cap_by_base.resize(n, 0.0);
+        self.flow.clear();
+        self.flow.resize(n, [0, 0]);
         self.horizon = model.horizon_days;
         self.dirty = false;
         self.stats = RunStats::default();
@@ -353,6 +358,7 @@ impl Engine {
             load: Load::default(),
         });
         self.stats.referrals += 1;
+        self.flow[a][0] += 1;
         obs.referral(
             t,
             &ReferralFact {
@@ -368,6 +374,7 @@ impl Engine {
         if fate.route != Route::Accepted {
             self.families[id as usize].stage = Stage::Closed;
             self.stats.closed += 1;
+            self.flow[a][1] += 1;
             self.maybe_rereferral(model, t, id);
             return;
         }
@@ -557,6 +564,7 @@ impl Engine {
             obs.onward_referral(t, a);
         }
         self.stats.closed += 1;
+        self.flow[a][1] += 1;
         self.dirty = true;
         self.maybe_rereferral(model, t, id);
     }
@@ -661,6 +669,7 @@ impl Engine {
         } else {
             0.0
         };
+        debug_assert!(wait >= 0.0, "negative wait {wait} for family {id}");
         obs.allocated(
             t,
             &AllocationFact {
@@ -685,6 +694,9 @@ impl Engine {
         }
     }
 
+    /// Checked after every event in builds with debug assertions (tests): capacity and
+    /// caseload limits, non-negative loads, every held family pointing back at its
+    /// worker, and conservation of referrals per authority.
     #[cfg(debug_assertions)]
     fn check_invariants(&self, model: &Model) {
         for (i, w) in self.workers.iter().enumerate() {
@@ -698,10 +710,43 @@ impl Engine {
                 w.families.len() as u64 <= u64::from(w.limit),
                 "caseload limit broken"
             );
+            for (what, x) in [
+                ("committed", w.committed),
+                ("direct", w.direct),
+                ("travel", w.travel),
+                ("cross-region", w.cross),
+            ] {
+                assert!(
+                    x.is_finite() && x >= -1e-6,
+                    "worker {i} has {x} {what} hours a week"
+                );
+            }
+            assert!(
+                w.cross <= w.direct + 1e-6,
+                "worker {i}: more cross-region than direct hours"
+            );
+            for &id in &w.families {
+                let f = &self.families[id as usize];
+                assert!(
+                    f.worker == Some(i as u16) && f.stage != Stage::Closed,
+                    "worker {i} holds family {id}, which is {:?} with worker {:?}",
+                    f.stage,
+                    f.worker
+                );
+            }
         }
-        let waiting: u32 = self.waiting.iter().sum();
-        let open: u32 = self.open.iter().sum();
-        assert!(waiting <= open);
+        for (a, [arrived, closed]) in self.flow.iter().enumerate() {
+            let open = u64::from(self.open[a]);
+            assert_eq!(
+                *arrived,
+                closed + open,
+                "authority {a}: {arrived} referrals arrived, {closed} closed, {open} open"
+            );
+            assert!(
+                self.waiting[a] <= self.open[a],
+                "authority {a}: more waiting than open"
+            );
+        }
         let _ = model;
     }
 }

@@ -105,15 +105,23 @@ impl Ord for Entry {
 pub(crate) struct EventQueue {
     heap: BinaryHeap<Entry>,
     seq: u64,
+    /// Time of the last event taken off the queue: nothing may be scheduled before it.
+    now: SimTime,
 }
 
 impl EventQueue {
     pub(crate) fn clear(&mut self) {
         self.heap.clear();
         self.seq = 0;
+        self.now = SimTime::ZERO;
     }
 
     pub(crate) fn push(&mut self, time: SimTime, event: Event) {
+        debug_assert!(
+            time >= self.now,
+            "{event:?} scheduled at {time:?}, before the current time {:?}",
+            self.now
+        );
         let class = event.class();
         self.heap.push(Entry {
             time,
@@ -126,7 +134,9 @@ impl EventQueue {
 
     /// The earliest event, if any.
     pub(crate) fn pop(&mut self) -> Option<(SimTime, Event)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        let e = self.heap.pop()?;
+        self.now = e.time;
+        Some((e.time, e.event))
     }
 
     #[cfg(test)]
