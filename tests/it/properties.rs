@@ -5,10 +5,25 @@
 //!   of referrals, waits, closures and worker states), and every measure is in range;
 //! - an extra worker never lowers throughput beyond noise, on common random numbers;
 //! - with free travel, the pooled policy never gives a longer mean wait than
-//!   proportional, beyond noise, on the same seeds.
+//!   proportional, beyond noise, on the same seeds, where the model is a queue with
+//!   interchangeable slots (see below).
 //!
+//! The mean wait compared is the time-average waiting list: on common random numbers both
+//! policies see the same accepted families, so by Little's law this is the mean time on
+//! the list per accepted family, including the time of those who withdraw or are still
+//! waiting at the horizon. The mean wait *to first meeting* is not comparable: it counts
+//! only families who were allocated, so a policy that leaves an unstaffed authority's
+//! families to withdraw shows short waits for the families it did serve.
+//!
+//! Pooling is only guaranteed to help when the work to be done does not depend on the
+//! policy, so the pooling property runs without staff turnover, which breaks that (found
+//! by this test; kept as model behaviour): a family whose worker leaves keeps its stage
+//! clock running while it waits for a new worker, so under proportional allocation, at a
+//! base with no one else, its Phase 1 can run out without taking anyone's hours, while
+//! pooling reallocates it at once and spends capacity on it.
 //! Few cases and short horizons keep this quick; the engine also checks its own
-//! invariants after every event in these (debug-assertion) builds.
+//! invariants after every event in these (debug-assertion) builds. Generation is seeded
+//! (set `PROPTEST_RNG_SEED` to explore other scenarios), so a run is reproducible.
 
 use super::support::text;
 use ifss_sim::engine::{
@@ -20,6 +35,21 @@ use ifss_sim::scenario::{self, overrides::Override};
 use ifss_sim::stats::{paired_difference, summarize, t_crit};
 use ifss_sim::time::SimTime;
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+/// `cases` cases from a fixed seed, or from `PROPTEST_RNG_SEED` when set.
+fn config(cases: u32) -> ProptestConfig {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_130_601);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(seed),
+        ..ProptestConfig::default()
+    }
+}
 
 /// A random valid variation of the Western Bay scenario, as `--set` overrides.
 #[derive(Debug, Clone)]
@@ -422,7 +452,7 @@ fn not_lower_beyond_noise(a: &[f64], b: &[f64]) -> Result<(), String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config(24))]
 
     #[test]
     fn invariants_hold_in_random_scenarios(v in variation(), seed in any::<u64>()) {
@@ -440,7 +470,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config(16))]
 
     #[test]
     fn another_worker_never_lowers_throughput(
@@ -466,11 +496,14 @@ proptest! {
     #[test]
     fn pooling_never_lengthens_the_wait_when_travel_is_free(v in variation(), seed in any::<u64>()) {
         let mut v = v;
-        v.sets.push("travel.routes=[]".into());
+        v.sets.extend([
+            "travel.routes=[]".into(),
+            "availability.turnover_per_year=0".into(),
+        ]);
         let m = load(&v, "");
         let of = |kind: PolicyKind| {
             let m = m.with_policy(m.policy().with_kind(kind));
-            column(&m, seed, 16, "wait_to_first_meeting_days")
+            column(&m, seed, 16, "waiting.mean")
         };
         let (proportional, pooled) = (of(PolicyKind::Proportional), of(PolicyKind::Pooled));
         // pooled − proportional must not be above zero beyond noise
