@@ -53,7 +53,7 @@ fn row(c: &CheckResult) -> String {
         "FAIL (imprecise)"
     };
     format!(
-        "  {:<44} {:>10} {:>10}  {:<22} {:>10}  {}",
+        "  {:<46} {:>10} {:>10}  {:<22} {:>10}  {}",
         c.label,
         num(c.theory),
         num(c.mean),
@@ -101,7 +101,7 @@ pub fn verify(a: VerifyArgs) -> Result<()> {
         100.0 * MAX_RELATIVE_HALF_WIDTH
     );
     println!(
-        "\n  {:<44} {:>10} {:>10}  {:<22} {:>10}  result",
+        "\n  {:<46} {:>10} {:>10}  {:<22} {:>10}  result",
         "check", "theory", "simulated", "95% CI", "99.9% ±"
     );
     let start = Instant::now();

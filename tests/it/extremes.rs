@@ -364,3 +364,36 @@ fn seeds_zero_and_max_work() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
 }
+
+#[test]
+fn costs_are_never_negative() {
+    use ifss_sim::costs::CostTable;
+    let mut checked = 0;
+    for b in ifss_sim::scenario::BUNDLED {
+        let m = ifss_sim::scenario::load(b.text, b.name).unwrap_or_else(|e| panic!("{e}"));
+        let Some(costs) = m.costs() else { continue };
+        for table in [CostTable::stated(costs), CostTable::recomputed(costs)] {
+            for row in table.salary_rows().iter().chain(table.non_salary_rows()) {
+                row.amounts().map(|point, p| {
+                    assert!(
+                        !p.is_negative(),
+                        "{}: {} at {point:?} is {p:?}",
+                        b.name,
+                        row.name()
+                    )
+                });
+            }
+            table.columns().map(|point, c| {
+                for (what, p) in [
+                    ("salary", c.salary()),
+                    ("non-salary", c.non_salary()),
+                    ("total", c.total()),
+                ] {
+                    assert!(!p.is_negative(), "{}: {what} at {point:?} is {p:?}", b.name);
+                }
+            });
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no bundled scenario has a cost table");
+}

@@ -30,7 +30,7 @@ fn passes(name: &str) {
     assert!(r.pass(), "{}", table(&r));
 }
 
-const NAMES: [&str; 15] = [
+const NAMES: [&str; 16] = [
     "M/M/1, rho 0.5",
     "M/M/1, rho 0.8",
     "M/M/1, rho 0.95",
@@ -39,6 +39,7 @@ const NAMES: [&str; 15] = [
     "M/M/5, rho 0.95",
     "M/M/10 as 5 workers x 2 families, rho 0.85",
     "Pooled M/M/5: three authorities, one queue",
+    "Re-referral loop as a Jackson network, rho 0.8",
     "M/D/1, rho 0.8 (Pollaczek-Khinchine)",
     "M/G/1 log-normal, rho 0.8 (Pollaczek-Khinchine)",
     "M/G/inf exponential, from empty",
@@ -95,38 +96,43 @@ fn pooled_policy_is_one_regional_queue() {
 }
 
 #[test]
-fn md1_pollaczek_khinchine() {
+fn rereferral_loop_is_a_jackson_network() {
     passes(NAMES[8]);
 }
 
 #[test]
-fn mg1_lognormal_pollaczek_khinchine() {
+fn md1_pollaczek_khinchine() {
     passes(NAMES[9]);
 }
 
 #[test]
-fn mginf_exponential_is_poisson_at_every_time() {
+fn mg1_lognormal_pollaczek_khinchine() {
     passes(NAMES[10]);
 }
 
 #[test]
-fn mginf_lognormal_is_poisson_at_every_time() {
+fn mginf_exponential_is_poisson_at_every_time() {
     passes(NAMES[11]);
 }
 
 #[test]
-fn mginf_deterministic_is_poisson_at_every_time() {
+fn mginf_lognormal_is_poisson_at_every_time() {
     passes(NAMES[12]);
 }
 
 #[test]
-fn funnel_counts_match_the_closed_form() {
+fn mginf_deterministic_is_poisson_at_every_time() {
     passes(NAMES[13]);
 }
 
 #[test]
-fn littles_law_holds_on_every_sample_path() {
+fn funnel_counts_match_the_closed_form() {
     passes(NAMES[14]);
+}
+
+#[test]
+fn littles_law_holds_on_every_sample_path() {
+    passes(NAMES[15]);
 }
 
 /// Power: the M/M/1 case run with service 5% slower must fail against the original theory.
@@ -153,7 +159,7 @@ fn a_five_percent_slower_service_is_caught() {
 /// Pollaczek-Khinchine value computed for the log-normal's second moment.
 #[test]
 fn the_wrong_service_variance_is_caught() {
-    let mut c = case(NAMES[9]);
+    let mut c = case(NAMES[10]);
     c.sets
         .push("pathway.assessment.duration={ dist = \"exponential\", mean = 0.05 }");
     let r = run_case(&c, verify::DEFAULT_SEED, None).expect("case runs");
@@ -175,7 +181,7 @@ fn an_imprecise_check_fails() {
 /// The pass rule's two halves on a hand-made check list.
 #[test]
 fn a_wrong_theory_fails() {
-    let mut c = case(NAMES[13]);
+    let mut c = case(NAMES[14]);
     c.kind = Kind::Statistical(vec![Check {
         label: "referrals, off by 5%",
         measure: Measure::Named("referrals"),
