@@ -397,3 +397,27 @@ fn costs_are_never_negative() {
     }
     assert!(checked > 0, "no bundled scenario has a cost table");
 }
+
+/// What the fuzz target does with any scenario that loads: a short replication.
+#[test]
+fn every_bundled_scenario_runs_truncated_to_sixty_days() {
+    for b in ifss_sim::scenario::BUNDLED {
+        let m = ifss_sim::scenario::load(b.text, b.name).unwrap_or_else(|e| panic!("{e}"));
+        let short = m.truncated(60.0);
+        assert_eq!(
+            short.horizon_days(),
+            m.horizon_days().min(60.0),
+            "{}",
+            b.name
+        );
+        assert_eq!(m.truncated(f64::NAN).horizon_days(), m.horizon_days());
+        assert_eq!(m.truncated(0.0).horizon_days(), 1.0);
+        let mut rec = Recorder::new(&short);
+        let s = run_once(&short, 1, 0, &mut rec);
+        assert_eq!(s.referrals, s.closed + s.open_at_end, "{}", b.name);
+        assert_eq!(
+            rec.replication(s.events).values.len(),
+            Catalogue::new(&short).measures().len()
+        );
+    }
+}

@@ -190,3 +190,42 @@ fn a_wrong_theory_fails() {
     let r = run_case(&c, verify::DEFAULT_SEED, None).expect("case runs");
     assert!(!r.pass(), "{}", table(&r));
 }
+
+/// The command users run: every quick case passes and the table says what was compared.
+#[test]
+fn the_verify_command_prints_the_table_and_passes() {
+    let dir = super::support::TempDir::new("verify");
+    let r = super::support::ifss_in(&dir.0, &["verify", "--quick"]);
+    assert_eq!(r.code, Some(0), "{}\n{}", r.stdout, r.stderr);
+    for case in cases().iter().filter(|c| c.quick) {
+        assert!(
+            r.stdout.contains(case.name),
+            "no {:?} in:\n{}",
+            case.name,
+            r.stdout
+        );
+        assert!(r.stdout.contains(case.file), "no {:?}", case.file);
+    }
+    assert!(
+        !r.stdout.contains("rho 0.95"),
+        "--quick runs the heavy cases"
+    );
+    for column in ["theory", "simulated", "95% CI", "99.9% ±", "result"] {
+        assert!(r.stdout.contains(column), "no column {column:?}");
+    }
+    let checks: usize = cases()
+        .iter()
+        .filter(|c| c.quick)
+        .map(|c| match &c.kind {
+            Kind::Statistical(checks) => checks.len(),
+            Kind::LittlesLaw(policies) => 2 * policies.len(),
+        })
+        .sum();
+    assert!(
+        r.stdout
+            .contains(&format!("{checks} of {checks} checks passed")),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("FAIL"));
+}
