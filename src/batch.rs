@@ -1,15 +1,24 @@
 //! Monte Carlo batches: many independent replications of one model.
 //!
 //! Replication `k` always uses the streams derived from `(seed, k)`, runs on one
-//! thread, and its results are collected into slot `k`; statistics fold them in
-//! replication order. So results are bit-identical for any thread count, and running
-//! replication `k` alone gives what it gives inside a batch.
+//! thread, and its results land in slot `k`; weekly series are folded into bands in
+//! replication order. So results are bit-identical for any thread count, running
+//! replication `k` alone gives what it gives inside a batch, and a batch can be
+//! extended (`first` = replications so far) without repeating or skipping a seed.
+//!
+//! Replications run in chunks: each chunk runs in parallel, then its results are folded
+//! in order and the weekly series dropped, so memory grows only with the per-replication
+//! measures, not with the time series.
 
 use crate::engine::Engine;
-use crate::measures::{Catalogue, Recorder, Replication};
+use crate::measures::{Catalogue, Recorder, Replication, SERIES};
 use crate::model::Model;
+use crate::stats::FanAccumulator;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
+
+/// Replications run in parallel before their results are folded.
+const CHUNK: u64 = 1024;
 
 /// How to run a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,13 +33,138 @@ pub struct BatchConfig {
     pub threads: Option<usize>,
 }
 
-/// The raw results of a batch, in replication order.
+/// Weekly bands across replications: for each week, authority and series
+/// ([`SERIES`]), the mean and P5/P50/P95.
+#[derive(Debug, Clone)]
+pub struct Bands {
+    weeks: usize,
+    authorities: usize,
+    fans: Vec<FanAccumulator>,
+}
+
+impl Bands {
+    fn new(catalogue: &Catalogue) -> Bands {
+        let weeks = catalogue.weeks();
+        let authorities = catalogue.authorities().len();
+        Bands {
+            weeks,
+            authorities,
+            fans: vec![FanAccumulator::new(); weeks * authorities * SERIES.len()],
+        }
+    }
+
+    fn push(&mut self, series: &[f64]) {
+        for (fan, &x) in self.fans.iter_mut().zip(series) {
+            fan.push(x);
+        }
+    }
+
+    /// Number of weekly samples.
+    pub fn weeks(&self) -> usize {
+        self.weeks
+    }
+
+    /// The band of `series` (index into [`SERIES`]) for authority `a` in week `w`.
+    pub fn get(&self, week: usize, a: usize, series: usize) -> &FanAccumulator {
+        &self.fans[(week * self.authorities + a) * SERIES.len() + series]
+    }
+}
+
+/// Per-replication values, stored compactly: counts (integers by construction, at most
+/// a few million) as `u32`, every other measure as `f64`. Reading a value back gives
+/// exactly the number that was stored.
+#[derive(Debug, Clone)]
+pub struct Values {
+    /// For each measure: `(is_count, index within its kind)`.
+    layout: Vec<(bool, usize)>,
+    counts: Vec<u32>,
+    reals: Vec<f64>,
+    per_count: usize,
+    per_real: usize,
+    len: usize,
+}
+
+impl Values {
+    fn new(catalogue: &Catalogue) -> Values {
+        let mut per_count = 0;
+        let mut per_real = 0;
+        let layout = catalogue
+            .measures()
+            .iter()
+            .map(|m| {
+                if m.unit == crate::measures::Unit::Count {
+                    per_count += 1;
+                    (true, per_count - 1)
+                } else {
+                    per_real += 1;
+                    (false, per_real - 1)
+                }
+            })
+            .collect();
+        Values {
+            layout,
+            counts: Vec::new(),
+            reals: Vec::new(),
+            per_count,
+            per_real,
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, row: &[f64]) {
+        for (&(count, _), &x) in self.layout.iter().zip(row) {
+            if count {
+                debug_assert!(
+                    x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX),
+                    "count {x} is not a whole number that fits 32 bits"
+                );
+                self.counts.push(x as u32);
+            } else {
+                self.reals.push(x);
+            }
+        }
+        self.len += 1;
+    }
+
+    /// Number of replications.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Measure `m` of replication `r` (by position in the batch).
+    pub fn get(&self, r: usize, m: usize) -> f64 {
+        match self.layout[m] {
+            (true, i) => f64::from(self.counts[r * self.per_count + i]),
+            (false, i) => self.reals[r * self.per_real + i],
+        }
+    }
+
+    /// Every measure of replication `r`, in catalogue order.
+    pub fn row(&self, r: usize) -> Vec<f64> {
+        (0..self.layout.len()).map(|m| self.get(r, m)).collect()
+    }
+}
+
+/// The results of a batch, in replication order.
 #[derive(Debug, Clone)]
 pub struct Batch {
-    /// Names of the measures in each replication's `values`.
+    /// Names of the measures in each replication's values.
     pub catalogue: Catalogue,
-    /// One entry per replication, replication `first + i` at position `i`.
-    pub replications: Vec<Replication>,
+    /// Index of the first replication.
+    pub first: u64,
+    /// Per replication (replication `first + i` at position `i`), the values in
+    /// catalogue order.
+    pub values: Values,
+    /// Weekly bands across replications.
+    pub bands: Bands,
+    /// Waits to first meeting over every replication, per authority: counts in
+    /// [`crate::measures::WAIT_BINS`] bins, `[authority][bin]` flattened.
+    pub wait_histogram: Vec<u64>,
     /// Total events processed.
     pub events: u64,
     /// Wall-clock time of the simulation (not of any output).
@@ -56,48 +190,150 @@ pub fn run(
     config: &BatchConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Batch, BatchError> {
-    let start = Instant::now();
-    let work = || -> Vec<Replication> {
-        let done = std::sync::atomic::AtomicU64::new(0);
-        (config.first..config.first + config.replications)
-            .into_par_iter()
-            .map_init(
-                || (Engine::default(), Recorder::new(model)),
-                |(engine, recorder), k| {
-                    recorder.reset();
-                    let stats = engine.run(model, config.seed, k, recorder);
-                    let rep = recorder.replication(stats.events);
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    progress(n);
-                    rep
-                },
-            )
-            .collect()
+    let catalogue = Catalogue::new(model);
+    let mut batch = Batch {
+        bands: Bands::new(&catalogue),
+        wait_histogram: vec![0; catalogue.authorities().len() * crate::measures::WAIT_BINS],
+        values: Values::new(&catalogue),
+        catalogue,
+        first: config.first,
+        events: 0,
+        elapsed: Duration::ZERO,
     };
-    let replications = match config.threads {
+    extend(model, config, &mut batch, progress)?;
+    Ok(batch)
+}
+
+/// Runs `config.replications` more replications of `model` into `batch`, starting at
+/// replication `batch.first + batch.values.len()` (`config.first` is ignored).
+pub fn extend(
+    model: &Model,
+    config: &BatchConfig,
+    batch: &mut Batch,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), BatchError> {
+    let start = Instant::now();
+    let from = batch.first + batch.values.len() as u64;
+    let to = from + config.replications;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let mut work = || {
+        let mut k = from;
+        while k < to {
+            let end = (k + CHUNK).min(to);
+            let chunk: Vec<Replication> = (k..end)
+                .into_par_iter()
+                .map_init(
+                    || (Engine::default(), Recorder::new(model)),
+                    |(engine, recorder), r| {
+                        recorder.reset();
+                        let stats = engine.run(model, config.seed, r, recorder);
+                        let rep = recorder.replication(stats.events);
+                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        progress(n);
+                        rep
+                    },
+                )
+                .collect();
+            for rep in chunk {
+                batch.bands.push(&rep.series);
+                for (total, &c) in batch.wait_histogram.iter_mut().zip(&rep.wait_histogram) {
+                    *total += u64::from(c);
+                }
+                batch.events += rep.events;
+                batch.values.push(&rep.values);
+            }
+            k = end;
+        }
+    };
+    match config.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .map_err(|source| BatchError::Threads { threads, source })?
             .install(work),
         None => work(),
-    };
-    Ok(Batch {
-        catalogue: Catalogue::new(model),
-        events: replications.iter().map(|r| r.events).sum(),
-        replications,
-        elapsed: start.elapsed(),
-    })
+    }
+    batch.elapsed += start.elapsed();
+    Ok(())
 }
 
 impl Batch {
     /// Values of measure `index` across replications, in replication order.
     pub fn column(&self, index: usize) -> Vec<f64> {
-        self.replications.iter().map(|r| r.values[index]).collect()
+        (0..self.values.len())
+            .map(|r| self.values.get(r, index))
+            .collect()
     }
 
     /// Values of the named measure across replications.
     pub fn measure(&self, name: &str) -> Option<Vec<f64>> {
         self.catalogue.index(name).map(|i| self.column(i))
+    }
+
+    /// Number of replications run.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether no replication has run.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// Outcome of running until a measure is precise enough.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    /// Relative half-width asked for.
+    pub target: f64,
+    /// Relative half-width reached (`None` if undefined, e.g. a zero mean).
+    pub achieved: Option<f64>,
+    /// Whether the target was met within the replication limit.
+    pub met: bool,
+}
+
+/// Sequential procedure: after the batch's initial replications, keep adding
+/// replications until the 95% confidence interval of measure `index` has a half-width
+/// below `target` × |mean|, or `max_replications` is reached. Each step estimates the
+/// replications still needed from the current standard deviation (adding at least 10%
+/// more), so the stopping point depends only on the values, never on thread count.
+pub fn until_precise(
+    model: &Model,
+    config: &BatchConfig,
+    batch: &mut Batch,
+    index: usize,
+    target: f64,
+    max_replications: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Precision, BatchError> {
+    loop {
+        let column = batch.column(index);
+        let achieved = crate::stats::relative_half_width(&column);
+        let n = batch.len() as u64;
+        if achieved.is_some_and(|h| h <= target) {
+            return Ok(Precision {
+                target,
+                achieved,
+                met: true,
+            });
+        }
+        if n >= max_replications {
+            return Ok(Precision {
+                target,
+                achieved,
+                met: false,
+            });
+        }
+        let needed =
+            crate::stats::replications_needed(&column, target).map_or(2 * n.max(2), |r| r as u64);
+        let next = needed
+            .max(n + n.div_ceil(10))
+            .max(n + 2)
+            .min(max_replications);
+        let more = BatchConfig {
+            replications: next - n,
+            ..*config
+        };
+        extend(model, &more, batch, progress)?;
     }
 }

@@ -7,6 +7,7 @@ pub mod measures;
 pub mod model;
 pub mod money;
 pub mod report;
+pub mod risks;
 pub mod rng;
 pub mod scenario;
 pub mod stats;

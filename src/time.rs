@@ -26,7 +26,8 @@ impl SimTime {
 
     /// A time `days` after the start; `None` if `days` is negative, NaN or infinite.
     pub fn new(days: f64) -> Option<SimTime> {
-        (days.is_finite() && days >= 0.0).then_some(SimTime(days))
+        // `+ 0.0` turns -0.0 into 0.0, so the bit pattern orders like the number
+        (days.is_finite() && days >= 0.0).then_some(SimTime(days + 0.0))
     }
 
     /// Days since the start of the run.
@@ -52,6 +53,17 @@ impl SimTime {
     /// Days elapsed from `earlier` to `self` (never negative for a monotone clock).
     pub fn since(self, earlier: SimTime) -> f64 {
         self.0 - earlier.0
+    }
+
+    /// A 64-bit key that orders exactly like the time (non-negative floats order like
+    /// their bit patterns).
+    pub fn key(self) -> u64 {
+        self.0.to_bits()
+    }
+
+    /// The time whose [`SimTime::key`] is `key`.
+    pub(crate) fn from_key(key: u64) -> SimTime {
+        SimTime(f64::from_bits(key))
     }
 
     /// The zero-based contract year this time falls in.

@@ -1,7 +1,11 @@
 //! Command-line parsing (clap) and the commands. The library below does the work;
 //! this layer loads files, prints, and maps failures to exit codes.
 
+mod bench;
+mod costs;
 mod output;
+mod report;
+mod risks;
 mod run;
 mod scenarios;
 mod verify;
@@ -30,6 +34,14 @@ enum Command {
     Run(RunArgs),
     /// Run several policies on the same replication seeds and report paired differences.
     Compare(CompareArgs),
+    /// Set the service's risk register beside the simulation: stated likelihood and
+    /// effect against simulated probability and impact, with a verdict per risk.
+    Risks(BatchArgs),
+    /// Print the proposal's cost table with its audit, and project cost over the contract.
+    Costs(CostsArgs),
+    /// Measure how fast a scenario runs here (events and replications per second on one
+    /// thread and on all cores, peak memory), to size a batch before running it.
+    Bench(BatchArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files (TOML) or bundled scenario names.
@@ -84,6 +96,9 @@ struct BatchArgs {
     /// Write no files; only print.
     #[arg(long)]
     no_output: bool,
+    /// Skip report.html and the SVG pictures (the other files are still written).
+    #[arg(long)]
+    no_report: bool,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -96,6 +111,31 @@ struct RunArgs {
     /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
     #[arg(long, short, value_name = "P")]
     policy: Option<String>,
+    /// Keep adding replications until the 95% CI half-width of --precision-measure is
+    /// below this fraction of its mean (e.g. 0.02 for ±2%); --reps is the starting batch.
+    #[arg(long, value_name = "REL", value_parser = parse_fraction)]
+    target_precision: Option<f64>,
+    /// Measure the precision target applies to.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "wait_to_first_meeting_days"
+    )]
+    precision_measure: String,
+    /// Most replications the precision target may use.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_reps: u64,
+}
+
+fn parse_fraction(s: &str) -> Result<f64, String> {
+    let x: f64 = s
+        .parse()
+        .map_err(|_| format!("expected a number such as 0.05, got {s:?}"))?;
+    if x.is_finite() && x > 0.0 && x < 1.0 {
+        Ok(x)
+    } else {
+        Err(format!("must be between 0 and 1 (exclusive), got {x}"))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +145,34 @@ struct CompareArgs {
     /// Policies to compare, comma-separated; differences are against the first.
     #[arg(long, value_delimiter = ',', default_value = "proportional,demand-led")]
     policies: Vec<String>,
+}
+
+/// Options of `costs`.
+#[derive(Debug, Args)]
+struct CostsArgs {
+    /// Scenario: a TOML file or a bundled name [default: western-bay]. It needs a [costs] section.
+    scenario: Option<String>,
+    /// Print the table, audit and projection as JSON on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Replications for the projection [default: the scenario's `simulation.replications`].
+    #[arg(long, short = 'n', value_name = "N")]
+    reps: Option<u64>,
+    /// Master seed [default: the scenario's `simulation.seed`].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Change a scenario field for this run, e.g. --set costs.agency_cover=true (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<Override>,
+    /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
+    #[arg(long, short, value_name = "P")]
+    policy: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// An error in what the user gave us (exit code 2).
@@ -129,6 +197,9 @@ pub fn main() -> Result<()> {
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => run::compare(a),
+        Command::Risks(a) => risks::risks(a),
+        Command::Costs(a) => costs::costs(a),
+        Command::Bench(a) => bench::bench(a),
         Command::Check { files } => scenarios::check(&files),
         Command::Scenario { action } => match action {
             ScenarioAction::List => scenarios::list(),

@@ -10,6 +10,18 @@ use ifss_sim::report::manifest::{Manifest, fnv1a64};
 use ifss_sim::report::write::OutputDir;
 use std::path::{Path, PathBuf};
 
+/// What one `run` or `compare` produced, for the writers.
+#[derive(Clone, Copy)]
+pub struct Run<'a> {
+    pub loaded: &'a Loaded,
+    pub cfg: &'a BatchConfig,
+    /// Each policy's model and batch, the baseline first.
+    pub runs: &'a [(&'a Model, &'a Batch)],
+    /// Each policy's summary, in the same order.
+    pub summaries: &'a [ifss_sim::report::summary::RunSummary],
+    pub comparison: Option<&'a Comparison>,
+}
+
 pub struct Outputs {
     dir: OutputDir,
 }
@@ -22,19 +34,31 @@ impl Outputs {
         })
     }
 
+    /// Write one file into the folder, atomically.
+    pub fn write_file(&self, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+        Ok(self.dir.write(name, bytes)?)
+    }
+
     /// Write every file of a run; the manifest goes last, so a manifest means a complete set.
+    /// `earlier` lists files already written for this run (the report), for the manifest.
     pub fn write_run(
         &self,
-        loaded: &Loaded,
-        model: &Model,
-        cfg: &BatchConfig,
-        runs: &[(&Model, &Batch)],
+        run: &Run<'_>,
         summary_json: &[u8],
-        comparison: Option<&Comparison>,
+        earlier: &[PathBuf],
     ) -> Result<Vec<PathBuf>> {
+        let Run {
+            loaded,
+            cfg,
+            runs,
+            comparison,
+            ..
+        } = *run;
+        let model = runs.first().map_or(&loaded.model, |(m, _)| *m);
         let mut files: Vec<(&str, Vec<u8>)> = vec![
             ("summary.json", summary_json.to_vec()),
-            ("replications.csv", csv::replications(runs, cfg.first)?),
+            ("replications.csv", csv::replications(runs)?),
+            ("timeseries.csv", csv::timeseries(runs)?),
         ];
         if let Some(c) = comparison {
             files.push(("comparison.csv", csv::comparison(c)?));
@@ -57,16 +81,20 @@ impl Outputs {
                 .collect(),
             seed: cfg.seed,
             first_replication: cfg.first,
-            replications: cfg.replications,
+            replications: runs.first().map_or(0, |(_, b)| b.len() as u64),
             policies: runs
                 .iter()
                 .map(|(m, _)| m.policy().kind().name().to_string())
                 .collect(),
             threads: cfg.threads,
             stream_scheme: ifss_sim::rng::STREAM_SCHEME,
-            generators: "rand 0.9, rand_chacha 0.9 (ChaCha8), rand_distr 0.5",
+            generators: "rand 0.9, rand_xoshiro 0.7 (Xoshiro256++), rand_distr 0.5",
             command_line: std::env::args().collect(),
-            files: files.iter().map(|(n, _)| n.to_string()).collect(),
+            files: earlier
+                .iter()
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .chain(files.iter().map(|(n, _)| n.to_string()))
+                .collect(),
         };
         written.push(self.dir.write(
             "manifest.json",
@@ -83,6 +111,17 @@ pub fn say_written(paths: &[PathBuf]) {
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        eprintln!("\nwrote {} in {}", names.join(", "), dir.display());
+        eprintln!(
+            "\nwrote {} files in {}: {}",
+            names.len(),
+            dir.display(),
+            names.join(", ")
+        );
+        if names.iter().any(|n| n == "report.html") {
+            eprintln!(
+                "open {} in a browser for the board report",
+                dir.join("report.html").display()
+            );
+        }
     }
 }

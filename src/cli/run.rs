@@ -1,6 +1,6 @@
 //! `run` and `compare`.
 
-use super::output::{self, Outputs};
+use super::output::{self, Outputs, Run};
 use super::scenarios::{self, Loaded};
 use super::{BatchArgs, CompareArgs, InputError, RunArgs};
 use anyhow::{Context, Result};
@@ -12,7 +12,7 @@ use ifss_sim::report::text;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
-fn policy(name: &str) -> Result<PolicyKind> {
+pub(super) fn policy(name: &str) -> Result<PolicyKind> {
     PolicyKind::parse(name).ok_or_else(|| {
         InputError(format!(
             "unknown policy {name:?} (allowed: proportional, demand-led, pooled)"
@@ -22,7 +22,7 @@ fn policy(name: &str) -> Result<PolicyKind> {
 }
 
 /// The batch settings after defaults from the scenario.
-fn config(args: &BatchArgs, model: &Model) -> BatchConfig {
+pub(super) fn config(args: &BatchArgs, model: &Model) -> BatchConfig {
     BatchConfig {
         seed: args.seed.unwrap_or(model.default_seed()),
         first: 0,
@@ -31,7 +31,7 @@ fn config(args: &BatchArgs, model: &Model) -> BatchConfig {
     }
 }
 
-fn check_reps(n: u64) -> Result<()> {
+pub(super) fn check_reps(n: u64) -> Result<()> {
     if n == 0 || n > ifss_sim::model::MAX_REPLICATIONS {
         return Err(InputError(format!(
             "--reps must be between 1 and {}, got {n}",
@@ -43,8 +43,13 @@ fn check_reps(n: u64) -> Result<()> {
 }
 
 /// A progress bar on stderr when it is a terminal and the batch is not tiny.
-fn progress(args: &BatchArgs, total: u64, label: &str) -> ProgressBar {
-    if args.quiet || !std::io::stderr().is_terminal() || total < 50 {
+pub(super) fn progress(args: &BatchArgs, total: u64, label: &str) -> ProgressBar {
+    progress_bar(args.quiet, total, label)
+}
+
+/// A progress bar on stderr unless `quiet`, stderr is not a terminal, or the batch is tiny.
+pub(super) fn progress_bar(quiet: bool, total: u64, label: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() || total < 50 {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
@@ -59,14 +64,14 @@ fn progress(args: &BatchArgs, total: u64, label: &str) -> ProgressBar {
     bar
 }
 
-fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> Result<Batch> {
+pub(super) fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> Result<Batch> {
     let b = batch::run(model, cfg, &|n| bar.set_position(n)).context("batch failed")?;
     bar.finish_and_clear();
     Ok(b)
 }
 
 /// Output folder (checked writable) unless `--no-output`.
-fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Outputs>> {
+pub(super) fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Outputs>> {
     if args.no_output {
         return Ok(None);
     }
@@ -79,6 +84,7 @@ fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Outputs>> {
 }
 
 pub fn run(a: RunArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     let loaded = scenarios::load(a.batch.scenario.as_deref(), &a.batch.sets)?;
     let mut model = loaded.model.clone();
     if let Some(p) = &a.policy {
@@ -88,8 +94,41 @@ pub fn run(a: RunArgs) -> Result<()> {
     check_reps(cfg.replications)?;
     let out = outputs(&a.batch, &loaded)?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
-    let batch = simulate(&model, &cfg, &bar)?;
-    let summary = RunSummary::new(&model, &batch, cfg.seed);
+    let mut batch = simulate(&model, &cfg, &bar)?;
+    let mut summary_precision = None;
+    if let Some(target) = a.target_precision {
+        let index = batch.catalogue.index(&a.precision_measure).ok_or_else(|| {
+            InputError(format!(
+                "--precision-measure: no measure named {:?} (see the keys of `run --json`)",
+                a.precision_measure
+            ))
+        })?;
+        check_reps(a.max_reps)?;
+        let bar = ProgressBar::hidden();
+        if !a.batch.quiet && std::io::stderr().is_terminal() {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} adding replications for precision: {pos} more",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+        }
+        let p = batch::until_precise(&model, &cfg, &mut batch, index, target, a.max_reps, &|n| {
+            bar.set_position(n)
+        })
+        .context("batch failed")?;
+        bar.finish_and_clear();
+        summary_precision = Some(ifss_sim::report::summary::PrecisionInfo {
+            measure: a.precision_measure.clone(),
+            target: p.target,
+            achieved: p.achieved,
+            met: p.met,
+            replications: batch.len() as u64,
+        });
+    }
+    let mut summary = RunSummary::new(&model, &batch, cfg.seed);
+    summary.precision = summary_precision;
     let json = serde_json::to_string_pretty(&summary)?;
     if a.batch.json {
         println!("{json}");
@@ -97,14 +136,20 @@ pub fn run(a: RunArgs) -> Result<()> {
         print!("{}", text::summary_table(&model, &summary));
     }
     if let Some(out) = out {
-        let written = out.write_run(
-            &loaded,
-            &model,
-            &cfg,
-            &[(&model, &batch)],
-            json.as_bytes(),
-            None,
-        )?;
+        let runs = [(&model, &batch)];
+        let summaries = [summary];
+        let run = Run {
+            loaded: &loaded,
+            cfg: &cfg,
+            runs: &runs,
+            summaries: &summaries,
+            comparison: None,
+        };
+        let mut written = Vec::new();
+        if !a.batch.no_report {
+            written = super::report::write(&a.batch, &out, &run, started)?;
+        }
+        written.extend(out.write_run(&run, json.as_bytes(), &written)?);
         if !a.batch.json {
             output::say_written(&written);
         }
@@ -113,6 +158,7 @@ pub fn run(a: RunArgs) -> Result<()> {
 }
 
 pub fn compare(a: CompareArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     let loaded = scenarios::load(a.batch.scenario.as_deref(), &a.batch.sets)?;
     let kinds = a
         .policies
@@ -148,14 +194,24 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         print!("{}", text::comparison_table(&loaded.model, &comparison));
     }
     if let Some(out) = out {
-        let written = out.write_run(
-            &loaded,
-            &models[0],
-            &cfg,
-            &runs,
-            json.as_bytes(),
-            Some(&comparison),
-        )?;
+        let summaries: Vec<RunSummary> = comparison
+            .policies
+            .0
+            .iter()
+            .map(|(_, s)| s.clone())
+            .collect();
+        let run = Run {
+            loaded: &loaded,
+            cfg: &cfg,
+            runs: &runs,
+            summaries: &summaries,
+            comparison: Some(&comparison),
+        };
+        let mut written = Vec::new();
+        if !a.batch.no_report {
+            written = super::report::write(&a.batch, &out, &run, started)?;
+        }
+        written.extend(out.write_run(&run, json.as_bytes(), &written)?);
         if !a.batch.json {
             output::say_written(&written);
         }

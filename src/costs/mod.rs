@@ -5,21 +5,24 @@
 //!        │                      │                          └──► Audit::of
 //!        └── toml::de::Error ───┴──► Vec<FieldProblem>
 //! CostTable + Audit ──► render_table_text (String), CostsReport (Serialize)
+//! Model (posts, Costs) ──► Projector ──year(YearInputs from a replication)──► YearCost
 //! ```
 //!
 //! This module owns the `[costs]` section of a scenario file ([`RawCosts`], in `raw`), its
 //! validation (`validate`) and the path of a serde error (`toml_path`), the validated cost
 //! model ([`Costs`] and its lines, here), the cost table at the minimum, mid and maximum
 //! salary points ([`CostTable`], in `table`), the arithmetic check of that table ([`Audit`],
-//! in `audit`), and its text and JSON renderings (in `render`). All amounts are exact
-//! [`Pence`]; all figures are pounds a year.
+//! in `audit`), its text and JSON renderings (in `render`), and the yearly cost over the
+//! contract from what a simulation measured ([`Projector`], in `projection`, whose module
+//! doc states every rule). All amounts are exact [`Pence`]; all figures are pounds a year.
 //!
-//! It must not know about the simulation engine, staff records or files: post names are
-//! not checked against the staff list (the scenario validator does that), and nothing here
-//! reads, writes or prints. The projection assumptions ([`Projection`]) are parsed and
-//! validated here and used by the simulation-driven projection elsewhere.
+//! It must not know about the simulation engine or files: post names are not checked
+//! against the staff list (the scenario validator does that), the projection reads only the
+//! validated model's post titles and horizon and is handed the simulated staffed days and
+//! travel as plain numbers, and nothing here reads, writes or prints.
 
 mod audit;
+mod projection;
 mod raw;
 mod render;
 mod table;
@@ -31,6 +34,7 @@ use std::fmt;
 use crate::money::Pence;
 
 pub use audit::{Audit, LineFinding, SalaryOrderFinding, TotalFinding, TotalKind};
+pub use projection::{Projector, YearCost, YearInputs};
 pub use raw::{
     DEFAULT_AGENCY_COVER, DEFAULT_AGENCY_PREMIUM, DEFAULT_GRADE_INCREMENTS, DEFAULT_MILEAGE_RATE,
     DEFAULT_PAY_AWARD, DEFAULT_SALARY_POINT, DEFAULT_TRAVEL_SPEED_MPH, MAX_AMOUNT_POUNDS,

@@ -453,7 +453,10 @@ max = 30
 
     #[test]
     fn a_negative_count_names_its_path() {
-        let source = WESTERN_BAY.replace("count = 8\nmin = 337244", "count = -1\nmin = 337244");
+        let source = WESTERN_BAY.replace(
+            "count = 8  # [P cost table]\nmin = 337244",
+            "count = -1  # [P cost table]\nmin = 337244",
+        );
         let found = problems(&source);
         assert_eq!(
             found,
@@ -508,7 +511,10 @@ max = 30
             .replace("pay_award = 0.01", "pay_award = 3")
             .replace("salary_point = \"min\"", "salary_point = \"top\"")
             .replace("travel_speed_mph = 30", "travel_speed_mph = 0")
-            .replace("count = 8\nmin = 337244", "count = -1\nmin = 337244")
+            .replace(
+                "count = 8  # [P cost table]\nmin = 337244",
+                "count = -1  # [P cost table]\nmin = 337244",
+            )
             .replace("min = 44445", "min = 48000")
             .replace(
                 "post = \"Business Support\"",

@@ -35,6 +35,31 @@ enum Scope {
     Any,
 }
 
+/// Hours a week a new family from authority `a` reserves on a worker based at `base`:
+/// the heavier of the assessment and Phase 1 loads, travel included.
+pub(super) fn intake(model: &Model, a: usize, base: usize) -> f64 {
+    let pw = &model.pathway;
+    let tr = &model.travel;
+    let round_trip = if base != a {
+        2.0 * tr.one_way(base, a)
+    } else {
+        0.0
+    };
+    let assess_hours = pw.assessment.as_ref().map_or(0.0, |x| x.hours);
+    let assess_travel = if pw.assessment.is_some() {
+        tr.assessment_visits * round_trip
+    } else {
+        0.0
+    };
+    let p1_hours = pw.phase1.as_ref().map_or(0.0, |x| x.hours_per_week);
+    let p1_travel = if pw.phase1.is_some() {
+        tr.phase1_visits_per_week * round_trip
+    } else {
+        0.0
+    };
+    (assess_hours + assess_travel).max(p1_hours + p1_travel)
+}
+
 /// The weekly load family `f` places on a worker based at `base` in its current stage.
 /// Waiting families (about to be allocated) and families in assessment or Phase 1
 /// reserve their intake load: the heavier of the assessment and Phase 1, so a worker
@@ -60,7 +85,7 @@ pub(super) fn load(model: &Model, f: &Family, base: usize) -> Load {
     } else {
         0.0
     };
-    let intake = (assess_hours + assess_travel).max(p1_hours + p1_travel);
+    let intake = intake(model, a, base);
     match f.stage {
         Stage::Waiting => Load {
             committed: intake,
@@ -107,7 +132,15 @@ impl Engine {
         let a = f.authority as usize;
         let expertise = model.policy.matching == Matching::Expertise;
         let mut best: Option<(f64, f64, usize)> = None;
-        for (i, w) in self.workers.iter().enumerate() {
+        // a home search looks only at the family's base; the order (and so the choice
+        // on ties) is the same as scanning every worker
+        let all = 0..self.workers.len();
+        let candidates: &mut dyn Iterator<Item = usize> = match scope {
+            Scope::Home => &mut self.at_base[a].iter().copied(),
+            _ => &mut all.into_iter(),
+        };
+        for i in candidates {
+            let w = &self.workers[i];
             let base = w.base as usize;
             let in_scope = match scope {
                 Scope::Home => base == a,
@@ -121,7 +154,12 @@ impl Engine {
             if expertise && w.specialism.is_some_and(|s| s != f.fate.need) {
                 continue;
             }
-            if w.committed + load(model, f, base).committed > w.capacity + EPS {
+            let need = if f.stage == Stage::Waiting {
+                self.intake[a * self.lists.len() + base]
+            } else {
+                load(model, f, base).committed
+            };
+            if w.committed + need > w.capacity + EPS {
                 continue;
             }
             let share = w.committed / w.capacity;
@@ -148,19 +186,22 @@ impl Engine {
             return;
         }
         match model.policy.kind {
-            PolicyKind::Proportional => {
-                for a in 0..self.lists.len() {
-                    self.fill_home(model, t, a, obs);
-                }
-            }
+            PolicyKind::Proportional => self.fill_dirty_homes(model, t, obs),
             PolicyKind::DemandLed => {
-                for a in 0..self.lists.len() {
-                    self.fill_home(model, t, a, obs);
-                }
+                self.fill_dirty_homes(model, t, obs);
                 let threshold = model.policy.share_after_days;
                 self.fill_oldest_first(model, t, Scope::Cross, threshold, obs);
             }
             PolicyKind::Pooled => self.fill_oldest_first(model, t, Scope::Any, 0.0, obs),
+        }
+    }
+
+    /// Serve, in authority order, each list whose contents or home capacity changed.
+    fn fill_dirty_homes<O: Observer>(&mut self, model: &Model, t: SimTime, obs: &mut O) {
+        for a in 0..self.lists.len() {
+            if std::mem::take(&mut self.dirty_home[a]) {
+                self.fill_home(model, t, a, obs);
+            }
         }
     }
 

@@ -86,11 +86,27 @@ pub struct Engine {
     by_base: Vec<f64>,
     cap_by_base: Vec<f64>,
     timeline: Vec<(f64, StaffChange)>,
+    /// Each post's availability changes `(time, reserved sequence, change)`, in the
+    /// order they fire; only the next one of each post sits in the event queue.
+    staff_events: Vec<Vec<(SimTime, u64, StaffChange)>>,
+    staff_next: Vec<usize>,
+    /// Sequence number reserved for week 0's sample (week k uses `+ k`).
+    sample_seq: u64,
+    weeks: u32,
+    /// Workers based in each authority, in index order.
+    at_base: Vec<Vec<usize>>,
+    /// Hours a week a new family from authority `a` needs from a worker based at `b`,
+    /// at `a * authorities + b`.
+    intake: Vec<f64>,
     /// Per authority: referrals arrived and referrals closed (any route), for the
     /// conservation check `arrived = closed + open` after every event.
     flow: Vec<[u64; 2]>,
     horizon: f64,
+    /// Something changed that may let a family be allocated.
     dirty: bool,
+    /// Per authority: its waiting list or its base's capacity changed since the list was
+    /// last served from home. A list not marked would find no room, so it is skipped.
+    dirty_home: Vec<bool>,
     stats: RunStats,
 }
 
@@ -156,6 +172,14 @@ impl Engine {
         self.flow.resize(n, [0, 0]);
         self.horizon = model.horizon_days;
         self.dirty = false;
+        self.dirty_home.clear();
+        self.dirty_home.resize(n, false);
+        self.intake.clear();
+        for a in 0..n {
+            for b in 0..n {
+                self.intake.push(allocate::intake(model, a, b));
+            }
+        }
         self.stats = RunStats::default();
 
         // Arrival streams and this replication's rates (parameter uncertainty).
@@ -169,7 +193,7 @@ impl Engine {
                 }
             };
             self.rate_per_day
-                .push(per_year / crate::time::DAYS_PER_YEAR);
+                .push(per_year * auth.flow_factor / crate::time::DAYS_PER_YEAR);
             self.arrival_rngs.push(streams.stream(StreamId::Arrivals {
                 authority: a as u16,
             }));
@@ -203,26 +227,54 @@ impl Engine {
                 &mut rng,
                 &mut self.timeline,
             );
+            // Sequence numbers are reserved now, in generation order, so the changes fire
+            // in exactly the order they would if all were queued at once; keeping only
+            // each post's next change in the queue keeps the heap small.
+            if self.staff_events.len() <= i {
+                self.staff_events.push(Vec::new());
+            }
+            let events = &mut self.staff_events[i];
+            events.clear();
             for &(t, change) in &self.timeline {
                 if let Some(t) = SimTime::new(t) {
-                    self.events.push(
-                        t,
-                        Event::Staff {
-                            post: i as u32,
-                            change,
-                        },
-                    );
+                    events.push((t, self.events.reserve(1), change));
                 }
             }
+            events.sort_by_key(|&(t, seq, _)| (t, seq));
             obs.worker_changed(SimTime::ZERO, i, &self.worker_state(i));
         }
+        self.staff_events.truncate(model.posts.len());
+        self.at_base.resize_with(n, Vec::new);
+        self.at_base.truncate(n);
+        self.at_base.iter_mut().for_each(Vec::clear);
+        for (i, post) in model.posts.iter().enumerate() {
+            self.at_base[post.base].push(i);
+        }
+        self.staff_next.clear();
+        self.staff_next.resize(model.posts.len(), 0);
+        for post in 0..model.posts.len() {
+            self.push_next_staff_event(post);
+        }
 
-        // Weekly samples at 7k for every k with 7k <= horizon.
-        let weeks = (model.horizon_days / DAYS_PER_WEEK).floor() as u32;
-        for k in 0..=weeks {
-            self.events.push(
-                boundary(u64::from(k), DAYS_PER_WEEK),
-                Event::Sample { week: k },
+        // Weekly samples at 7k for every k with 7k <= horizon, queued one at a time.
+        self.weeks = (model.horizon_days / DAYS_PER_WEEK).floor() as u32;
+        self.sample_seq = self.events.reserve(u64::from(self.weeks) + 1);
+        self.events
+            .push_at(SimTime::ZERO, self.sample_seq, Event::Sample { week: 0 });
+    }
+
+    /// Queue post `post`'s next availability change, if it has one.
+    fn push_next_staff_event(&mut self, post: usize) {
+        let k = self.staff_next[post];
+        if let Some(&(t, seq, change)) = self.staff_events[post].get(k) {
+            self.staff_next[post] = k + 1;
+            self.events.push_at(
+                t,
+                seq,
+                Event::Staff {
+                    post: post as u32,
+                    change,
+                },
             );
         }
     }
@@ -301,9 +353,17 @@ impl Engine {
                 }
             }
             Event::Staff { post, change } => {
+                self.push_next_staff_event(post as usize);
                 self.staff_change(model, t, post as usize, change, obs)
             }
             Event::Sample { week } => {
+                if week < self.weeks {
+                    self.events.push_at(
+                        boundary(u64::from(week + 1), DAYS_PER_WEEK),
+                        self.sample_seq + u64::from(week) + 1,
+                        Event::Sample { week: week + 1 },
+                    );
+                }
                 self.by_base.iter_mut().for_each(|x| *x = 0.0);
                 self.cap_by_base.iter_mut().for_each(|x| *x = 0.0);
                 for w in &self.workers {
@@ -392,7 +452,13 @@ impl Engine {
             self.events
                 .push(t.after(share), Event::ShareEligible { family: id });
         }
+        self.touch(a);
+    }
+
+    /// Mark authority `a`'s list (and so the dispatcher) as worth serving again.
+    fn touch(&mut self, a: usize) {
         self.dirty = true;
+        self.dirty_home[a] = true;
     }
 
     fn leave_waiting<O: Observer>(&mut self, t: SimTime, a: usize, obs: &mut O) {
@@ -421,8 +487,12 @@ impl Engine {
                 version,
             },
         );
-        if let Some(w) = self.families[id as usize].worker {
-            self.set_load(model, t, id, w as usize, obs);
+        let f = &self.families[id as usize];
+        match f.worker {
+            Some(w) => self.set_load(model, t, id, w as usize, obs),
+            // a family between workers needs less room once its stage is lighter
+            None if f.handover => self.touch(f.authority as usize),
+            None => {}
         }
     }
 
@@ -450,7 +520,9 @@ impl Engine {
         }
         self.families[id as usize].load = new;
         if new != old {
-            self.dirty = self.dirty || new.committed < old.committed;
+            if new.committed < old.committed {
+                self.touch(self.workers[w].base as usize);
+            }
             obs.worker_changed(t, w, &self.worker_state(w));
         }
     }
@@ -565,7 +637,7 @@ impl Engine {
         }
         self.stats.closed += 1;
         self.flow[a][1] += 1;
-        self.dirty = true;
+        self.touch(a);
         self.maybe_rereferral(model, t, id);
     }
 
@@ -597,12 +669,12 @@ impl Engine {
             StaffChange::Join => {
                 self.workers[w].filled = true;
                 self.workers[w].absences = 0;
-                self.dirty = true;
+                self.touch(self.workers[w].base as usize);
             }
             StaffChange::AbsenceStart => self.workers[w].absences += 1,
             StaffChange::AbsenceEnd => {
                 self.workers[w].absences = self.workers[w].absences.saturating_sub(1);
-                self.dirty = true;
+                self.touch(self.workers[w].base as usize);
             }
             StaffChange::Leave => {
                 let held = std::mem::take(&mut self.workers[w].families);
@@ -612,7 +684,9 @@ impl Engine {
                     f.worker = None;
                     f.handover = true;
                     f.load = Load::default();
-                    self.lists[f.authority as usize].push_front(id);
+                    let a = f.authority as usize;
+                    self.lists[a].push_front(id);
+                    self.touch(a);
                 }
                 let wk = &mut self.workers[w];
                 wk.filled = false;
@@ -621,9 +695,7 @@ impl Engine {
                 wk.direct = 0.0;
                 wk.cross = 0.0;
                 wk.travel = 0.0;
-                if !held.is_empty() {
-                    self.dirty = true;
-                }
+
                 let _ = model;
             }
         }

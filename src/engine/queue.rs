@@ -68,17 +68,19 @@ pub(crate) enum StaffChange {
     AbsenceEnd,
 }
 
+/// A queued event with its ordering key packed into two integers: the time's bit
+/// pattern (which orders like the time, as times are non-negative), then the class in
+/// the top byte and the insertion sequence below it.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    time: SimTime,
-    class: Class,
-    seq: u64,
+    time: u64,
+    class_seq: u64,
     event: Event,
 }
 
 impl Entry {
-    fn key(&self) -> (SimTime, Class, u64) {
-        (self.time, self.class, self.seq)
+    fn key(&self) -> (u64, u64) {
+        (self.time, self.class_seq)
     }
 }
 
@@ -117,26 +119,40 @@ impl EventQueue {
     }
 
     pub(crate) fn push(&mut self, time: SimTime, event: Event) {
+        let seq = self.reserve(1);
+        self.push_at(time, seq, event);
+    }
+
+    /// Reserve `n` consecutive sequence numbers for events pushed later with
+    /// [`EventQueue::push_at`]: they then order exactly as if pushed now.
+    pub(crate) fn reserve(&mut self, n: u64) -> u64 {
+        let first = self.seq;
+        self.seq += n;
+        debug_assert!(self.seq < 1 << 56, "sequence overflow");
+        first
+    }
+
+    /// Push an event with a sequence number from [`EventQueue::reserve`].
+    pub(crate) fn push_at(&mut self, time: SimTime, seq: u64, event: Event) {
         debug_assert!(
             time >= self.now,
             "{event:?} scheduled at {time:?}, before the current time {:?}",
             self.now
         );
-        let class = event.class();
+        let class = event.class() as u64;
         self.heap.push(Entry {
-            time,
-            class,
-            seq: self.seq,
+            time: time.key(),
+            class_seq: (class << 56) | seq,
             event,
         });
-        self.seq += 1;
     }
 
     /// The earliest event, if any.
     pub(crate) fn pop(&mut self) -> Option<(SimTime, Event)> {
         let e = self.heap.pop()?;
-        self.now = e.time;
-        Some((e.time, e.event))
+        let time = SimTime::from_key(e.time);
+        self.now = time;
+        Some((time, e.event))
     }
 
     #[cfg(test)]

@@ -8,7 +8,11 @@
 //! - `<measure>` is the regional total, `<measure>.<authority>` one authority
 //!   (e.g. `referrals.swansea`), `<measure>.y<k>` contract year k (e.g. `phase1_starts.y1`);
 //! - `utilisation.base.<authority>` / `utilisation.role.<role>` and the same for
-//!   `direct_contact_ratio`.
+//!   `direct_contact_ratio`;
+//! - with a `[costs]` section, per contract year `cost.y<k>` and its parts
+//!   `cost.salary.y<k>`, `cost.agency.y<k>`, `cost.mileage.y<k>` (pounds), and
+//!   `over_budget.y<k>` (1 if the year cost more than the budget, else 0), then `cost.total`,
+//!   `over_budget.any` and `cost_per_phase1_completion` (see `costs::Projector`).
 //!
 //! The list of names comes from the model ([`Catalogue::new`]), and values come out in
 //! exactly that order, so a replication is just a `Vec<f64>`. A measure with no
@@ -34,6 +38,8 @@ pub enum Unit {
     Share,
     /// A time-averaged number of families.
     Families,
+    /// An amount of money in pounds sterling (exact pence summed, then converted).
+    Pounds,
 }
 
 impl Unit {
@@ -45,6 +51,7 @@ impl Unit {
             Unit::Hours => "hours",
             Unit::Share => "share",
             Unit::Families => "families",
+            Unit::Pounds => "pounds",
         }
     }
 }
@@ -107,6 +114,12 @@ pub(crate) fn weeks(model: &Model) -> usize {
 /// The series sampled weekly per authority.
 pub const SERIES: [&str; 3] = ["waiting", "open_cases", "utilisation"];
 
+/// Width of the wait histogram's bins, in days, and their number (the last bin also
+/// holds every longer wait).
+pub const WAIT_BIN_DAYS: f64 = 1.0;
+/// Bins in the wait histogram.
+pub const WAIT_BINS: usize = 366;
+
 /// What one replication produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replication {
@@ -115,6 +128,9 @@ pub struct Replication {
     /// Weekly samples, indexed `[week][authority][series]` flattened row-major, series
     /// as in [`SERIES`].
     pub series: Vec<f64>,
+    /// Waits to first meeting per authority: counts in [`WAIT_BINS`] bins of
+    /// [`WAIT_BIN_DAYS`], indexed `[authority][bin]` flattened.
+    pub wait_histogram: Vec<u32>,
     /// Events the engine processed.
     pub events: u64,
 }

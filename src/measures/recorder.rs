@@ -1,10 +1,12 @@
 //! The observer that turns engine facts into one replication's measures.
 
-use super::{Replication, SERIES, Unit, Values, Visit};
+use super::{Replication, SERIES, Unit, Values, Visit, WAIT_BIN_DAYS, WAIT_BINS};
+use crate::costs::{Projector, YearInputs};
 use crate::engine::{
     AllocationFact, Closure, Observer, ReferralFact, Route, SampleView, WorkerState,
 };
 use crate::model::{Model, Role};
+use crate::money::Pence;
 use crate::time::SimTime;
 
 /// Counts kept per authority and per year.
@@ -120,6 +122,12 @@ pub struct Recorder {
     by_need: Vec<u64>,
     /// first-allocation waits per authority
     waits: Vec<Vec<f64>>,
+    /// number of measures, once known (to size each replication's values)
+    measures: usize,
+    /// reused buffer for the region's waits
+    scratch: Vec<f64>,
+    /// wait histogram per authority
+    wait_histogram: Vec<u32>,
     waiting: Vec<Level>,
     open: Vec<Level>,
     open_now: Vec<u32>,
@@ -131,6 +139,8 @@ pub struct Recorder {
     workers: Vec<WorkerTally>,
     series: Vec<f64>,
     weeks: usize,
+    /// the cost projection, when the scenario has a `[costs]` section
+    projector: Option<Projector>,
 }
 
 impl Recorder {
@@ -164,6 +174,9 @@ impl Recorder {
             by_agency: vec![0; model.referrals().agencies().len()],
             by_need: vec![0; model.referrals().needs().len()],
             waits: vec![Vec::new(); n],
+            measures: 0,
+            scratch: Vec::new(),
+            wait_histogram: vec![0; n * WAIT_BINS],
             waiting: vec![Level::default(); n],
             open: vec![Level::default(); n],
             open_now: vec![0; n],
@@ -205,6 +218,7 @@ impl Recorder {
             ],
             series: vec![f64::NAN; weeks * n * SERIES.len()],
             weeks,
+            projector: Projector::new(model),
         }
     }
 
@@ -215,6 +229,7 @@ impl Recorder {
         self.by_agency.iter_mut().for_each(|c| *c = 0);
         self.by_need.iter_mut().for_each(|c| *c = 0);
         self.waits.iter_mut().for_each(Vec::clear);
+        self.wait_histogram.iter_mut().for_each(|c| *c = 0);
         self.waiting.iter_mut().for_each(|l| *l = Level::default());
         self.open.iter_mut().for_each(|l| *l = Level::default());
         self.open_now.iter_mut().for_each(|c| *c = 0);
@@ -240,11 +255,13 @@ impl Recorder {
 
     /// This replication's measures (after the engine called `finish`).
     pub fn replication(&mut self, events: u64) -> Replication {
-        let mut values = Vec::new();
+        let mut values = Vec::with_capacity(self.measures);
         self.visit(&mut Values(&mut values));
+        self.measures = values.len();
         Replication {
             values,
             series: self.series.clone(),
+            wait_histogram: self.wait_histogram.clone(),
             events,
         }
     }
@@ -279,20 +296,22 @@ impl Recorder {
             );
         }
 
-        // waits from acceptance to first meeting
+        // waits from acceptance to first meeting: the region, then each authority
         let target = self.wait_target;
-        let mut all: Vec<f64> = self.waits.iter().flatten().copied().collect();
-        let scopes: Vec<(String, Vec<f64>)> =
-            std::iter::once((String::new(), std::mem::take(&mut all)))
-                .chain(
-                    auths
-                        .iter()
-                        .enumerate()
-                        .map(|(a, s)| (format!(".{s}"), self.waits[a].clone())),
-                )
-                .collect();
-        for (suffix, mut w) in scopes {
-            let s = wait_stats(&mut w, target);
+        let mut all = std::mem::take(&mut self.scratch);
+        all.clear();
+        for w in &self.waits {
+            all.extend_from_slice(w);
+        }
+        let region = wait_stats(&mut all, target);
+        self.scratch = all;
+        let stats = std::iter::once(("".to_string(), region)).chain(
+            auths
+                .iter()
+                .enumerate()
+                .map(|(a, slug)| (format!(".{slug}"), wait_stats(&mut self.waits[a], target))),
+        );
+        for (suffix, s) in stats.collect::<Vec<_>>() {
             v.measure(
                 &|| format!("wait_to_first_meeting_days{suffix}"),
                 Unit::Days,
@@ -452,6 +471,63 @@ impl Recorder {
             let hours: f64 = self.workers.iter().map(|w| w.travel_by_year[y]).sum();
             v.measure(&|| format!("travel_hours.y{}", y + 1), Unit::Hours, hours);
         }
+
+        // cost of each contract year from staffed days and travel (see costs::Projector):
+        // summed in exact pence, reported in pounds; over_budget is 1 or 0, so its mean
+        // across replications is the probability the year costs more than the budget
+        if let Some(projector) = &self.projector {
+            let pounds = |p: Pence| p.pence() as f64 / 100.0;
+            let flag = |b: bool| if b { 1.0 } else { 0.0 };
+            let mut total = Pence::ZERO;
+            let mut any_over = false;
+            for y in 0..self.years {
+                let mut filled = vec![0.0; self.titles.len()];
+                for (w, &t) in self.workers.iter().zip(&self.title_of) {
+                    filled[t] += w.filled_by_year[y];
+                }
+                let inputs = YearInputs {
+                    filled_post_days: filled,
+                    travel_hours: self.workers.iter().map(|w| w.travel_by_year[y]).sum(),
+                };
+                let cost = projector.year(y, &inputs);
+                total = total
+                    .checked_add(cost.total)
+                    .unwrap_or(Pence::from_pence(i64::MAX));
+                any_over |= cost.over_budget;
+                let k = y + 1;
+                v.measure(&|| format!("cost.y{k}"), Unit::Pounds, pounds(cost.total));
+                let parts = [
+                    ("salary", cost.salary),
+                    ("agency", cost.agency),
+                    ("mileage", cost.mileage),
+                ];
+                for (part, amount) in parts {
+                    v.measure(
+                        &|| format!("cost.{part}.y{k}"),
+                        Unit::Pounds,
+                        pounds(amount),
+                    );
+                }
+                v.measure(
+                    &|| format!("over_budget.y{k}"),
+                    Unit::Share,
+                    flag(cost.over_budget),
+                );
+            }
+            v.measure(&|| "cost.total".into(), Unit::Pounds, pounds(total));
+            v.measure(&|| "over_budget.any".into(), Unit::Share, flag(any_over));
+            let completions: u64 = self.by_year[Count::Phase1Completions as usize].iter().sum();
+            let per_completion = if completions > 0 {
+                pounds(total) / completions as f64
+            } else {
+                f64::NAN
+            };
+            v.measure(
+                &|| "cost_per_phase1_completion".into(),
+                Unit::Pounds,
+                per_completion,
+            );
+        }
     }
 
     fn worker_advance(&mut self, w: usize, t: f64) {
@@ -489,7 +565,9 @@ fn wait_stats(w: &mut [f64], target: f64) -> (f64, f64, f64, f64) {
     if w.is_empty() {
         return (f64::NAN, f64::NAN, f64::NAN, f64::NAN);
     }
-    w.sort_by(f64::total_cmp);
+    // waits are never negative (nor -0.0), so their bit patterns sort like the numbers
+    debug_assert!(w.iter().all(|x| x.is_sign_positive()));
+    w.sort_unstable_by_key(|x| x.to_bits());
     let n = w.len();
     let mean = w.iter().sum::<f64>() / n as f64;
     let q = |p: f64| {
@@ -530,6 +608,8 @@ impl Observer for Recorder {
             self.count(t, Count::CrossRegionAllocations, x.authority);
         }
         self.waits[x.authority].push(x.wait_days);
+        let bin = ((x.wait_days / WAIT_BIN_DAYS) as usize).min(WAIT_BINS - 1);
+        self.wait_histogram[x.authority * WAIT_BINS + bin] += 1;
     }
 
     fn phase1_started(&mut self, t: SimTime, _: u32, a: usize) {

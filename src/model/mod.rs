@@ -38,6 +38,7 @@ pub struct Model {
     pub(crate) policy: Policy,
     pub(crate) travel: Travel,
     pub(crate) costs: Option<crate::costs::Costs>,
+    pub(crate) risks: Option<crate::risks::Register>,
 }
 
 impl Model {
@@ -117,6 +118,30 @@ impl Model {
     pub fn costs(&self) -> Option<&crate::costs::Costs> {
         self.costs.as_ref()
     }
+    /// The risk register, if the scenario has a `[risks]` section.
+    pub fn risks(&self) -> Option<&crate::risks::Register> {
+        self.risks.as_ref()
+    }
+    /// The same scenario with every post filled from the start and never vacated
+    /// (leave and sickness unchanged): the comparison for recruitment risk.
+    pub fn fully_staffed(&self) -> Model {
+        let mut m = self.clone();
+        for p in &mut m.posts {
+            p.availability.turnover_per_year = 0.0;
+            p.availability.recruitment_delay = None;
+            p.availability.initial_recruitment = None;
+        }
+        m
+    }
+    /// The same scenario with every authority's referral flow multiplied by `factor`
+    /// (in `[0, 1]`): the comparison for ineffective liaison.
+    pub fn with_referral_flow(&self, factor: f64) -> Model {
+        let mut m = self.clone();
+        for a in &mut m.authorities {
+            a.flow_factor *= factor.clamp(0.0, 1.0);
+        }
+        m
+    }
     /// Distinct post titles, in scenario order (cost lines are matched to these).
     pub fn post_titles(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
@@ -169,6 +194,8 @@ pub struct Authority {
     pub(crate) ramp: Option<Ramp>,
     pub(crate) seasonality: Option<Seasonality>,
     pub(crate) referral_target_per_year: Option<f64>,
+    /// Multiplier on the referral rate (1 unless a comparison scales flow).
+    pub(crate) flow_factor: f64,
 }
 
 impl Authority {

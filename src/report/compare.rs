@@ -142,7 +142,7 @@ impl Comparison {
             version: env!("CARGO_PKG_VERSION"),
             scenario: base_model.name().to_string(),
             title: base_model.title().to_string(),
-            replications: base.replications.len() as u64,
+            replications: base.len() as u64,
             seed,
             baseline: base_model.policy().kind().name().to_string(),
             policies: Named(policies),

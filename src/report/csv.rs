@@ -13,7 +13,7 @@ fn fmt(x: f64) -> String {
 }
 
 /// `replications.csv`: policy, replication, then every measure (empty = no observation).
-pub fn replications(runs: &[(&Model, &Batch)], first: u64) -> Result<Vec<u8>, csv::Error> {
+pub fn replications(runs: &[(&Model, &Batch)]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let Some((_, b0)) = runs.first() else {
         return Ok(Vec::new());
@@ -22,13 +22,54 @@ pub fn replications(runs: &[(&Model, &Batch)], first: u64) -> Result<Vec<u8>, cs
     header.extend(b0.catalogue.measures().iter().map(|m| m.name.clone()));
     w.write_record(&header)?;
     for (m, b) in runs {
-        for (i, r) in b.replications.iter().enumerate() {
+        for i in 0..b.values.len() {
+            let r = b.values.row(i);
             let mut row = vec![
                 m.policy().kind().name().to_string(),
-                (first + i as u64).to_string(),
+                (b.first + i as u64).to_string(),
             ];
-            row.extend(r.values.iter().map(|&x| fmt(x)));
+            row.extend(r.iter().map(|&x| fmt(x)));
             w.write_record(&row)?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// `timeseries.csv`: for each policy, week, authority and series, the mean and the
+/// P5/P50/P95 band across replications.
+pub fn timeseries(runs: &[(&Model, &Batch)]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "policy",
+        "week",
+        "day",
+        "authority",
+        "series",
+        "mean",
+        "p5",
+        "p50",
+        "p95",
+    ])?;
+    let opt = |x: Option<f64>| x.map_or(String::new(), fmt);
+    for (m, b) in runs {
+        let policy = m.policy().kind().name();
+        for week in 0..b.bands.weeks() {
+            for (a, auth) in m.authorities().iter().enumerate() {
+                for (s, series) in crate::measures::SERIES.iter().enumerate() {
+                    let fan = b.bands.get(week, a, s);
+                    w.write_record([
+                        policy.to_string(),
+                        week.to_string(),
+                        (week * 7).to_string(),
+                        auth.slug().to_string(),
+                        series.to_string(),
+                        opt(fan.welford().mean()),
+                        opt(fan.p5()),
+                        opt(fan.p50()),
+                        opt(fan.p95()),
+                    ])?;
+                }
+            }
         }
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -68,6 +109,52 @@ pub fn comparison(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
                 d.map_or(String::new(), |d| d.distinguishable.to_string()),
             ])?;
         }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// `risks.csv`: the register beside the simulation, one row per risk.
+pub fn risks(rows: &[crate::risks::Assessment]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id",
+        "risk",
+        "indicator",
+        "stated_likelihood",
+        "simulated_probability",
+        "ci95_low",
+        "ci95_high",
+        "likelihood_band",
+        "stated_effect",
+        "impact_mean",
+        "impact_unit",
+        "effect_band",
+        "verdict",
+        "effect_verdict",
+        "explanation",
+    ])?;
+    let opt = |x: Option<f64>| x.map_or(String::new(), fmt);
+    for r in rows {
+        w.write_record([
+            r.id.to_string(),
+            r.title.clone(),
+            r.indicator.to_string(),
+            r.stated_likelihood.clone(),
+            opt(r.simulated_probability),
+            opt(r.ci95.map(|c| c[0])),
+            opt(r.ci95.map(|c| c[1])),
+            r.likelihood_band.clone().unwrap_or_default(),
+            r.stated_effect.clone(),
+            opt(r.impact.as_ref().map(|i| i.mean)),
+            r.impact
+                .as_ref()
+                .map_or(String::new(), |i| i.unit.to_string()),
+            r.effect_band.clone().unwrap_or_default(),
+            r.verdict.label().to_string(),
+            r.effect_verdict
+                .map_or(String::new(), |v| v.label().to_string()),
+            r.explanation.clone(),
+        ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }

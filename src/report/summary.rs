@@ -108,6 +108,24 @@ pub struct RunSummary {
     pub kpis: Kpis,
     /// Engine figures.
     pub engine: EngineInfo,
+    /// The precision target, when replications were added until it was met.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionInfo>,
+}
+
+/// How precise a chosen measure became (`run --target-precision`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PrecisionInfo {
+    /// The measure.
+    pub measure: String,
+    /// Relative half-width asked for.
+    pub target: f64,
+    /// Relative half-width reached.
+    pub achieved: Option<f64>,
+    /// Whether the target was met within `--max-reps`.
+    pub met: bool,
+    /// Replications used.
+    pub replications: u64,
 }
 
 impl RunSummary {
@@ -128,7 +146,7 @@ impl RunSummary {
             scenario: model.name().to_string(),
             title: model.title().to_string(),
             policy: model.policy().kind().name().to_string(),
-            replications: batch.replications.len() as u64,
+            replications: batch.len() as u64,
             seed,
             horizon_days: model.horizon_days(),
             kpis: Kpis(kpis),
@@ -136,8 +154,9 @@ impl RunSummary {
                 events: batch.events,
                 elapsed_seconds: secs,
                 events_per_second: per_sec(batch.events as f64),
-                replications_per_second: per_sec(batch.replications.len() as f64),
+                replications_per_second: per_sec(batch.len() as f64),
             },
+            precision: None,
         }
     }
 

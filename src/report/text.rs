@@ -185,11 +185,33 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
         "Each cell: mean over replications ± half-width of the 95% confidence interval (counts are over the whole horizon).\n"
     );
     out.push_str(&align(&rows));
+    if let Some(p) = &s.precision {
+        let achieved = p
+            .achieved
+            .map_or("undefined".to_string(), |a| format!("±{:.2}%", a * 100.0));
+        let _ = writeln!(
+            out,
+            "\nPrecision of {}: {achieved} of the mean with {} replications (target ±{:.2}%{}).",
+            p.measure,
+            p.replications,
+            p.target * 100.0,
+            if p.met {
+                ", met"
+            } else {
+                ", NOT met: raise --max-reps"
+            }
+        );
+    }
     out
 }
 
 /// Left-align the first column, right-align the rest.
 pub fn align(rows: &[Vec<String>]) -> String {
+    align_with(rows, &[0])
+}
+
+/// Left-align the listed columns, right-align the rest.
+pub fn align_with(rows: &[Vec<String>], left: &[usize]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
         .map(|c| {
@@ -204,7 +226,10 @@ pub fn align(rows: &[Vec<String>]) -> String {
     for (i, r) in rows.iter().enumerate() {
         for (c, text) in r.iter().enumerate() {
             let pad = widths[c] - text.chars().count();
-            if c == 0 {
+            if left.contains(&c) {
+                if c > 0 {
+                    out.push_str("  ");
+                }
                 out.push_str(text);
                 out.push_str(&" ".repeat(pad));
             } else {
@@ -213,6 +238,8 @@ pub fn align(rows: &[Vec<String>]) -> String {
                 out.push_str(text);
             }
         }
+        let trimmed = out.trim_end_matches(' ').len();
+        out.truncate(trimmed);
         out.push('\n');
         if i == 0 {
             let total: usize = widths.iter().sum::<usize>() + 2 * (cols.saturating_sub(1));
@@ -327,5 +354,63 @@ pub fn comparison_table(model: &Model, c: &super::compare::Comparison) -> String
          * = distinguishable from zero (the interval excludes 0). Counts are over the whole horizon.\n"
     );
     out.push_str(&align(&rows));
+    out
+}
+
+/// The register beside the simulation: one row per risk.
+pub fn risk_table(rows: &[crate::risks::Assessment]) -> String {
+    let mut table = vec![vec![
+        "#".to_string(),
+        "Risk".to_string(),
+        "Stated".to_string(),
+        "Simulated probability [95% CI]".to_string(),
+        "Band".to_string(),
+        "Stated effect".to_string(),
+        "Simulated impact".to_string(),
+        "Band".to_string(),
+        "Verdict".to_string(),
+    ]];
+    for r in rows {
+        let title: String = if r.title.chars().count() > 38 {
+            format!("{}…", r.title.chars().take(37).collect::<String>())
+        } else {
+            r.title.clone()
+        };
+        let prob = match (r.simulated_probability, r.ci95) {
+            (Some(p), Some([lo, hi])) => {
+                format!("{:.0}% [{:.0}%, {:.0}%]", p * 100.0, lo * 100.0, hi * 100.0)
+            }
+            _ => "-".into(),
+        };
+        let impact = match &r.impact {
+            Some(i) if i.unit == "pounds" => {
+                crate::money::Pence::from_pounds_f64_exact(i.mean.round())
+                    .map_or_else(|| format!("£{:.0}", i.mean), |p| p.to_string())
+            }
+            Some(i) => format!("{:.1} {}", i.mean, i.unit),
+            None if r.simulated_probability.is_some() => "none observed".into(),
+            None => "-".into(),
+        };
+        let verdict = match r.effect_verdict {
+            Some(e) if e != r.verdict => format!("{} (effect {})", r.verdict.label(), e.label()),
+            _ => r.verdict.label().to_string(),
+        };
+        table.push(vec![
+            r.id.to_string(),
+            title,
+            r.stated_likelihood.clone(),
+            prob,
+            r.likelihood_band.clone().unwrap_or_else(|| "-".into()),
+            r.stated_effect.clone(),
+            impact,
+            r.effect_band.clone().unwrap_or_else(|| "-".into()),
+            verdict,
+        ]);
+    }
+    let mut out = align_with(&table, &[0, 1, 8]);
+    out.push('\n');
+    for r in rows {
+        let _ = writeln!(out, "{}. {}", r.id, r.explanation);
+    }
     out
 }

@@ -30,7 +30,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub travel: RawTravel,
     pub costs: Option<crate::costs::RawCosts>,
-    pub risks: Option<toml::Value>,
+    pub risks: Option<crate::risks::RawRisks>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

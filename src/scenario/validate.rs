@@ -333,6 +333,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             ramp,
             seasonality,
             referral_target_per_year,
+            flow_factor: 1.0,
         });
     }
     let expected: f64 = authorities
@@ -727,6 +728,22 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         }
     }
 
+    // risks
+    let has_targets = authorities
+        .iter()
+        .any(|a| a.referral_target_per_year.is_some());
+    let risks = raw.risks.as_ref().and_then(|r| {
+        match crate::risks::validate(r, costs.is_some() || raw.costs.is_some(), has_targets) {
+            Ok(reg) => Some(reg),
+            Err(problems) => {
+                for fp in problems {
+                    p.add(fp.path, fp.message);
+                }
+                None
+            }
+        }
+    });
+
     if !p.0.is_empty() {
         return Err(p.0);
     }
@@ -749,6 +766,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         policy,
         travel,
         costs,
+        risks,
     })
 }
 

@@ -38,10 +38,11 @@ mod littles_law;
 pub use cases::cases;
 
 use crate::batch::{self, BatchConfig, BatchError};
-use crate::measures::SERIES;
+use crate::engine::{Engine, Observer, SampleView};
 use crate::model::{Model, PolicyKind};
 use crate::scenario::{self, overrides::Override};
 use crate::stats::{ALPHA_95, summarize, t_crit};
+use crate::time::SimTime;
 
 /// Significance level of the agreement interval: a two-sided 99.9% interval.
 pub const ALPHA_PASS: f64 = 0.001;
@@ -268,17 +269,33 @@ pub fn run_case(case: &Case, seed: u64, threads: Option<usize>) -> Result<CaseRe
                 replications: case.replications,
                 threads,
             };
-            let batch = batch::run(&model, &config, &|_| {})?;
+            // named measures come from a batch; weekly samples from the engine's facts
+            let named = checks
+                .iter()
+                .any(|c| matches!(c.measure, Measure::Named(_)));
+            let batch = if named {
+                Some(batch::run(&model, &config, &|_| {})?)
+            } else {
+                None
+            };
+            let sampled = checks
+                .iter()
+                .any(|c| !matches!(c.measure, Measure::Named(_)));
+            let weekly = if sampled {
+                Some(weekly_open(&model, seed, case.replications))
+            } else {
+                None
+            };
             let mut results = Vec::new();
             for check in checks {
-                let values = values(case, &batch, &check.measure)?;
+                let values = values(case, batch.as_ref(), weekly.as_ref(), &check.measure)?;
                 results.push(judge(check.label, &values, check.theory));
             }
             Ok(CaseResult {
                 name: case.name.to_string(),
                 checks: results,
                 replications: case.replications,
-                events: batch.events,
+                events: batch.map_or(0, |b| b.events) + weekly.map_or(0, |w| w.events),
                 seconds: start.elapsed().as_secs_f64(),
             })
         }
@@ -303,27 +320,66 @@ pub fn run_case(case: &Case, seed: u64, threads: Option<usize>) -> Result<CaseRe
     }
 }
 
+/// Open cases of the first authority at each weekly sample, per replication.
+struct Weekly {
+    /// `open[replication][week]`.
+    open: Vec<Vec<f64>>,
+    events: u64,
+}
+
+/// Records the first authority's open cases at each weekly sample.
+struct WeeklyOpen(Vec<f64>);
+
+impl Observer for WeeklyOpen {
+    fn sample(&mut self, _: SimTime, week: u32, v: &SampleView<'_>) {
+        let week = week as usize;
+        if self.0.len() <= week {
+            self.0.resize(week + 1, f64::NAN);
+        }
+        self.0[week] = f64::from(v.open[0]);
+    }
+}
+
+/// Replications of `model` recording the weekly samples of open cases. The batch keeps
+/// weekly series only as bands across replications, so the per-replication samples the
+/// M/G/∞ checks need are taken here, from the engine's own sample facts.
+fn weekly_open(model: &Model, seed: u64, replications: u64) -> Weekly {
+    let mut engine = Engine::default();
+    let mut events = 0;
+    let open = (0..replications)
+        .map(|rep| {
+            let mut obs = WeeklyOpen(Vec::new());
+            events += engine.run(model, seed, rep, &mut obs).events;
+            obs.0
+        })
+        .collect();
+    Weekly { open, events }
+}
+
 /// Per-replication values of `measure`.
-fn values(case: &Case, batch: &batch::Batch, measure: &Measure) -> Result<Vec<f64>, VerifyError> {
-    let cat = &batch.catalogue;
+fn values(
+    case: &Case,
+    batch: Option<&batch::Batch>,
+    weekly: Option<&Weekly>,
+    measure: &Measure,
+) -> Result<Vec<f64>, VerifyError> {
     let sample = |week: u32| -> Vec<f64> {
-        // `[week][authority][series]`; authority 0, series "open_cases"
-        let open = SERIES
-            .iter()
-            .position(|s| *s == "open_cases")
-            .expect("open_cases is a series");
-        let i = (week as usize * cat.authorities().len()) * SERIES.len() + open;
-        batch
-            .replications
-            .iter()
-            .map(|r| r.series.get(i).copied().unwrap_or(f64::NAN))
-            .collect()
+        weekly.map_or_else(Vec::new, |w| {
+            w.open
+                .iter()
+                .map(|r| r.get(week as usize).copied().unwrap_or(f64::NAN))
+                .collect()
+        })
     };
     Ok(match measure {
-        Measure::Named(name) => batch.measure(name).ok_or_else(|| VerifyError::Measure {
-            case: case.name.to_string(),
-            measure: (*name).to_string(),
-        })?,
+        Measure::Named(name) => {
+            batch
+                .and_then(|b| b.measure(name))
+                .ok_or_else(|| VerifyError::Measure {
+                    case: case.name.to_string(),
+                    measure: (*name).to_string(),
+                })?
+        }
         Measure::OpenAt { week } => sample(*week),
         Measure::DispersionAt { week, mean } => sample(*week)
             .into_iter()

@@ -139,11 +139,7 @@ fn mixes_not_summing_to_one_are_refused() {
 #[test]
 fn unknown_and_duplicate_names_are_refused() {
     refused(
-        western_bay_with(
-            "count = 2\nbase = \"Neath Port Talbot\"",
-            "count = 2\nbase = \"Neath\"",
-        )
-        .as_bytes(),
+        western_bay_with("base = \"Neath Port Talbot\"", "base = \"Neath\"").as_bytes(),
         &["staff[2].base", "unknown authority \"Neath\""],
     );
     refused(

@@ -1,0 +1,58 @@
+//! Engine speed on the benchmark models of BENCHMARKS.md, one thread:
+//! model A (`mmc`, an M/M/5 queue) in engine events per second, model B (`ifss-lite`)
+//! and the Western Bay default in replications per second.
+//!
+//! Run with `cargo bench --bench engine`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ifss_sim::engine::Engine;
+use ifss_sim::measures::Recorder;
+use ifss_sim::scenario;
+use std::time::Duration;
+
+fn model(name: &str) -> ifss_sim::model::Model {
+    scenario::load_bundled(name)
+        .expect("bundled")
+        .expect("valid")
+}
+
+fn engine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(10));
+
+    // model A: events per second through one replication of 2,000 days
+    let mmc = model("mmc");
+    let mut e = Engine::default();
+    let mut rec = Recorder::new(&mmc);
+    let events = e.run(&mmc, 1, 0, &mut rec).events;
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("model A (mmc), one replication", |b| {
+        b.iter(|| {
+            rec.reset();
+            let s = e.run(&mmc, 1, 0, &mut rec);
+            rec.replication(s.events)
+        })
+    });
+
+    // model B and the default: replications per second, one after another
+    for name in ["ifss-lite", "western-bay"] {
+        let m = model(name);
+        let mut e = Engine::default();
+        let mut rec = Recorder::new(&m);
+        group.throughput(Throughput::Elements(100));
+        group.bench_function(format!("{name}, 100 replications"), |b| {
+            b.iter(|| {
+                for k in 0..100 {
+                    rec.reset();
+                    let s = e.run(&m, 1, k, &mut rec);
+                    std::hint::black_box(rec.replication(s.events));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, engine);
+criterion_main!(benches);

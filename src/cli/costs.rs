@@ -1,0 +1,353 @@
+//! `costs`: the proposal's cost table with its audit, and the cost projected over the
+//! contract from a Monte Carlo batch (per contract year: the cost distribution and the
+//! probability of exceeding the budget). Prints only; writes no files.
+
+use super::run;
+use super::scenarios;
+use super::{CostsArgs, InputError};
+use anyhow::{Context, Result, anyhow};
+use ifss_sim::batch::{Batch, BatchConfig};
+use ifss_sim::costs::{
+    Audit, CostTable, CostsReport, Projection, Projector, SalaryPoint, render_table_text,
+};
+use ifss_sim::measures::Unit;
+use ifss_sim::model::Model;
+use ifss_sim::money::Pence;
+use ifss_sim::report::summary::Kpi;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Version of the `costs --json` layout.
+const SCHEMA: u32 = 1;
+
+pub fn costs(a: CostsArgs) -> Result<()> {
+    let loaded = scenarios::load(a.scenario.as_deref(), &a.sets)?;
+    let mut model = loaded.model.clone();
+    if let Some(p) = &a.policy {
+        model = model.with_policy(model.policy().with_kind(run::policy(p)?));
+    }
+    let (Some(costs), Some(projector)) = (model.costs(), Projector::new(&model)) else {
+        return Err(InputError(format!(
+            "{}: this scenario has no [costs] section, so it has no cost table to show or \
+             project (see the end of `ifss-sim scenario show western-bay` for one)",
+            loaded.label
+        ))
+        .into());
+    };
+    let table = CostTable::stated(costs);
+    let audit = Audit::of(costs);
+    let cfg = BatchConfig {
+        seed: a.seed.unwrap_or(model.default_seed()),
+        first: 0,
+        replications: a.reps.unwrap_or(model.default_replications()),
+        threads: a.threads.map(usize::from),
+    };
+    run::check_reps(cfg.replications)?;
+    let bar = run::progress_bar(a.quiet, cfg.replications, model.policy().kind().name());
+    let batch = run::simulate(&model, &cfg, &bar)?;
+    let projection = ProjectionJson::new(&model, &projector, &batch, &cfg)?;
+    if a.json {
+        let out = CostsJson {
+            schema: SCHEMA,
+            scenario: model.name(),
+            report: CostsReport::new(&table, &audit),
+            projection,
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print!("{}\nScenario: {}\n\n", model.title(), loaded.label);
+        print!("{}", render_table_text(&table, &audit));
+        print!("\n{}", projection_text(&projector, &table, &projection));
+    }
+    Ok(())
+}
+
+/// `costs --json`: the table and audit (as [`CostsReport`]), then the projection.
+#[derive(Debug, Serialize)]
+struct CostsJson<'a> {
+    schema: u32,
+    scenario: &'a str,
+    #[serde(flatten)]
+    report: CostsReport,
+    projection: ProjectionJson,
+}
+
+/// The projection over the contract: per contract year, and for the whole contract.
+#[derive(Debug, Serialize)]
+struct ProjectionJson {
+    policy: String,
+    replications: u64,
+    seed: u64,
+    assumptions: AssumptionsJson,
+    years: Vec<YearJson>,
+    contract: ContractJson,
+    cost_per_phase1_completion: Kpi,
+}
+
+#[derive(Debug, Serialize)]
+struct AssumptionsJson {
+    salary_point: &'static str,
+    grade_increments: u32,
+    pay_award: f64,
+    mileage_rate: Pence,
+    travel_speed_mph: f64,
+    agency_cover: bool,
+    agency_premium: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct YearJson {
+    year: usize,
+    days: f64,
+    budget: Pence,
+    cost: Kpi,
+    p_over_budget: Probability,
+    salary: Kpi,
+    agency: Kpi,
+    mileage: Kpi,
+    /// Fixed, not simulated: the same in every replication.
+    non_salary: Pence,
+}
+
+#[derive(Debug, Serialize)]
+struct ContractJson {
+    cost: Kpi,
+    p_over_budget_any_year: Probability,
+}
+
+/// The share of replications in which something happened, with its 95% confidence interval
+/// (t-based on the 0/1 values).
+#[derive(Debug, Serialize)]
+struct Probability {
+    n: usize,
+    mean: Option<f64>,
+    ci95: Option<[f64; 2]>,
+}
+
+impl Probability {
+    fn of(values: &[f64]) -> Probability {
+        let kpi = Kpi::of(Unit::Share, values);
+        Probability {
+            n: kpi.n,
+            mean: kpi.mean,
+            ci95: kpi.ci95,
+        }
+    }
+}
+
+impl AssumptionsJson {
+    fn of(p: &Projection) -> AssumptionsJson {
+        AssumptionsJson {
+            salary_point: p.salary_point().name(),
+            grade_increments: p.grade_increments(),
+            pay_award: p.pay_award(),
+            mileage_rate: p.mileage_rate(),
+            travel_speed_mph: p.travel_speed_mph(),
+            agency_cover: p.agency_cover(),
+            agency_premium: p.agency_premium(),
+        }
+    }
+}
+
+impl ProjectionJson {
+    fn new(
+        model: &Model,
+        projector: &Projector,
+        batch: &Batch,
+        cfg: &BatchConfig,
+    ) -> Result<ProjectionJson> {
+        let column = |name: &str| -> Result<Vec<f64>> {
+            batch
+                .measure(name)
+                .ok_or_else(|| anyhow!("the batch has no measure {name:?}"))
+        };
+        let pounds = |name: &str| column(name).map(|v| Kpi::of(Unit::Pounds, &v));
+        let years = (0..projector.years())
+            .map(|y| {
+                let k = y + 1;
+                Ok(YearJson {
+                    year: k,
+                    days: projector.year_days(y),
+                    budget: projector.budget(y),
+                    cost: pounds(&format!("cost.y{k}"))?,
+                    p_over_budget: Probability::of(&column(&format!("over_budget.y{k}"))?),
+                    salary: pounds(&format!("cost.salary.y{k}"))?,
+                    agency: pounds(&format!("cost.agency.y{k}"))?,
+                    mileage: pounds(&format!("cost.mileage.y{k}"))?,
+                    non_salary: projector.non_salary(y),
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+            .context("projecting cost")?;
+        Ok(ProjectionJson {
+            policy: model.policy().kind().name().to_string(),
+            replications: batch.len() as u64,
+            seed: cfg.seed,
+            assumptions: AssumptionsJson::of(projector.assumptions()),
+            years,
+            contract: ContractJson {
+                cost: pounds("cost.total")?,
+                p_over_budget_any_year: Probability::of(&column("over_budget.any")?),
+            },
+            cost_per_phase1_completion: pounds("cost_per_phase1_completion")?,
+        })
+    }
+}
+
+/// Whole pounds with separators (`£843,513`), or `n/a`.
+fn money(x: Option<f64>) -> String {
+    match x {
+        // Below £10^15 the rounded value is an exact i64 and its pence fit.
+        Some(x) if x.is_finite() && x.abs() < 1e15 => {
+            Pence::from_pounds(x.round() as i64).to_string()
+        }
+        _ => "n/a".into(),
+    }
+}
+
+/// `£843,513 ± £1,234`: a mean with the half-width of its 95% confidence interval.
+fn mean_ci(k: &Kpi) -> String {
+    match k.ci95 {
+        Some([lo, hi]) => format!("{} ± {}", money(k.mean), money(Some((hi - lo) / 2.0))),
+        None => money(k.mean),
+    }
+}
+
+/// `12.0% [3.1%, 20.9%]`; the interval is clipped to [0%, 100%] for display.
+fn percent(p: &Probability) -> String {
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x.clamp(0.0, 1.0));
+    match (p.mean, p.ci95) {
+        (Some(m), Some([lo, hi])) => format!("{} [{}, {}]", pct(m), pct(lo), pct(hi)),
+        (Some(m), None) => pct(m),
+        _ => "n/a".into(),
+    }
+}
+
+/// The assumptions in words.
+fn assumptions_text(p: &Projection, non_salary: Pence) -> String {
+    let point = match p.salary_point() {
+        SalaryPoint::Min => "minimum",
+        SalaryPoint::Mid => "mid",
+        SalaryPoint::Max => "maximum",
+    };
+    let progression = match p.grade_increments() {
+        0 => "stay there (no incremental progression)".to_string(),
+        1 => "move to the top of the grade after the first year".to_string(),
+        n => format!("move 1/{n} of the way from the bottom to the top of the grade each year"),
+    };
+    let cover = if p.agency_cover() {
+        format!(
+            "vacant posts are covered by agency staff at {:.0}% above salary",
+            100.0 * p.agency_premium()
+        )
+    } else {
+        "vacant posts are not paid (no agency cover)".to_string()
+    };
+    format!(
+        "Posts start at the {point} salary points and {progression}; a {:.1}% pay award \
+         compounds from the second year; {cover}; cross-region travel costs {} a mile at {} \
+         mph; non-salary costs are the table's {} a year, not uprated.",
+        100.0 * p.pay_award(),
+        p.mileage_rate(),
+        p.travel_speed_mph(),
+        non_salary,
+    )
+}
+
+/// The projection as text: assumptions, a row per contract year, then the whole contract.
+fn projection_text(projector: &Projector, table: &CostTable, p: &ProjectionJson) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Projected cost over the contract: {} policy, {} replications, seed {}",
+        p.policy, p.replications, p.seed
+    );
+    let non_salary = table.column(SalaryPoint::Min).non_salary();
+    wrap(
+        &mut out,
+        &assumptions_text(projector.assumptions(), non_salary),
+    );
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "{:>4}  {:<22} {:<23} {:<23} {:>11} {:>11} {:>11} {:>11}",
+        "Year",
+        "Cost, mean ± 95% CI",
+        "P5 – P95",
+        "P(cost > budget)",
+        "Salary",
+        "Agency",
+        "Mileage",
+        "Non-salary"
+    );
+    for y in &p.years {
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<22} {:<23} {:<23} {:>11} {:>11} {:>11} {:>11}",
+            y.year,
+            mean_ci(&y.cost),
+            format!("{} – {}", money(y.cost.p5), money(y.cost.p95)),
+            percent(&y.p_over_budget),
+            money(y.salary.mean),
+            money(y.agency.mean),
+            money(y.mileage.mean),
+            y.non_salary.to_string(),
+        );
+    }
+    for y in p.years.iter().filter(|y| y.days < 365.0) {
+        let _ = writeln!(
+            out,
+            "  Year {} has {} days: its budget ({}) and non-salary cost are pro-rated.",
+            y.year, y.days, y.budget
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  The budget is {} a year. Salary, agency and mileage are means over replications.",
+        table.budget()
+    );
+    out.push('\n');
+    let c = &p.contract;
+    let _ = writeln!(
+        out,
+        "Whole contract: {} (P5 – P95 {} – {})",
+        mean_ci(&c.cost),
+        money(c.cost.p5),
+        money(c.cost.p95),
+    );
+    let _ = writeln!(
+        out,
+        "Over budget in at least one year: {}",
+        percent(&c.p_over_budget_any_year)
+    );
+    let per = &p.cost_per_phase1_completion;
+    let _ = writeln!(
+        out,
+        "Cost per family completing Phase 1: {} (P5 – P95 {} – {})",
+        mean_ci(per),
+        money(per.p5),
+        money(per.p95)
+    );
+    out
+}
+
+/// Append `text` as an indented paragraph wrapped at 92 columns.
+fn wrap(out: &mut String, text: &str) {
+    let mut width = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if width == 0 {
+            out.push_str("  ");
+            width = 2;
+        } else if width + 1 + len > 92 {
+            out.push_str("\n  ");
+            width = 2;
+        } else {
+            out.push(' ');
+            width += 1;
+        }
+        out.push_str(word);
+        width += len;
+    }
+    out.push('\n');
+}

@@ -1,0 +1,120 @@
+//! Writing the board report (`report.html` and one SVG per picture) after a run.
+
+use super::BatchArgs;
+use super::output::{Outputs, Run};
+use anyhow::{Context, Result};
+use ifss_sim::report::board::{self, BoardInput};
+use ifss_sim::report::html;
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// The machine in a line: cores, processor, operating system.
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown processor".into());
+    format!(
+        "{cores} cores, {cpu}, {} {}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+/// UTC date and time from seconds since 1970 (civil-from-days, proleptic Gregorian).
+fn utc(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+/// Build and write the report; returns the files written.
+pub fn write(
+    args: &BatchArgs,
+    out: &Outputs,
+    run: &Run<'_>,
+    started: Instant,
+) -> Result<Vec<PathBuf>> {
+    let Run {
+        loaded,
+        cfg,
+        runs,
+        summaries,
+        comparison,
+    } = *run;
+    // the register beside the simulation, on the same seeds
+    let risks = match loaded.model.risks() {
+        Some(register) => {
+            let bar = super::run::progress(args, cfg.replications, "risk register");
+            let rows = ifss_sim::risks::evaluate(&loaded.model, register, cfg, &|label, n| {
+                bar.set_prefix(label.to_string());
+                bar.set_position(n);
+            })
+            .context("risk register batches failed")?;
+            bar.finish_and_clear();
+            Some(rows)
+        }
+        None => None,
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let run_time = format!(
+        "{} · {:.1} s of computation",
+        utc(now),
+        started.elapsed().as_secs_f64()
+    );
+    let machine = machine();
+    let report = board::board_report(&BoardInput {
+        model: &loaded.model,
+        scenario_text: &loaded.text,
+        runs,
+        summaries,
+        comparison,
+        risks: risks.as_deref(),
+        validation: None,
+        run_time: &run_time,
+        machine: &machine,
+    });
+    let mut written = Vec::new();
+    for (name, svg) in board::figure_files(&report) {
+        written.push(out.write_file(&name, svg.as_bytes())?);
+    }
+    if let Some(rows) = &risks {
+        written.push(out.write_file("risks.csv", &ifss_sim::report::csv::risks(rows)?)?);
+    }
+    written.push(out.write_file("report.html", html::render(&report).as_bytes())?);
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_dates_are_civil() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(
+            super::utc(1_795_392_000 + 3_600 * 13 + 60 * 5),
+            "2026-11-23 13:05 UTC"
+        );
+    }
+}

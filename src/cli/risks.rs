@@ -1,0 +1,63 @@
+//! `risks`: the register beside the simulation.
+
+use super::run::{check_reps, config, progress};
+use super::scenarios;
+use super::{BatchArgs, InputError};
+use anyhow::{Context, Result};
+use ifss_sim::report::{csv, text};
+use ifss_sim::risks;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct RisksJson<'a> {
+    schema: u32,
+    scenario: &'a str,
+    replications: u64,
+    seed: u64,
+    risks: &'a [risks::Assessment],
+}
+
+pub fn risks(a: BatchArgs) -> Result<()> {
+    let loaded = scenarios::load(a.scenario.as_deref(), &a.sets)?;
+    let register = loaded.model.risks().cloned().ok_or_else(|| {
+        InputError(format!(
+            "{}: the scenario has no [risks] section (see `ifss-sim scenario show western-bay`)",
+            loaded.label
+        ))
+    })?;
+    let cfg = config(&a, &loaded.model);
+    check_reps(cfg.replications)?;
+    let out = super::run::outputs(&a, &loaded)?;
+    let bar = progress(&a, cfg.replications, "");
+    let rows = risks::evaluate(&loaded.model, &register, &cfg, &|label, n| {
+        bar.set_prefix(label.to_string());
+        bar.set_position(n);
+    })
+    .context("batch failed")?;
+    bar.finish_and_clear();
+    if a.json {
+        let j = RisksJson {
+            schema: 1,
+            scenario: loaded.model.name(),
+            replications: cfg.replications,
+            seed: cfg.seed,
+            risks: &rows,
+        };
+        println!("{}", serde_json::to_string_pretty(&j)?);
+    } else {
+        println!(
+            "{} — the risk register beside {} replications (seed {}); probabilities are per three-year run\n",
+            loaded.model.title(),
+            cfg.replications,
+            cfg.seed
+        );
+        print!("{}", text::risk_table(&rows));
+    }
+    if let Some(out) = out {
+        let path = out.write_file("risks.csv", &csv::risks(&rows)?)?;
+        if !a.json {
+            eprintln!("\nwrote {}", path.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1125 @@
+//! The board report's content: from batches, comparisons, costs and risks to the plain
+//! data [`super::html::render`] lays out.
+//!
+//! This is where numbers become sentences. Every figure quoted in words carries its 95%
+//! confidence interval, and every picture is drawn by [`super::plots`]. Scenario text
+//! (names, titles, descriptions) is passed through as data; the renderer escapes it.
+
+use super::compare::Comparison;
+use super::html::{Figure, Footer, KeyFigure, Report, Section, Table};
+use super::plots::{
+    self, Bar, BarChart, BarGroup, CostChart, DiffRow, Fan, FanChart, ForestChart, Histogram,
+    Reference, RiskChart, RiskPoint, WaitChart, WaitSeries, YearCosts,
+};
+use super::summary::{Kpi, RunSummary};
+use crate::batch::Batch;
+use crate::costs::{Audit, CostTable};
+use crate::measures::{SERIES, WAIT_BIN_DAYS, WAIT_BINS};
+use crate::model::Model;
+use crate::risks::Assessment;
+
+/// Everything a board report is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct BoardInput<'a> {
+    /// The scenario as validated.
+    pub model: &'a Model,
+    /// The scenario file's text, for the table of inputs and their sources.
+    pub scenario_text: &'a str,
+    /// Each policy's model and batch, the baseline first.
+    pub runs: &'a [(&'a Model, &'a Batch)],
+    /// Each policy's summary, in the same order.
+    pub summaries: &'a [RunSummary],
+    /// The paired comparison, when more than one policy ran.
+    pub comparison: Option<&'a Comparison>,
+    /// The risk register beside the simulation, when assessed.
+    pub risks: Option<&'a [Assessment]>,
+    /// Validation cases as `(case, theory, simulated, pass)` rows, when run.
+    pub validation: Option<&'a [[String; 4]]>,
+    /// When it ran and how long it took.
+    pub run_time: &'a str,
+    /// The machine it ran on.
+    pub machine: &'a str,
+}
+
+fn mean(s: &RunSummary, name: &str) -> Option<f64> {
+    s.kpis.get(name).and_then(|k| k.mean)
+}
+
+fn kpi<'a>(s: &'a RunSummary, name: &str) -> Option<&'a Kpi> {
+    s.kpis.get(name)
+}
+
+/// "4.0 days (95% CI 3.8 to 4.2)".
+fn with_ci(k: Option<&Kpi>, unit: &str, decimals: usize) -> String {
+    match k.and_then(|k| k.mean.map(|m| (m, k.ci95))) {
+        Some((m, Some([lo, hi]))) => {
+            format!("{m:.decimals$}{unit} (95% CI {lo:.decimals$} to {hi:.decimals$})")
+        }
+        Some((m, None)) => format!("{m:.decimals$}{unit}"),
+        None => "not observed".into(),
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn pounds(x: f64) -> String {
+    crate::money::Pence::from_pounds_f64_exact(x.round())
+        .map_or_else(|| format!("£{x:.0}"), |p| p.to_string())
+}
+
+fn policy_words(name: &str) -> &'static str {
+    match name {
+        "proportional" => "Proportional (ring-fenced by authority)",
+        "demand-led" => "Demand-led (shared when families wait)",
+        "pooled" => "Pooled (one regional queue)",
+        _ => "Policy",
+    }
+}
+
+/// Each figure of a report as `(file name, svg)`: the section's heading as a slug, then
+/// its number within the section.
+pub fn figure_files(report: &Report) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for s in &report.sections {
+        let stem = crate::scenario::slug(&s.heading);
+        for (i, f) in s.figures.iter().enumerate() {
+            out.push((format!("{stem}-{}.svg", i + 1), f.svg.clone()));
+        }
+    }
+    out
+}
+
+/// Build the board report.
+pub fn board_report(input: &BoardInput<'_>) -> Report {
+    let m = input.model;
+    let years = m.years();
+    let reps = input.runs.first().map_or(0, |(_, b)| b.len());
+    let policies: Vec<&str> = input.summaries.iter().map(|s| s.policy.as_str()).collect();
+
+    let mut report = Report {
+        title: format!("{}: how should the team be deployed?", m.title()),
+        subtitle: format!(
+            "Simulation report for the management board · scenario “{}” · {} replications of {:.0} days per policy",
+            m.name(),
+            reps,
+            m.horizon_days()
+        ),
+        question: question(&policies, m),
+        scenario: scenario_words(m),
+        ..Report::default()
+    };
+    let (key, headline) = headline(input);
+    report.key_figures = key;
+    report.headline = headline;
+
+    report.sections.push(waits_section(input));
+    report.sections.push(over_time_section(input));
+    report.sections.push(staff_section(input));
+    if let Some(c) = input.comparison {
+        report.sections.push(comparison_section(c));
+    }
+    if let Some(s) = cost_section(input) {
+        report.sections.push(s);
+    }
+    if let Some(r) = input.risks {
+        report.sections.push(risk_section(m, r));
+    }
+    report.sections.push(inputs_section(input.scenario_text));
+    report.assurance = assurance(input, years);
+    report.footer = Footer {
+        version: format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
+        run_time: input.run_time.to_string(),
+        machine: input.machine.to_string(),
+    };
+    report
+}
+
+fn question(policies: &[&str], m: &Model) -> String {
+    let names: Vec<&str> = m.authorities().iter().map(|a| a.name()).collect();
+    if policies.len() > 1 {
+        format!(
+            "Should the team serving {} be ring-fenced to each authority in proportion to \
+             population, or shared across the region where families are waiting? Which \
+             deployment gives shorter waits and more families helped, and is it affordable \
+             within the budget? Compared here: {}.",
+            names.join(", "),
+            policies.join(", ")
+        )
+    } else {
+        format!(
+            "How does the team serving {} perform under {} allocation: how long do families \
+             wait, how many are helped, how busy are staff, and is it affordable?",
+            names.join(", "),
+            policies.first().copied().unwrap_or("its")
+        )
+    }
+}
+
+fn scenario_words(m: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    if !m.description().trim().is_empty() {
+        out.push(m.description().trim().to_string());
+    }
+    let mut bases = Vec::new();
+    for (i, a) in m.authorities().iter().enumerate() {
+        let staff = m
+            .posts()
+            .iter()
+            .filter(|p| p.base() == i && p.direct_ratio() > 0.0)
+            .count();
+        bases.push(format!(
+            "{} ({} staff working with families, about {:.0} first referrals a year)",
+            a.name(),
+            staff,
+            a.referrals_per_year().mean()
+        ));
+    }
+    out.push(format!("Authorities and bases: {}.", bases.join("; ")));
+    let direct: Vec<f64> = m
+        .posts()
+        .iter()
+        .filter(|p| p.direct_ratio() > 0.0)
+        .map(|p| p.direct_hours_per_week())
+        .collect();
+    if let (Some(lo), Some(hi)) = (
+        direct.iter().copied().reduce(f64::min),
+        direct.iter().copied().reduce(f64::max),
+    ) {
+        out.push(format!(
+            "Each worker has {lo:.1} to {hi:.1} hours a week for direct work with families; the \
+             simulation runs {:.0} days ({} contract years), with leave, sickness, turnover and \
+             recruitment delays as the scenario sets them.",
+            m.horizon_days(),
+            m.years()
+        ));
+    }
+    out
+}
+
+/// Key figures and headline sentences.
+fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
+    let mut key = Vec::new();
+    let mut words = Vec::new();
+    let base = &input.summaries[0];
+    let wait = "wait_to_first_meeting_days";
+    // the policy with the shortest mean wait, if it is distinguishable from the baseline
+    let mut best = base;
+    if let Some(c) = input.comparison {
+        for (p, d) in &c.diff.0 {
+            let better = d
+                .get(wait)
+                .is_some_and(|x| x.distinguishable && x.mean.unwrap_or(0.0) < 0.0);
+            let s = c.policies.get(p);
+            if let (true, Some(s)) = (better, s) {
+                if mean(s, wait) < mean(best, wait) {
+                    best = s;
+                }
+            }
+        }
+        key.push(KeyFigure {
+            label: "Shortest wait".into(),
+            value: policy_words(&best.policy)
+                .split(" (")
+                .next()
+                .unwrap_or("")
+                .into(),
+            detail: if best.policy == base.policy {
+                "no policy waits distinguishably less than the baseline".into()
+            } else {
+                format!("against {} on the same families", base.policy)
+            },
+        });
+    }
+    key.push(KeyFigure {
+        label: "Mean wait for a first meeting".into(),
+        value: mean(best, wait).map_or("n/a".into(), |w| format!("{w:.1} days")),
+        detail: match (input.comparison, best.policy != base.policy) {
+            (Some(c), true) => c
+                .diff
+                .get(&best.policy)
+                .and_then(|d| d.get(wait))
+                .and_then(|d| Some((d.mean?, d.ci95?)))
+                .map_or(String::new(), |(m, [lo, hi])| {
+                    format!("{:.1} days shorter (95% CI {:.1} to {:.1})", -m, -hi, -lo)
+                }),
+            _ => with_ci(kpi(best, wait), " days", 1),
+        },
+    });
+    let starts = "phase1_starts";
+    key.push(KeyFigure {
+        label: format!("Families starting Phase 1 in {} years", input.model.years()),
+        value: mean(best, starts).map_or("n/a".into(), |x| format!("{x:.0}")),
+        detail: match (input.comparison, best.policy != base.policy) {
+            (Some(c), true) => c
+                .diff
+                .get(&best.policy)
+                .and_then(|d| d.get(starts))
+                .and_then(|d| Some((d.mean?, d.ci95?)))
+                .map_or(String::new(), |(m, [lo, hi])| {
+                    format!(
+                        "{m:+.1} against {} (95% CI {lo:+.1} to {hi:+.1})",
+                        base.policy
+                    )
+                }),
+            _ => with_ci(kpi(best, starts), "", 0),
+        },
+    });
+    let years = input.model.years();
+    if let Some(costs) = input.model.costs() {
+        let budget = costs.budget().pence() as f64 / 100.0;
+        let worst = (1..=years)
+            .filter_map(|y| Some((y, mean(best, &format!("cost.y{y}"))?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((y, c)) = worst {
+            let p_over = mean(best, &format!("over_budget.y{y}")).unwrap_or(f64::NAN);
+            key.push(KeyFigure {
+                label: format!("Cost in the dearest year (year {y})"),
+                value: pounds(c),
+                detail: format!(
+                    "against {}: over budget in {} of runs",
+                    pounds(budget),
+                    pct(p_over)
+                ),
+            });
+        }
+    }
+
+    // sentences
+    let auths = input.model.authorities();
+    let per_auth: Vec<String> = auths
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a.name(),
+                mean(base, &format!("{wait}.{}", a.slug()))
+                    .map_or("n/a".into(), |w| format!("{w:.1} days"))
+            )
+        })
+        .collect();
+    words.push(format!(
+        "Under {} allocation families wait on average {} from acceptance to a first meeting \
+         ({}), and {} start Phase 1 over the {} years.",
+        base.policy,
+        with_ci(kpi(base, wait), " days", 1),
+        per_auth.join(", "),
+        with_ci(kpi(base, starts), "", 0),
+        years
+    ));
+    if let Some(c) = input.comparison {
+        for (p, d) in &c.diff.0 {
+            let (Some(dw), Some(ds)) = (d.get(wait), d.get(starts)) else {
+                continue;
+            };
+            let (Some(mw), Some([wl, wh]), Some(ms), Some([sl, sh])) =
+                (dw.mean, dw.ci95, ds.mean, ds.ci95)
+            else {
+                continue;
+            };
+            let travel = c
+                .policies
+                .get(p)
+                .and_then(|s| mean(s, "travel_hours"))
+                .unwrap_or(0.0);
+            let sure = if dw.distinguishable {
+                "a real difference at 95% confidence"
+            } else {
+                "not distinguishable from no difference"
+            };
+            words.push(format!(
+                "Under {p}, on the same families and absences, the mean wait changes by {mw:+.1} days \
+                 (95% CI {wl:+.1} to {wh:+.1}; {sure}) and Phase 1 starts by {ms:+.1} (95% CI {sl:+.1} \
+                 to {sh:+.1}), for {travel:.0} hours of cross-region travel over the contract."
+            ));
+        }
+    }
+    if let Some(costs) = input.model.costs() {
+        let budget = costs.budget().pence() as f64 / 100.0;
+        let parts: Vec<String> = (1..=years)
+            .filter_map(|y| {
+                let c = mean(best, &format!("cost.y{y}"))?;
+                let p = mean(best, &format!("over_budget.y{y}"))?;
+                Some(format!(
+                    "year {y} {} (over budget in {} of runs)",
+                    pounds(c),
+                    pct(p)
+                ))
+            })
+            .collect();
+        if !parts.is_empty() {
+            words.push(format!(
+                "Projected cost under {} against the {} allocation: {}. Salary grows with pay \
+                 awards and grade increments and falls while posts are vacant.",
+                best.policy,
+                pounds(budget),
+                parts.join("; ")
+            ));
+        }
+    }
+    (key, words)
+}
+
+fn histogram(batch: &Batch, a: usize) -> Option<Histogram> {
+    let counts: Vec<f64> = batch.wait_histogram[a * WAIT_BINS..(a + 1) * WAIT_BINS]
+        .iter()
+        .map(|&c| c as f64)
+        .collect();
+    if counts.iter().sum::<f64>() == 0.0 {
+        return None;
+    }
+    let edges = (0..=WAIT_BINS).map(|i| i as f64 * WAIT_BIN_DAYS).collect();
+    Histogram::new(edges, counts).ok()
+}
+
+fn waits_section(input: &BoardInput<'_>) -> Section {
+    let m = input.model;
+    let mut series = Vec::new();
+    for (a, auth) in m.authorities().iter().enumerate() {
+        for (pm, b) in input.runs {
+            if let Some(h) = histogram(b, a) {
+                series.push(WaitSeries {
+                    panel: auth.name().to_string(),
+                    label: pm.policy().kind().name().to_string(),
+                    histogram: h,
+                });
+            }
+        }
+    }
+    let svg = plots::wait_distribution(&WaitChart {
+        title: "How long do families wait for a first meeting?".into(),
+        series,
+        target_days: Some(m.wait_target_days()),
+    });
+    let mut header = vec!["Authority".to_string()];
+    header.extend(input.summaries.iter().map(|s| s.policy.clone()));
+    let mut rows = Vec::new();
+    let mut scopes: Vec<(String, String)> = vec![("Region".into(), String::new())];
+    scopes.extend(
+        m.authorities()
+            .iter()
+            .map(|a| (a.name().to_string(), format!(".{}", a.slug()))),
+    );
+    for (label, suffix) in scopes {
+        let mut row = vec![label];
+        row.extend(input.summaries.iter().map(|s| {
+            format!(
+                "{}; {} within {:.0} days",
+                with_ci(
+                    kpi(s, &format!("wait_to_first_meeting_days{suffix}")),
+                    " d",
+                    1
+                ),
+                mean(s, &format!("wait_within_target{suffix}")).map_or("n/a".into(), pct),
+                m.wait_target_days()
+            )
+        }));
+        rows.push(row);
+    }
+    Section {
+        heading: "Waiting for a first meeting".into(),
+        paragraphs: vec![format!(
+            "The time from acceptance of a referral to the first meeting with the family is the \
+             proposal's headline measure. The picture pools every family over all replications; \
+             the dashed line is the {:.0}-day target. The table gives the mean over replications \
+             with its 95% confidence interval.",
+            m.wait_target_days()
+        )],
+        figures: vec![Figure {
+            caption: "Distribution of waits from acceptance to first meeting, per authority and \
+                      policy. A long right tail means some families wait far longer than the mean."
+                .into(),
+            svg,
+        }],
+        tables: vec![Table {
+            caption: "Mean wait to first meeting (95% CI) and share seen within the target.".into(),
+            header,
+            rows,
+        }],
+    }
+}
+
+fn fans(m: &Model, b: &Batch, series: usize) -> Vec<Fan> {
+    m.authorities()
+        .iter()
+        .enumerate()
+        .map(|(a, auth)| {
+            let get = |f: fn(&crate::stats::FanAccumulator) -> Option<f64>| {
+                (0..b.bands.weeks())
+                    .map(|w| f(b.bands.get(w, a, series)).unwrap_or(f64::NAN))
+                    .collect()
+            };
+            Fan {
+                label: auth.name().to_string(),
+                p5: get(|f| f.p5()),
+                p50: get(|f| f.p50()),
+                p95: get(|f| f.p95()),
+            }
+        })
+        .collect()
+}
+
+fn over_time_section(input: &BoardInput<'_>) -> Section {
+    let m = input.model;
+    let mut figures = Vec::new();
+    let x: Vec<f64> = input
+        .runs
+        .first()
+        .map(|(_, b)| (0..b.bands.weeks()).map(|w| w as f64).collect())
+        .unwrap_or_default();
+    let waiting = SERIES.iter().position(|s| *s == "waiting").unwrap_or(0);
+    let open = SERIES.iter().position(|s| *s == "open_cases").unwrap_or(1);
+    for (pm, b) in input.runs {
+        let policy = pm.policy().kind().name();
+        figures.push(Figure {
+            caption: format!(
+                "Families waiting for a first meeting, week by week, under {policy}: the line is \
+                 the median over replications, the band holds 90% of them (P5 to P95)."
+            ),
+            svg: plots::fan_chart(&FanChart {
+                title: format!("How long is the waiting list over the contract? ({policy})"),
+                x_label: "weeks since the contract started".into(),
+                y_label: "families waiting".into(),
+                x: x.clone(),
+                fans: fans(m, b, waiting),
+            }),
+        });
+    }
+    if let Some((pm, b)) = input.runs.first() {
+        figures.push(Figure {
+            caption: format!(
+                "Open cases (accepted and not yet closed) under {}: median and P5–P95 band.",
+                pm.policy().kind().name()
+            ),
+            svg: plots::fan_chart(&FanChart {
+                title: "How many families does each base hold open?".into(),
+                x_label: "weeks since the contract started".into(),
+                y_label: "open cases".into(),
+                x,
+                fans: fans(m, b, open),
+            }),
+        });
+    }
+    Section {
+        heading: "Waiting lists and caseloads over time".into(),
+        paragraphs: vec![
+            "Referral flow builds up over the first year, so queues and caseloads grow before they \
+             settle. A band that keeps widening means the authority's demand outruns its staff."
+                .into(),
+        ],
+        figures,
+        tables: Vec::new(),
+    }
+}
+
+fn staff_section(input: &BoardInput<'_>) -> Section {
+    let m = input.model;
+    let groups = |measure: &str| -> Vec<BarGroup> {
+        m.authorities()
+            .iter()
+            .map(|a| BarGroup {
+                label: a.name().to_string(),
+                bars: input
+                    .summaries
+                    .iter()
+                    .filter_map(|s| {
+                        let k = kpi(s, &format!("{measure}.base.{}", a.slug()))?;
+                        Some(Bar {
+                            label: s.policy.clone(),
+                            value: k.mean?,
+                            ci: k.ci95,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let util = plots::ratio_bars(&BarChart {
+        title: "How busy are the staff at each base?".into(),
+        y_label: "committed hours ÷ direct hours available".into(),
+        groups: groups("utilisation"),
+        reference: None,
+    });
+    let dcr = plots::ratio_bars(&BarChart {
+        title: "How much of contracted time goes to direct work with families?".into(),
+        y_label: "% of contracted hours in direct contact".into(),
+        groups: groups("direct_contact_ratio"),
+        reference: Some(Reference {
+            value: 0.40,
+            label: "40% direct contact found by the evaluation".into(),
+        }),
+    });
+    Section {
+        heading: "Staff time".into(),
+        paragraphs: vec![
+            "Utilisation counts the hours a week committed to families against the direct hours \
+             staff have while present. The achieved direct-contact ratio divides direct hours \
+             delivered by contracted hours while in post; it can never exceed the 40% the \
+             evaluation found, and falls with leave, sickness and idle time. Whiskers are 95% \
+             confidence intervals."
+                .into(),
+        ],
+        figures: vec![
+            Figure {
+                caption: "Staff utilisation by base and policy.".into(),
+                svg: util,
+            },
+            Figure {
+                caption: "Achieved direct-contact ratio by base and policy, against the 40% line."
+                    .into(),
+                svg: dcr,
+            },
+        ],
+        tables: Vec::new(),
+    }
+}
+
+/// Measures in the comparison picture and table: name, label, unit, scale.
+const DIFFS: &[(&str, &str, &str, f64)] = &[
+    (
+        "wait_to_first_meeting_days",
+        "Mean wait to first meeting",
+        "days",
+        1.0,
+    ),
+    (
+        "wait_to_first_meeting_days.p90",
+        "90th percentile wait",
+        "days",
+        1.0,
+    ),
+    ("phase1_starts", "Phase 1 starts", "families", 1.0),
+    ("phase1_completions", "Phase 1 completions", "families", 1.0),
+    (
+        "withdrawn_while_waiting",
+        "Withdrew while waiting",
+        "families",
+        1.0,
+    ),
+    (
+        "utilisation",
+        "Staff utilisation",
+        "percentage points",
+        100.0,
+    ),
+];
+
+fn comparison_section(c: &Comparison) -> Section {
+    let mut figures = Vec::new();
+    let mut rows = Vec::new();
+    for (p, d) in &c.diff.0 {
+        let forest: Vec<DiffRow> = DIFFS
+            .iter()
+            .filter_map(|(name, label, unit, scale)| {
+                let x = d.get(name)?;
+                let [lo, hi] = x.ci95?;
+                Some(DiffRow {
+                    label: label.to_string(),
+                    mean: x.mean? * scale,
+                    ci: [lo * scale, hi * scale],
+                    unit: unit.to_string(),
+                })
+            })
+            .collect();
+        figures.push(Figure {
+            caption: format!(
+                "Paired differences, {p} minus {}, over the same replications. A filled dot's \
+                 interval excludes zero: that difference is real at 95% confidence.",
+                c.baseline
+            ),
+            svg: plots::diff_forest(&ForestChart {
+                title: format!("What changes if we move from {} to {p}?", c.baseline),
+                note: format!("below zero: lower under {p}"),
+                rows: forest,
+            }),
+        });
+        for (name, label, unit, scale) in DIFFS {
+            let Some(x) = d.get(name) else { continue };
+            let (Some(mn), Some([lo, hi])) = (x.mean, x.ci95) else {
+                continue;
+            };
+            rows.push(vec![
+                format!("{p} − {}", c.baseline),
+                label.to_string(),
+                format!("{:+.2} {unit}", mn * scale),
+                format!("{:+.2} to {:+.2}", lo * scale, hi * scale),
+                if x.distinguishable { "yes" } else { "no" }.into(),
+            ]);
+        }
+    }
+    Section {
+        heading: "What changes between policies".into(),
+        paragraphs: vec![format!(
+            "Every policy ran the same {} replications with the same families, arrival times and \
+             staff absences (common random numbers), so each difference below is the effect of \
+             the policy alone. The interval is the 95% confidence interval of the mean paired \
+             difference.",
+            c.replications
+        )],
+        figures,
+        tables: vec![Table {
+            caption: "Paired differences against the baseline with 95% confidence intervals."
+                .into(),
+            header: vec![
+                "Comparison".into(),
+                "Measure".into(),
+                "Mean difference".into(),
+                "95% CI".into(),
+                "Distinguishable from zero".into(),
+            ],
+            rows,
+        }],
+    }
+}
+
+fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
+    let m = input.model;
+    let costs = m.costs()?;
+    let (pm, b) = input.runs.first()?;
+    let budget = costs.budget().pence() as f64 / 100.0;
+    let years: Vec<YearCosts> = (1..=m.years())
+        .filter_map(|y| {
+            Some(YearCosts {
+                year: y as u32,
+                samples: b.measure(&format!("cost.y{y}"))?,
+            })
+        })
+        .collect();
+    let table = CostTable::stated(costs);
+    let audit = Audit::of(costs);
+    let cols = table.columns();
+    let money = |p: crate::money::Pence| p.to_string();
+    let stated_rows = vec![
+        vec![
+            "Salary".into(),
+            money(cols.min.salary()),
+            money(cols.mid.salary()),
+            money(cols.max.salary()),
+        ],
+        vec![
+            "Non-salary".into(),
+            money(cols.min.non_salary()),
+            money(cols.mid.non_salary()),
+            money(cols.max.non_salary()),
+        ],
+        vec![
+            "Total".into(),
+            money(cols.min.total()),
+            money(cols.mid.total()),
+            money(cols.max.total()),
+        ],
+        vec![
+            "Headroom against the budget".into(),
+            money(cols.min.headroom()),
+            money(cols.mid.headroom()),
+            money(cols.max.headroom()),
+        ],
+    ];
+    let audit_rows: Vec<Vec<String>> = audit
+        .lines()
+        .iter()
+        .map(|l| {
+            vec![
+                l.line().to_string(),
+                money(l.stated()),
+                money(l.recomputed()),
+                money(l.difference()),
+            ]
+        })
+        .collect();
+    let mut tables = vec![Table {
+        caption: format!(
+            "The proposal's cost table as stated, at the minimum, mid and maximum salary points, \
+             against the {} budget.",
+            pounds(budget)
+        ),
+        header: vec!["".into(), "Minimum".into(), "Mid".into(), "Maximum".into()],
+        rows: stated_rows,
+    }];
+    let mut paragraphs = vec![format!(
+        "Each replication prices its own staffing: salaries for the days posts are filled (with \
+         grade increments and pay awards each year), agency cover if the scenario buys it, \
+         mileage for cross-region travel and the stated non-salary costs. The picture shows one \
+         dot per replication under {}.",
+        pm.policy().kind().name()
+    )];
+    if audit_rows.is_empty() {
+        paragraphs.push("Every line of the cost table agrees with its unit rate.".into());
+    } else {
+        paragraphs.push(format!(
+            "The audit recomputes each non-salary line from its unit rate: {} of them do not add \
+             up. With the recomputed figures the total at minimum salary points would be {}.",
+            audit_rows.len(),
+            money(audit.recomputed().columns().min.total())
+        ));
+        for l in audit.lines() {
+            paragraphs.push(format!("{}: {}", l.line(), l.explanation()));
+        }
+        tables.push(Table {
+            caption:
+                "Audit: lines whose stated figure disagrees with unit rate × people × periods."
+                    .into(),
+            header: vec![
+                "Line".into(),
+                "Stated".into(),
+                "Recomputed".into(),
+                "Difference".into(),
+            ],
+            rows: audit_rows,
+        });
+    }
+    Some(Section {
+        heading: "Cost against the budget".into(),
+        paragraphs,
+        figures: vec![Figure {
+            caption: format!(
+                "Projected annual cost per contract year (box: middle half of replications, \
+                 whiskers: P5 to P95) against the {} budget line.",
+                pounds(budget)
+            ),
+            svg: plots::cost_distribution(&CostChart {
+                title: "Does the service stay within its budget each year?".into(),
+                years,
+                budget,
+            }),
+        }],
+        tables,
+    })
+}
+
+fn risk_section(m: &Model, rows: &[Assessment]) -> Section {
+    let bands = m
+        .risks()
+        .map(|r| r.likelihood_bands().to_vec())
+        .unwrap_or_default();
+    let points = rows
+        .iter()
+        .map(|r| {
+            let band = bands
+                .iter()
+                .find(|b| b.name == r.stated_likelihood)
+                .map_or((0.0, 1.0), |b| (b.low, b.high));
+            RiskPoint {
+                id: r.id.to_string(),
+                title: r.title.clone(),
+                stated: r.stated_likelihood.clone(),
+                stated_band: band,
+                simulated: match (r.simulated_probability, r.ci95) {
+                    (Some(p), Some(ci)) => Some((p, ci)),
+                    _ => None,
+                },
+            }
+        })
+        .collect();
+    let table_rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.title.clone(),
+                r.stated_likelihood.clone(),
+                match (r.simulated_probability, r.ci95) {
+                    (Some(p), Some([lo, hi])) => format!("{} ({}–{})", pct(p), pct(lo), pct(hi)),
+                    _ => "—".into(),
+                },
+                format!(
+                    "{} (stated {})",
+                    match &r.impact {
+                        Some(i) if i.unit == "pounds" => pounds(i.mean),
+                        Some(i) => format!("{:.1} {}", i.mean, i.unit),
+                        None if r.simulated_probability.is_some() => "none observed".into(),
+                        None => "—".into(),
+                    },
+                    r.stated_effect
+                ),
+                match r.effect_verdict {
+                    Some(e) if e != r.verdict => {
+                        format!("{} (effect {})", r.verdict.label(), e.label())
+                    }
+                    _ => r.verdict.label().to_string(),
+                },
+            ]
+        })
+        .collect();
+    let mut paragraphs = vec![
+        "Each risk the model can measure has an indicator: what counts as it happening in one \
+         simulated contract, and how big its impact is. The simulated probability (with a 95% \
+         interval) is set against the band of probabilities the register's word stands for. \
+         Understated: the whole interval lies above the band; overstated: wholly below. The \
+         effect is judged the same way, from the mean impact when the risk happens."
+            .to_string(),
+    ];
+    paragraphs.extend(
+        rows.iter()
+            .map(|r| format!("Risk {}: {}.", r.id, r.explanation)),
+    );
+    Section {
+        heading: "The risk register beside the simulation".into(),
+        paragraphs,
+        figures: vec![Figure {
+            caption: "Stated likelihood (shaded band) against the simulated probability and its \
+                      95% interval, per risk."
+                .into(),
+            svg: plots::risk_chart(&RiskChart {
+                title: "Does the risk register match what the simulation shows?".into(),
+                risks: points,
+            }),
+        }],
+        tables: vec![Table {
+            caption: "The register beside the simulation.".into(),
+            header: vec![
+                "#".into(),
+                "Risk".into(),
+                "Stated".into(),
+                "Simulated (95% CI)".into(),
+                "Impact".into(),
+                "Verdict".into(),
+            ],
+            rows: table_rows,
+        }],
+    }
+}
+
+/// Rows `(field, value, source)` from the scenario text: every `key = value` line, with
+/// the source its comment cites (`[P §x]`, `[E]`, `[ext]`, `[assume]`).
+pub fn annotated_inputs(text: &str) -> Vec<[String; 3]> {
+    let mut out = Vec::new();
+    let mut table = String::new();
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut in_string = false;
+    // sources cited on a comment line apply to the values below it, until a blank line
+    let mut carried = String::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if in_string {
+            if t.contains("\"\"\"") {
+                in_string = false;
+            }
+            continue;
+        }
+        if t.is_empty() {
+            carried.clear();
+            continue;
+        }
+        if let Some(comment) = t.strip_prefix('#') {
+            let cited = source_of(comment);
+            if !cited.starts_with("set in") {
+                carried = cited;
+            }
+            continue;
+        }
+        if t.starts_with("[[") {
+            carried.clear();
+            let name = t
+                .trim_start_matches("[[")
+                .split("]]")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let n = counts.entry(name.clone()).or_insert(0);
+            table = format!("{name}[{n}]");
+            *n += 1;
+            continue;
+        }
+        if t.starts_with('[') {
+            carried.clear();
+            table = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            continue;
+        }
+        let Some((key, rest)) = t.split_once('=') else {
+            continue;
+        };
+        let (value, comment) = match rest.find(" #") {
+            Some(i) => (rest[..i].trim(), rest[i + 2..].trim()),
+            None => (rest.trim(), ""),
+        };
+        if value.starts_with("\"\"\"") && !value[3..].contains("\"\"\"") {
+            in_string = true;
+        }
+        let mut source = source_of(comment);
+        if source.starts_with("set in") && !carried.is_empty() {
+            source = carried.clone();
+        }
+        let field = if table.is_empty() {
+            key.trim().to_string()
+        } else {
+            format!("{table}.{}", key.trim())
+        };
+        let mut value = value.to_string();
+        if value.chars().count() > 70 {
+            value = format!("{}…", value.chars().take(69).collect::<String>());
+        }
+        out.push([field, value, source]);
+    }
+    out
+}
+
+fn source_of(comment: &str) -> String {
+    let mut tags = Vec::new();
+    let mut rest = comment;
+    while let Some(i) = rest.find('[') {
+        let Some(j) = rest[i..].find(']') else { break };
+        let tag = &rest[i + 1..i + j];
+        let words = if let Some(section) = tag.strip_prefix('P') {
+            Some(format!("proposal {}", section.trim()))
+        } else if let Some(rest) = tag.strip_prefix('E') {
+            Some(format!("evaluation {}", rest.trim()).trim().to_string())
+        } else if tag == "ext" {
+            Some("public data".into())
+        } else if tag == "assume" {
+            Some("assumption".into())
+        } else {
+            None
+        };
+        if let Some(w) = words {
+            tags.push(w);
+        }
+        rest = &rest[i + j + 1..];
+    }
+    if tags.is_empty() {
+        "set in the scenario (no source cited)".into()
+    } else {
+        tags.join("; ")
+    }
+}
+
+fn inputs_section(text: &str) -> Section {
+    let rows: Vec<Vec<String>> = annotated_inputs(text)
+        .into_iter()
+        .map(|r| r.to_vec())
+        .collect();
+    let cited = rows.iter().filter(|r| !r[2].starts_with("set in")).count();
+    let assumed = rows.iter().filter(|r| r[2].contains("assumption")).count();
+    Section {
+        heading: "Inputs and their sources".into(),
+        paragraphs: vec![format!(
+            "Every value the scenario sets, with the source its comment cites (on its own line or \
+             the comment just above it): the proposal, the evaluation of the pioneer teams, public \
+             data, or an assumption the board can change. {cited} of {} values cite a source; \
+             {assumed} are marked as assumptions.",
+            rows.len()
+        )],
+        figures: Vec::new(),
+        tables: vec![Table {
+            caption: "Scenario inputs.".into(),
+            header: vec!["Field".into(), "Value".into(), "Source".into()],
+            rows,
+        }],
+    }
+}
+
+fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
+    let m = input.model;
+    let base = &input.summaries[0];
+    let reps = base.replications;
+    let precision = kpi(base, "wait_to_first_meeting_days")
+        .and_then(|k| Some((k.mean?, k.ci95?)))
+        .map_or("not defined".into(), |(mn, [lo, hi])| {
+            format!(
+                "±{:.1}% of the mean wait (95% CI half-width)",
+                (hi - lo) / 2.0 / mn.abs() * 100.0
+            )
+        });
+    let mut items = vec![
+        (
+            "Model".to_string(),
+            "Discrete-event simulation of referrals, the assessment / Phase 1 / Phase 2 pathway, \
+             staff direct hours, leave, sickness, turnover and recruitment, under the chosen \
+             allocation policy."
+                .to_string(),
+        ),
+        (
+            "Inputs".into(),
+            "Every input is listed in “Inputs and their sources”, each with the source it cites or \
+             marked as an assumption."
+                .into(),
+        ),
+        (
+            "Run length".into(),
+            format!(
+                "{:.0} days ({years} contract years) per replication, from an empty service (no \
+                 warm-up is deleted: the start-up is part of the contract).",
+                m.horizon_days()
+            ),
+        ),
+        (
+            "Replications and precision".into(),
+            format!("{reps} replications per policy; precision achieved: {precision}."),
+        ),
+        (
+            "Random numbers".into(),
+            format!(
+                "Master seed {}. {} Each family episode, each staff post and each authority's \
+                 arrivals has its own stream, so policies see identical families and absences, and \
+                 results do not depend on the number of threads.",
+                base.seed,
+                crate::rng::STREAM_SCHEME
+            ),
+        ),
+    ];
+    items.push((
+        "Validation".into(),
+        match input.validation {
+            Some(rows) if !rows.is_empty() => {
+                let pass = rows.iter().filter(|r| r[3] == "pass").count();
+                let list: Vec<String> = rows
+                    .iter()
+                    .map(|r| format!("{}: theory {}, simulated {} ({})", r[0], r[1], r[2], r[3]))
+                    .collect();
+                format!(
+                    "{pass} of {} analytic checks passed. {}",
+                    rows.len(),
+                    list.join("; ")
+                )
+            }
+            _ => "Run `ifss-sim verify` for the analytic checks (M/M/c, Little's law, \
+                  Pollaczek–Khinchine, M/G/∞)."
+                .into(),
+        },
+    ));
+    items.push((
+        "Software".into(),
+        format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
+    ));
+    items.push(("Run time".into(), input.run_time.to_string()));
+    items.push(("Machine".into(), input.machine.to_string()));
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_carry_their_cited_sources() {
+        let text = "name = \"x\"\ndescription = \"\"\"\nnot = a field\n\"\"\"\n[simulation]\nhorizon_days = 1095          # three-year contracts [P §3.1]\n[[authorities]]\nname = \"A\"\npopulation = 1  # 2011 Census [ext]\n[[authorities]]\nname = \"B\"\nreferrals_per_year = 5 # [assume]\n\n# shares [E]\nx = 1\ny = 2\n\nz = 3\n";
+        let rows = annotated_inputs(text);
+        let find = |f: &str| {
+            rows.iter()
+                .find(|r| r[0] == f)
+                .unwrap_or_else(|| panic!("{f}: {rows:?}"))
+        };
+        assert_eq!(find("simulation.horizon_days")[2], "proposal §3.1");
+        assert_eq!(find("authorities[0].population")[2], "public data");
+        assert_eq!(find("authorities[1].referrals_per_year")[2], "assumption");
+        assert_eq!(find("authorities[1].name")[1], "\"B\"");
+        assert!(
+            rows.iter().all(|r| r[0] != "not"),
+            "text inside a multi-line string is not a field"
+        );
+        assert_eq!(find("authorities[1].x")[2], "evaluation");
+        assert_eq!(find("authorities[1].y")[2], "evaluation");
+        assert!(
+            find("authorities[1].z")[2].starts_with("set in"),
+            "a blank line ends a comment's reach"
+        );
+    }
+}

@@ -1,0 +1,468 @@
+//! Setting the simulation beside the register: probability, impact, bands and verdict.
+//!
+//! For each simulable risk, every replication says whether the risk happened and, if
+//! so, how big its impact was. The simulated probability is the share of replications
+//! in which it happened, with a Wilson 95% interval (sound at 0 and 1, unlike a t
+//! interval on 0/1 data). The simulated impact is the mean impact over the replications
+//! in which it happened, with a t-based 95% interval.
+//!
+//! **Verdict** (on likelihood): *understated* when the whole probability interval lies
+//! above the stated likelihood's band, *overstated* when it lies wholly below, otherwise
+//! *consistent*. The effect is judged separately (`effect_verdict`): the band the mean
+//! impact falls in, against the stated effect's band. Risks a capacity model cannot
+//! measure are *not simulable* and get no number.
+
+use super::{Band, ImpactKind, Indicator, Register, Risk, band_of};
+use crate::batch::Batch;
+use crate::model::Model;
+use crate::stats::summarize;
+use serde::Serialize;
+
+/// The batches an assessment reads, all on the same seeds and replications.
+#[derive(Debug, Clone, Copy)]
+pub struct Batches<'a> {
+    /// The scenario under proportional allocation.
+    pub base: &'a Batch,
+    /// The same under demand-led allocation.
+    pub demand_led: Option<&'a Batch>,
+    /// The same with every post filled throughout.
+    pub fully_staffed: Option<&'a Batch>,
+    /// The same with referral flow reduced.
+    pub reduced_flow: Option<&'a Batch>,
+}
+
+/// How the simulation compares with the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The simulation agrees with the stated band.
+    Consistent,
+    /// The simulation puts the risk above the stated band.
+    Understated,
+    /// The simulation puts the risk below the stated band.
+    Overstated,
+    /// A capacity model cannot measure this risk.
+    NotSimulable,
+}
+
+impl Verdict {
+    /// Words for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Consistent => "consistent",
+            Verdict::Understated => "understated",
+            Verdict::Overstated => "overstated",
+            Verdict::NotSimulable => "not simulable",
+        }
+    }
+}
+
+/// Simulated impact of a risk.
+#[derive(Debug, Clone, Serialize)]
+pub struct Impact {
+    /// Unit: families, weeks or pounds.
+    pub unit: &'static str,
+    /// Mean impact (over replications in which the risk happened, unless stated).
+    pub mean: f64,
+    /// t-based 95% interval of the mean.
+    pub ci95: Option<[f64; 2]>,
+    /// Replications the mean is over.
+    pub replications: usize,
+}
+
+/// One row of the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    /// Register number.
+    pub id: u32,
+    /// The risk in words.
+    pub title: String,
+    /// How the simulation measures it.
+    pub indicator: &'static str,
+    /// Stated likelihood word.
+    pub stated_likelihood: String,
+    /// Stated effect word.
+    pub stated_effect: String,
+    /// Share of replications in which the risk happened.
+    pub simulated_probability: Option<f64>,
+    /// Wilson 95% interval of that share.
+    pub ci95: Option<[f64; 2]>,
+    /// Likelihood band the simulated probability falls in.
+    pub likelihood_band: Option<String>,
+    /// Simulated impact.
+    pub impact: Option<Impact>,
+    /// Effect band the mean impact falls in.
+    pub effect_band: Option<String>,
+    /// Verdict on likelihood.
+    pub verdict: Verdict,
+    /// Verdict on effect, when an impact was observed.
+    pub effect_verdict: Option<Verdict>,
+    /// What was measured, in words.
+    pub explanation: String,
+}
+
+/// The kind of impact an indicator measures (`None` for a risk that is not simulable).
+pub fn impact_kind(i: &Indicator) -> Option<ImpactKind> {
+    match i {
+        Indicator::OverBudget => Some(ImpactKind::Pounds),
+        Indicator::NeedNotPopulation { .. } => Some(ImpactKind::WaitWeeks),
+        Indicator::UnfilledPosts { .. }
+        | Indicator::SharingVetoed { .. }
+        | Indicator::ReferralShortfall { .. } => Some(ImpactKind::Families),
+        Indicator::NotSimulable { .. } => None,
+    }
+}
+
+/// Wilson score 95% interval for `k` successes in `n` trials.
+pub fn wilson95(k: usize, n: usize) -> Option<[f64; 2]> {
+    if n == 0 {
+        return None;
+    }
+    let z: f64 = 1.959_963_984_540_054;
+    let n = n as f64;
+    let p = k as f64 / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z / denom * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    // at k = 0 (k = n) the bound is exactly 0 (1); avoid a rounding crumb
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if k as f64 == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    Some([lo, hi])
+}
+
+fn column(b: &Batch, name: &str) -> Vec<f64> {
+    b.measure(name).unwrap_or_else(|| vec![f64::NAN; b.len()])
+}
+
+fn diff(a: &Batch, b: &Batch, name: &str) -> Vec<f64> {
+    column(a, name)
+        .iter()
+        .zip(column(b, name))
+        .map(|(x, y)| x - y)
+        .collect()
+}
+
+/// Per replication: whether the risk happened, and its impact.
+struct Outcome {
+    happened: Vec<bool>,
+    impact: Vec<f64>,
+    /// Impact averaged over every replication rather than those where it happened.
+    impact_unconditional: bool,
+    explanation: String,
+}
+
+fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, String> {
+    let n = b.base.len();
+    let years = model.years();
+    match &risk.indicator {
+        Indicator::OverBudget => {
+            let budget_pence = model
+                .costs()
+                .map(|c| c.budget())
+                .ok_or("the scenario has no [costs] section")?;
+            let budget = budget_pence.pence() as f64 / 100.0;
+            if b.base.catalogue.index("over_budget.y1").is_none() {
+                return Err("the cost projection did not run".into());
+            }
+            let mut happened = vec![false; n];
+            let mut impact = vec![0.0; n];
+            for y in 1..=years {
+                let fraction =
+                    ((model.horizon_days() - 365.0 * (y - 1) as f64) / 365.0).clamp(0.0, 1.0);
+                let cost = column(b.base, &format!("cost.y{y}"));
+                let over = column(b.base, &format!("over_budget.y{y}"));
+                for r in 0..n {
+                    if over[r] >= 0.5 {
+                        happened[r] = true;
+                        impact[r] = f64::max(impact[r], cost[r] - budget * fraction);
+                    }
+                }
+            }
+            Ok(Outcome {
+                happened,
+                impact,
+                impact_unconditional: false,
+                explanation: format!(
+                    "annual cost above the {budget_pence} budget in any contract year; impact: pounds over in the worst year"
+                ),
+            })
+        }
+        Indicator::UnfilledPosts { threshold } => {
+            let full = b
+                .fully_staffed
+                .ok_or("the fully staffed comparison did not run")?;
+            let lost = diff(full, b.base, "phase1_starts");
+            Ok(Outcome {
+                happened: lost.iter().map(|&x| x >= *threshold).collect(),
+                impact: lost,
+                impact_unconditional: false,
+                explanation: format!(
+                    "recruitment delays and vacancies cost at least {threshold} Phase 1 starts against every post filled throughout (same seeds)"
+                ),
+            })
+        }
+        Indicator::SharingVetoed { threshold } => {
+            let shared = b
+                .demand_led
+                .ok_or("the demand-led comparison did not run")?;
+            let lost = diff(shared, b.base, "phase1_starts");
+            Ok(Outcome {
+                happened: lost.iter().map(|&x| x >= *threshold).collect(),
+                impact: lost,
+                impact_unconditional: false,
+                explanation: format!(
+                    "a veto on sharing (proportional instead of demand-led, same seeds) costs at least {threshold} Phase 1 starts"
+                ),
+            })
+        }
+        Indicator::NeedNotPopulation {
+            wait_ratio,
+            idle_utilisation,
+        } => {
+            let auths = model.authorities();
+            let waits: Vec<Vec<f64>> = auths
+                .iter()
+                .map(|a| column(b.base, &format!("wait_to_first_meeting_days.{}", a.slug())))
+                .collect();
+            let utils: Vec<Vec<f64>> = auths
+                .iter()
+                .map(|a| column(b.base, &format!("utilisation.base.{}", a.slug())))
+                .collect();
+            let mut happened = vec![false; n];
+            let mut impact = vec![0.0; n];
+            for r in 0..n {
+                for x in 0..auths.len() {
+                    for y in 0..auths.len() {
+                        let (wx, wy, uy) = (waits[x][r], waits[y][r], utils[y][r]);
+                        if x != y
+                            && wx.is_finite()
+                            && wy.is_finite()
+                            && uy.is_finite()
+                            && wx > wait_ratio * wy
+                            && uy < *idle_utilisation
+                        {
+                            happened[r] = true;
+                        }
+                    }
+                }
+                let finite: Vec<f64> = (0..auths.len())
+                    .map(|a| waits[a][r])
+                    .filter(|w| w.is_finite())
+                    .collect();
+                let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+                impact[r] = if finite.len() >= 2 {
+                    (max - min) / 7.0
+                } else {
+                    0.0
+                };
+            }
+            Ok(Outcome {
+                happened,
+                impact,
+                impact_unconditional: false,
+                explanation: format!(
+                    "under proportional allocation one authority's mean wait is over {wait_ratio}× another's while the other's staff are below {:.0}% utilised; impact: extra weeks waited in the worst-served authority",
+                    idle_utilisation * 100.0
+                ),
+            })
+        }
+        Indicator::ReferralShortfall {
+            from_year,
+            flow_factor,
+        } => {
+            let reduced = b
+                .reduced_flow
+                .ok_or("the reduced-flow comparison did not run")?;
+            let target: f64 = model
+                .authorities()
+                .iter()
+                .filter_map(|a| a.referral_target_per_year())
+                .sum();
+            let mut happened = vec![false; n];
+            for y in *from_year..=years {
+                let fraction =
+                    ((model.horizon_days() - 365.0 * (y - 1) as f64) / 365.0).clamp(0.0, 1.0);
+                if fraction < 1.0 {
+                    continue; // targets are annual: judge whole years only
+                }
+                let referrals = column(b.base, &format!("referrals.y{y}"));
+                for r in 0..n {
+                    if referrals[r] < target {
+                        happened[r] = true;
+                    }
+                }
+            }
+            Ok(Outcome {
+                happened,
+                impact: diff(b.base, reduced, "phase1_starts"),
+                impact_unconditional: true,
+                explanation: format!(
+                    "referrals below the board's target of {target:.0} a year in any whole year from year {from_year} on; \
+                     impact (every replication): Phase 1 starts lost if liaison fails and referral flow falls to {:.0}% of plan",
+                    flow_factor * 100.0
+                ),
+            })
+        }
+        Indicator::NotSimulable { reason } => Err(reason.clone()),
+    }
+}
+
+fn compare_bands(stated: Option<&Band>, ci: [f64; 2]) -> Verdict {
+    match stated {
+        Some(b) if ci[0] >= b.high && b.high < 1.0 => Verdict::Understated,
+        Some(b) if ci[1] < b.low => Verdict::Overstated,
+        _ => Verdict::Consistent,
+    }
+}
+
+/// Assess every risk of the register against the batches.
+pub fn assess(model: &Model, register: &Register, batches: &Batches<'_>) -> Vec<Assessment> {
+    register
+        .risks
+        .iter()
+        .map(|risk| {
+            let base = Assessment {
+                id: risk.id,
+                title: risk.title.clone(),
+                indicator: risk.indicator.kind(),
+                stated_likelihood: risk.likelihood.clone(),
+                stated_effect: risk.effect.clone(),
+                simulated_probability: None,
+                ci95: None,
+                likelihood_band: None,
+                impact: None,
+                effect_band: None,
+                verdict: Verdict::NotSimulable,
+                effect_verdict: None,
+                explanation: String::new(),
+            };
+            let o = match outcome(model, risk, batches) {
+                Ok(o) => o,
+                Err(reason) => {
+                    return Assessment {
+                        explanation: format!("not simulable: {reason}"),
+                        ..base
+                    };
+                }
+            };
+            let n = o.happened.len();
+            let k = o.happened.iter().filter(|&&h| h).count();
+            let p = if n > 0 { k as f64 / n as f64 } else { f64::NAN };
+            let ci = wilson95(k, n);
+            let lbands = &register.likelihood;
+            let stated_l = lbands.iter().find(|b| b.name == risk.likelihood);
+            let verdict = ci.map_or(Verdict::Consistent, |ci| compare_bands(stated_l, ci));
+
+            let kind = impact_kind(&risk.indicator).unwrap_or(ImpactKind::Families);
+            let ebands = register.effect_bands(kind);
+            let sample: Vec<f64> = if o.impact_unconditional {
+                o.impact.clone()
+            } else {
+                o.impact
+                    .iter()
+                    .zip(&o.happened)
+                    .filter(|(_, h)| **h)
+                    .map(|(x, _)| *x)
+                    .collect()
+            };
+            let impact = summarize(&sample).map(|s| Impact {
+                unit: kind.unit(),
+                mean: s.mean,
+                ci95: s.ci95,
+                replications: s.n,
+            });
+            let effect_band = impact
+                .as_ref()
+                .and_then(|i| band_of(ebands, i.mean.max(0.0)));
+            let stated_e = ebands.iter().position(|b| b.name == risk.effect);
+            let effect_verdict = match (effect_band, stated_e) {
+                (Some(e), Some(s)) if e > s => Some(Verdict::Understated),
+                (Some(e), Some(s)) if e < s => Some(Verdict::Overstated),
+                (Some(_), Some(_)) => Some(Verdict::Consistent),
+                _ => None,
+            };
+            Assessment {
+                simulated_probability: Some(p),
+                ci95: ci,
+                likelihood_band: band_of(lbands, p).map(|i| lbands[i].name.clone()),
+                effect_band: effect_band.map(|i| ebands[i].name.clone()),
+                impact,
+                verdict,
+                effect_verdict,
+                explanation: o.explanation,
+                ..base
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_interval_is_sound_at_the_edges() {
+        let [lo, hi] = wilson95(0, 100).unwrap();
+        assert_eq!(lo, 0.0);
+        assert!(hi > 0.0 && hi < 0.05, "{hi}");
+        let [lo, hi] = wilson95(100, 100).unwrap();
+        assert!(lo > 0.95 && hi == 1.0);
+        // textbook value: 20 of 100 → [0.1333, 0.2888]
+        let [lo, hi] = wilson95(20, 100).unwrap();
+        assert!(
+            (lo - 0.1333).abs() < 1e-3 && (hi - 0.2888).abs() < 1e-3,
+            "{lo} {hi}"
+        );
+        assert!(wilson95(0, 0).is_none());
+    }
+
+    #[test]
+    fn verdicts_compare_the_interval_with_the_stated_band() {
+        let band = Band {
+            name: "Low".into(),
+            low: 0.0,
+            high: 0.15,
+        };
+        assert_eq!(compare_bands(Some(&band), [0.0, 0.04]), Verdict::Consistent);
+        assert_eq!(compare_bands(Some(&band), [0.1, 0.3]), Verdict::Consistent);
+        assert_eq!(compare_bands(Some(&band), [0.5, 0.7]), Verdict::Understated);
+        let medium = Band {
+            name: "Medium".into(),
+            low: 0.35,
+            high: 0.65,
+        };
+        assert_eq!(
+            compare_bands(Some(&medium), [0.0, 0.02]),
+            Verdict::Overstated
+        );
+    }
+
+    #[test]
+    fn band_of_includes_the_top_of_the_last_band() {
+        let b = vec![
+            Band {
+                name: "a".into(),
+                low: 0.0,
+                high: 0.5,
+            },
+            Band {
+                name: "b".into(),
+                low: 0.5,
+                high: 1.0,
+            },
+        ];
+        assert_eq!(band_of(&b, 0.0), Some(0));
+        assert_eq!(band_of(&b, 0.5), Some(1));
+        assert_eq!(band_of(&b, 1.0), Some(1));
+        assert_eq!(band_of(&b, 1.5), None);
+    }
+}

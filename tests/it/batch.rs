@@ -1,0 +1,268 @@
+//! Monte Carlo batches: thread-count invariance, random access, common random numbers,
+//! parameter uncertainty and the sequential precision procedure.
+
+use super::support::{load_with, model, with_policy};
+use ifss_sim::batch::{self, BatchConfig};
+use ifss_sim::model::PolicyKind;
+use ifss_sim::stats::{paired_difference, summarize, welch_ci95};
+use std::path::Path;
+use std::process::Command;
+
+fn config(seed: u64, reps: u64, threads: usize) -> BatchConfig {
+    BatchConfig {
+        seed,
+        first: 0,
+        replications: reps,
+        threads: Some(threads),
+    }
+}
+
+fn bits(v: &ifss_sim::batch::Values) -> Vec<u64> {
+    (0..v.len())
+        .flat_map(|r| v.row(r))
+        .map(|x| x.to_bits())
+        .collect()
+}
+
+fn bits_from(v: &ifss_sim::batch::Values, from: usize) -> Vec<u64> {
+    (from..v.len())
+        .flat_map(|r| v.row(r))
+        .map(|x| x.to_bits())
+        .collect()
+}
+
+#[test]
+fn results_are_bit_identical_for_any_thread_count() {
+    let m = model("western-bay");
+    let one = batch::run(&m, &config(5, 64, 1), &|_| {}).unwrap();
+    for threads in [2, 7, 16] {
+        let many = batch::run(&m, &config(5, 64, threads), &|_| {}).unwrap();
+        assert_eq!(bits(&one.values), bits(&many.values), "{threads} threads");
+        let band = |b: &batch::Batch| {
+            (0..b.bands.weeks())
+                .flat_map(|w| (0..3).map(move |a| (w, a)))
+                .map(|(w, a)| b.bands.get(w, a, 0).band().map(|x| x.map(f64::to_bits)))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(band(&one), band(&many));
+    }
+}
+
+/// Replication r alone equals replication r of a bigger batch; extending a batch leaves
+/// earlier replications unchanged.
+#[test]
+fn replications_can_be_run_alone_or_extended() {
+    let m = model("western-bay");
+    let full = batch::run(&m, &config(3, 20, 2), &|_| {}).unwrap();
+    let tail = batch::run(
+        &m,
+        &BatchConfig {
+            first: 10,
+            ..config(3, 10, 2)
+        },
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(bits_from(&full.values, 10), bits(&tail.values));
+    let mut grown = batch::run(&m, &config(3, 10, 1), &|_| {}).unwrap();
+    batch::extend(&m, &config(3, 10, 2), &mut grown, &|_| {}).unwrap();
+    assert_eq!(bits(&full.values), bits(&grown.values));
+}
+
+/// On common random numbers the paired CI of a policy difference is much narrower than
+/// the unpaired (Welch) CI of the same two samples.
+#[test]
+fn pairing_shrinks_the_confidence_interval() {
+    let base = model("western-bay");
+    let cfg = config(11, 60, 2);
+    let a = batch::run(&with_policy(&base, PolicyKind::Proportional), &cfg, &|_| {}).unwrap();
+    let b = batch::run(&with_policy(&base, PolicyKind::DemandLed), &cfg, &|_| {}).unwrap();
+    for measure in ["wait_to_first_meeting_days", "phase1_starts", "allocated"] {
+        let (x, y) = (a.measure(measure).unwrap(), b.measure(measure).unwrap());
+        let paired = paired_difference(&x, &y).unwrap().ci95.unwrap();
+        let welch = welch_ci95(&x, &y).unwrap();
+        let (wp, ww) = (paired[1] - paired[0], welch[1] - welch[0]);
+        assert!(
+            wp < 0.75 * ww,
+            "{measure}: paired width {wp} vs unpaired {ww}"
+        );
+    }
+}
+
+/// A rate given as a distribution is drawn once per replication, so the spread of
+/// referral counts exceeds Poisson noise (variance = mean); a known rate does not.
+#[test]
+fn uncertain_rates_widen_the_spread_between_replications() {
+    let known = model("western-bay");
+    let uncertain = load_with(
+        "western-bay",
+        &["authorities[Swansea].referrals_per_year={ dist = \"uniform\", min = 55, max = 165 }"],
+    )
+    .unwrap();
+    let dispersion = |m| {
+        let b = batch::run(m, &config(2, 200, 2), &|_| {}).unwrap();
+        // first referrals only: re-referrals depend on closures
+        let x: Vec<f64> = b
+            .measure("referrals.swansea")
+            .unwrap()
+            .iter()
+            .zip(b.measure("rereferrals.swansea").unwrap())
+            .map(|(r, re)| r - re)
+            .collect();
+        let s = summarize(&x).unwrap();
+        s.sd * s.sd / s.mean
+    };
+    let d_known = dispersion(&known);
+    let d_uncertain = dispersion(&uncertain);
+    assert!(
+        (0.7..1.4).contains(&d_known),
+        "known rate dispersion {d_known}"
+    );
+    assert!(d_uncertain > 5.0, "uncertain rate dispersion {d_uncertain}");
+}
+
+#[test]
+fn the_precision_procedure_stops_once_the_target_is_met() {
+    let m = model("western-bay");
+    let cfg = config(8, 10, 2);
+    let mut b = batch::run(&m, &cfg, &|_| {}).unwrap();
+    let index = b.catalogue.index("phase1_starts").unwrap();
+    let p = batch::until_precise(&m, &cfg, &mut b, index, 0.01, 5_000, &|_| {}).unwrap();
+    assert!(p.met);
+    let h = p.achieved.unwrap();
+    assert!(h <= 0.01, "{h}");
+    assert!(b.len() > 10, "needed more than the first 10 replications");
+    // the same with another thread count stops at the same replication
+    let mut b2 = batch::run(&m, &config(8, 10, 1), &|_| {}).unwrap();
+    batch::until_precise(&m, &config(8, 10, 1), &mut b2, index, 0.01, 5_000, &|_| {}).unwrap();
+    assert_eq!(b.len(), b2.len());
+}
+
+fn ifss(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+fn without_timing(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(e) = v.get_mut("engine").and_then(|e| e.as_object_mut()) {
+        for k in [
+            "elapsed_seconds",
+            "events_per_second",
+            "replications_per_second",
+        ] {
+            e.remove(k);
+        }
+    }
+    v
+}
+
+/// The acceptance check: 1,000 replications on 1 and 2 threads give identical outputs
+/// apart from timing.
+#[test]
+fn thousand_replications_on_one_and_two_threads_write_identical_outputs() {
+    let dir = std::env::temp_dir().join(format!("ifss-threads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for t in ["1", "2"] {
+        let o = ifss(
+            &dir,
+            &[
+                "run",
+                "--reps",
+                "1000",
+                "--seed",
+                "4",
+                "--threads",
+                t,
+                "--out",
+                t,
+                "--quiet",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let read = |t: &str, f: &str| std::fs::read(dir.join(t).join(f)).unwrap();
+    let json = |t: &str| without_timing(serde_json::from_slice(&read(t, "summary.json")).unwrap());
+    assert_eq!(json("1"), json("2"));
+    assert_eq!(json("1")["replications"], 1000);
+    for f in ["replications.csv", "timeseries.csv"] {
+        assert_eq!(read("1", f), read("2", f), "{f}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn compare_writes_paired_differences_per_policy() {
+    let dir = std::env::temp_dir().join(format!("ifss-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = ifss(
+        &dir,
+        &[
+            "compare",
+            "--policies",
+            "proportional,demand-led,pooled",
+            "--reps",
+            "30",
+            "--out",
+            "c",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("c/summary.json")).unwrap()).unwrap();
+    assert_eq!(v["baseline"], "proportional");
+    for p in ["proportional", "demand-led", "pooled"] {
+        assert!(v["policies"][p]["kpis"]["wait_to_first_meeting_days"]["mean"].is_number());
+    }
+    for p in ["demand-led", "pooled"] {
+        let d = &v["diff"][p]["wait_to_first_meeting_days"];
+        assert!(d["mean"].is_number(), "{d}");
+        assert_eq!(d["ci95"].as_array().map(Vec::len), Some(2));
+    }
+    let csv = std::fs::read_to_string(dir.join("c/comparison.csv")).unwrap();
+    assert!(csv.starts_with("measure,policy,mean,"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("c/manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["policies"],
+        serde_json::json!(["proportional", "demand-led", "pooled"])
+    );
+    let ts = std::fs::read_to_string(dir.join("c/timeseries.csv")).unwrap();
+    // 3 policies × 157 weeks × 3 authorities × 3 series, plus the header
+    assert_eq!(ts.lines().count(), 1 + 3 * 157 * 3 * 3);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn set_overrides_change_the_run_and_are_recorded() {
+    let dir = std::env::temp_dir().join(format!("ifss-set-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let o = ifss(
+        &dir,
+        &[
+            "run",
+            "--reps",
+            "5",
+            "--set",
+            "authorities[Bridgend].referrals_per_year=0",
+            "--out",
+            "s",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("s/summary.json")).unwrap()).unwrap();
+    // Bridgend gets no first referrals, so none at all
+    assert_eq!(v["kpis"]["referrals.bridgend"]["mean"], 0.0);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("s/manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["overrides"],
+        serde_json::json!(["authorities[Bridgend].referrals_per_year=0"])
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

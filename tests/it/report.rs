@@ -1,0 +1,221 @@
+//! The board report as a person sees it: rendered from synthetic data with every kind of
+//! picture, opened in headless Chromium, and checked for its headline and every figure.
+//!
+//! Chromium is optional on a developer's machine (the test says it skipped) but required
+//! under CI (`CI` set), where `.ci/run` installs it.
+
+mod browser;
+mod sample;
+
+use browser::{browse, chromium_or_skip, page_errors};
+use ifss_sim::report::html::render;
+use ifss_sim::report::write::{OutputDir, safe_folder_name};
+use sample::{HEADLINE, sample_report};
+use std::path::{Path, PathBuf};
+
+/// A fresh folder under the test target directory, kept for a person to look at.
+fn folder(tag: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(tag);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("test folder");
+    dir
+}
+
+#[test]
+fn the_sample_report_loads_in_a_browser_with_its_headline_and_every_picture() {
+    let report = sample_report("Western Bay");
+    let figures: usize = report.sections.iter().map(|s| s.figures.len()).sum();
+    assert_eq!(
+        figures, 8,
+        "one figure per picture kind, fans and bars twice"
+    );
+    let html = render(&report);
+    assert_eq!(html.matches("<svg").count(), figures);
+    let out = OutputDir::prepare(&folder("report-sample")).expect("output folder");
+    let page = out.write("report.html", html.as_bytes()).expect("written");
+
+    let Some(chromium) = chromium_or_skip("sample report") else {
+        return;
+    };
+    let (dom, log) = browse(&chromium, &page, &["--dump-dom".into()]);
+    assert!(dom.contains("</html>"), "no DOM dumped:\n{log}");
+    assert_eq!(
+        page_errors(&log),
+        Vec::<&str>::new(),
+        "the page logged errors"
+    );
+    assert_eq!(
+        dom.matches("<svg").count(),
+        figures,
+        "every picture in the DOM"
+    );
+    for n in 1..=figures {
+        assert!(dom.contains(&format!("id=\"figure-{n}\"")), "figure {n}");
+    }
+    assert!(dom.contains(HEADLINE));
+    assert!(dom.contains("The headline answer"));
+    assert!(dom.contains("Will the service stay within its £850,000 allocation each year?"));
+
+    let shot = page.with_file_name("report.png");
+    browse(
+        &chromium,
+        &page,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1280,2400".into(),
+            "--hide-scrollbars".into(),
+        ],
+    );
+    let png = std::fs::read(&shot).expect("screenshot written");
+    assert!(
+        png.len() > 10_000 && png.starts_with(b"\x89PNG"),
+        "screenshot is a PNG"
+    );
+    eprintln!(
+        "report and screenshot: {}",
+        page.parent().unwrap().display()
+    );
+}
+
+#[test]
+fn a_scenario_name_with_markup_and_path_characters_is_shown_literally_and_stays_inside() {
+    let name = r#"../../<script>alert(1)</script> & "x" /etc\passwd"#;
+    let root = folder("report-hostile");
+    let dir = root.join(safe_folder_name(name));
+    let out = OutputDir::prepare(&dir).expect("output folder");
+    let html = render(&sample_report(name));
+    assert!(!html.contains("<script"));
+    let page = out.write("report.html", html.as_bytes()).expect("written");
+
+    // exactly one folder under the root, holding exactly the report
+    let entries: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries, vec![dir.clone()]);
+    assert!(dir.starts_with(&root) && page.parent() == Some(dir.as_path()));
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files, vec![std::ffi::OsString::from("report.html")]);
+
+    let Some(chromium) = chromium_or_skip("hostile scenario name") else {
+        return;
+    };
+    let (dom, log) = browse(&chromium, &page, &["--dump-dom".into()]);
+    assert_eq!(
+        page_errors(&log),
+        Vec::<&str>::new(),
+        "the page logged errors"
+    );
+    assert!(!dom.contains("<script"), "a script element reached the DOM");
+    // the serialised DOM escapes text, so the name appears as escaped text
+    assert!(dom.contains(
+        r#"../../&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x" /etc\passwd: how should the team be deployed?"#
+    ));
+}
+
+fn ifss(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+/// The README's run command (`compare` on the bundled default) writes a report that opens
+/// offline with its headline answer and every picture, and each picture as its own SVG.
+#[test]
+fn compare_writes_a_board_report_with_every_picture() {
+    let dir = folder("board-compare");
+    let o = ifss(&dir, &["compare", "--reps", "30", "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.join("output/western-bay");
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    for text in [
+        "how should the team be deployed?",
+        "The headline answer",
+        "Shortest wait",
+        "Mean wait for a first meeting",
+        "Cost against the budget",
+        "The risk register beside the simulation",
+        "Inputs and their sources",
+        "Occupancy",
+    ] {
+        assert!(html.contains(text), "report lacks {text:?}");
+    }
+    // waits, 2 waiting-list fans + open cases, utilisation and direct contact, the
+    // comparison, cost, risks
+    let svgs: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "svg"))
+        .collect();
+    assert_eq!(svgs.len(), 9, "{svgs:?}");
+    assert_eq!(html.matches("<svg").count(), 9);
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("report.html"),
+        "the manifest lists the report"
+    );
+
+    let Some(chromium) = chromium_or_skip("board report") else {
+        return;
+    };
+    let (dom, log) = browse(&chromium, &out.join("report.html"), &["--dump-dom".into()]);
+    assert_eq!(
+        dom.matches("<svg").count(),
+        9,
+        "every picture reaches the page"
+    );
+    assert!(dom.contains("Shortest wait"));
+    assert!(page_errors(&log).is_empty(), "{:?}", page_errors(&log));
+}
+
+#[test]
+fn no_report_skips_the_report_but_keeps_the_data() {
+    let dir = folder("board-no-report");
+    let o = ifss(&dir, &["run", "--reps", "5", "--quiet", "--no-report"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.join("output/western-bay");
+    assert!(out.join("summary.json").exists());
+    assert!(!out.join("report.html").exists());
+}
+
+/// A scenario named with HTML and path characters: the name shows literally in the
+/// report, and every file lands inside one folder under output/.
+#[test]
+fn a_hostile_scenario_name_is_escaped_and_stays_inside_the_output_folder() {
+    let dir = folder("board-hostile");
+    let text = ifss_sim::scenario::bundled("western-bay")
+        .unwrap()
+        .text
+        .replacen(
+            "name = \"western-bay\"",
+            "name = \"../../<script>alert(1)</script> & \\\"x\\\" /etc/passwd\"",
+            1,
+        );
+    std::fs::write(dir.join("hostile.toml"), text).unwrap();
+    let o = ifss(&dir, &["run", "hostile.toml", "--reps", "5", "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // only output/ and the scenario file in the working folder; one folder inside output/
+    let mut top: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["hostile.toml", "output"]);
+    let inside: Vec<_> = std::fs::read_dir(dir.join("output"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(inside.len(), 1, "{inside:?}");
+    assert!(inside[0].is_dir());
+    let html = std::fs::read_to_string(inside[0].join("report.html")).unwrap();
+    assert!(
+        !html.contains("<script"),
+        "scenario text reached the page unescaped"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
+}

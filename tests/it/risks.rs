@@ -1,0 +1,157 @@
+//! The risk register beside the simulation: each indicator measures what it says, shown
+//! on scenarios whose answer is known.
+
+use super::support::load_with;
+use ifss_sim::batch::BatchConfig;
+use ifss_sim::risks::{self, Assessment, Verdict};
+
+fn assess(sets: &[&str], reps: u64) -> Vec<Assessment> {
+    let m = load_with("western-bay", sets).unwrap_or_else(|e| panic!("{e}"));
+    let reg = m.risks().expect("register").clone();
+    let cfg = BatchConfig {
+        seed: 17,
+        first: 0,
+        replications: reps,
+        threads: Some(2),
+    };
+    risks::evaluate(&m, &reg, &cfg, &|_, _| {}).unwrap()
+}
+
+fn risk(rows: &[Assessment], id: u32) -> &Assessment {
+    rows.iter().find(|r| r.id == id).unwrap()
+}
+
+fn p(rows: &[Assessment], id: u32) -> f64 {
+    risk(rows, id).simulated_probability.unwrap()
+}
+
+#[test]
+fn the_default_register_lists_all_six_risks_with_a_verdict() {
+    let rows = assess(&[], 20);
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6]
+    );
+    assert_eq!(risk(&rows, 6).verdict, Verdict::NotSimulable);
+    assert!(
+        risk(&rows, 6).simulated_probability.is_none(),
+        "no made-up number"
+    );
+    for id in 2..=5 {
+        assert_ne!(risk(&rows, id).verdict, Verdict::NotSimulable, "risk {id}");
+        assert!(risk(&rows, id).ci95.is_some());
+    }
+}
+
+#[test]
+fn insufficient_funds_follows_the_budget() {
+    // a budget far above any cost: never over
+    let rich = assess(&["costs.budget=100000000"], 20);
+    assert_eq!(p(&rich, 1), 0.0);
+    assert!(risk(&rich, 1).impact.is_none(), "no overspend to measure");
+    // a budget below the minimum cost: over every time, by most of the cost
+    let poor = assess(&["costs.budget=1000"], 20);
+    assert_eq!(p(&poor, 1), 1.0);
+    assert!(risk(&poor, 1).impact.as_ref().unwrap().mean > 600_000.0);
+    assert_eq!(risk(&poor, 1).impact.as_ref().unwrap().unit, "pounds");
+}
+
+#[test]
+fn unfilled_posts_measure_recruitment_losses() {
+    // every post filled from day one and never vacated: nothing is lost
+    let full = assess(
+        &[
+            "availability.turnover_per_year=0",
+            "availability.initial_recruitment={ dist = \"fixed\", value = 0 }",
+        ],
+        20,
+    );
+    assert_eq!(p(&full, 2), 0.0);
+    // every post empty for the first 300 days: many Phase 1 starts are lost, every time
+    let empty = assess(
+        &["availability.initial_recruitment={ dist = \"fixed\", value = 300 }"],
+        20,
+    );
+    assert_eq!(p(&empty, 2), 1.0);
+    assert!(risk(&empty, 2).impact.as_ref().unwrap().mean > 30.0);
+}
+
+#[test]
+fn a_veto_costs_nothing_when_sharing_never_starts() {
+    // demand-led only shares after 100,000 days: identical to proportional on the same seeds
+    let rows = assess(&["policy.share_after_days=100000"], 20);
+    assert_eq!(p(&rows, 4), 0.0);
+}
+
+#[test]
+fn need_not_population_follows_its_thresholds() {
+    let never = assess(
+        &[
+            "risks.register[2].indicator={ kind = \"need-not-population\", wait_ratio = 100, idle_utilisation = 0 }",
+        ],
+        20,
+    );
+    assert_eq!(p(&never, 3), 0.0);
+    let always = assess(
+        &[
+            "risks.register[2].indicator={ kind = \"need-not-population\", wait_ratio = 1, idle_utilisation = 1 }",
+        ],
+        20,
+    );
+    assert!(p(&always, 3) >= 0.95, "{}", p(&always, 3));
+}
+
+#[test]
+fn referral_shortfall_follows_the_target() {
+    let zero_target: Vec<String> = (0..3)
+        .map(|i| format!("authorities[{i}].referral_target_per_year=0"))
+        .collect();
+    let sets: Vec<&str> = zero_target.iter().map(String::as_str).collect();
+    assert_eq!(p(&assess(&sets, 20), 5), 0.0);
+    let huge: Vec<String> = (0..3)
+        .map(|i| format!("authorities[{i}].referral_target_per_year=10000"))
+        .collect();
+    let sets: Vec<&str> = huge.iter().map(String::as_str).collect();
+    assert_eq!(p(&assess(&sets, 20), 5), 1.0);
+    // with no loss of referral flow there is no impact
+    let same = assess(
+        &[
+            "risks.register[4].indicator={ kind = \"referral-shortfall\", from_year = 2, flow_factor = 1 }",
+        ],
+        20,
+    );
+    assert_eq!(risk(&same, 5).impact.as_ref().unwrap().mean, 0.0);
+}
+
+#[test]
+fn bad_register_entries_are_refused_with_their_field() {
+    let e = load_with(
+        "western-bay",
+        &["risks.register[0].indicator={ kind = \"astrology\" }"],
+    )
+    .unwrap_err();
+    assert!(
+        e.problems
+            .iter()
+            .any(|p| p.path == "risks.register[0].indicator.kind"),
+        "{e}"
+    );
+    let e = load_with(
+        "western-bay",
+        &["risks.register[1].likelihood=\"Sometimes\""],
+    )
+    .unwrap_err();
+    assert!(
+        e.problems
+            .iter()
+            .any(|p| p.path == "risks.register[1].likelihood" && p.message.contains("known: Low")),
+        "{e}"
+    );
+    let e = load_with("western-bay", &["risks.register[1].id=1"]).unwrap_err();
+    assert!(
+        e.problems
+            .iter()
+            .any(|p| p.message.contains("duplicate risk id 1")),
+        "{e}"
+    );
+}
