@@ -13,3 +13,4 @@ pub mod scenario;
 pub mod stats;
 pub mod theory;
 pub mod time;
+pub mod verify;

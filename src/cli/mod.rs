@@ -8,6 +8,7 @@ mod report;
 mod risks;
 mod run;
 mod scenarios;
+mod verify;
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
@@ -52,6 +53,9 @@ enum Command {
         #[command(subcommand)]
         action: ScenarioAction,
     },
+    /// Check the simulator against exact queueing results (M/M/1, M/M/c, M/D/1, M/G/1,
+    /// M/G/inf, the pathway funnel, Little's law) and print what was compared.
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,5 +205,6 @@ pub fn main() -> Result<()> {
             ScenarioAction::List => scenarios::list(),
             ScenarioAction::Show { name } => scenarios::show(&name),
         },
+        Command::Verify(a) => verify::verify(a),
     }
 }

@@ -100,6 +100,9 @@ pub struct Engine {
     /// Hours a week a new family from authority `a` needs from a worker based at `b`,
     /// at `a * authorities + b`.
     intake: Vec<f64>,
+    /// Per authority: referrals arrived and referrals closed (any route), for the
+    /// conservation check `arrived = closed + open` after every event.
+    flow: Vec<[u64; 2]>,
     horizon: f64,
     /// Something changed that may let a family be allocated.
     dirty: bool,
@@ -167,6 +170,8 @@ impl Engine {
         self.by_base.resize(n, 0.0);
         self.cap_by_base.clear();
         self.cap_by_base.resize(n, 0.0);
+        self.flow.clear();
+        self.flow.resize(n, [0, 0]);
         self.horizon = model.horizon_days;
         self.dirty = false;
         self.dirty_home.clear();
@@ -417,6 +422,7 @@ impl Engine {
             load: Load::default(),
         });
         self.stats.referrals += 1;
+        self.flow[a][0] += 1;
         obs.referral(
             t,
             &ReferralFact {
@@ -432,6 +438,7 @@ impl Engine {
         if fate.route != Route::Accepted {
             self.families[id as usize].stage = Stage::Closed;
             self.stats.closed += 1;
+            self.flow[a][1] += 1;
             self.maybe_rereferral(model, t, id);
             return;
         }
@@ -633,6 +640,7 @@ impl Engine {
             obs.onward_referral(t, a);
         }
         self.stats.closed += 1;
+        self.flow[a][1] += 1;
         self.touch(a);
         self.maybe_rereferral(model, t, id);
     }
@@ -737,6 +745,7 @@ impl Engine {
         } else {
             0.0
         };
+        debug_assert!(wait >= 0.0, "negative wait {wait} for family {id}");
         obs.allocated(
             t,
             &AllocationFact {
@@ -761,6 +770,9 @@ impl Engine {
         }
     }
 
+    /// Checked after every event in builds with debug assertions (tests): capacity and
+    /// caseload limits, non-negative loads, every held family pointing back at its
+    /// worker, and conservation of referrals per authority.
     #[cfg(debug_assertions)]
     fn check_invariants(&self, model: &Model) {
         for (i, w) in self.workers.iter().enumerate() {
@@ -774,10 +786,43 @@ impl Engine {
                 w.families.len() as u64 <= u64::from(w.limit),
                 "caseload limit broken"
             );
+            for (what, x) in [
+                ("committed", w.committed),
+                ("direct", w.direct),
+                ("travel", w.travel),
+                ("cross-region", w.cross),
+            ] {
+                assert!(
+                    x.is_finite() && x >= -1e-6,
+                    "worker {i} has {x} {what} hours a week"
+                );
+            }
+            assert!(
+                w.cross <= w.direct + 1e-6,
+                "worker {i}: more cross-region than direct hours"
+            );
+            for &id in &w.families {
+                let f = &self.families[id as usize];
+                assert!(
+                    f.worker == Some(i as u16) && f.stage != Stage::Closed,
+                    "worker {i} holds family {id}, which is {:?} with worker {:?}",
+                    f.stage,
+                    f.worker
+                );
+            }
         }
-        let waiting: u32 = self.waiting.iter().sum();
-        let open: u32 = self.open.iter().sum();
-        assert!(waiting <= open);
+        for (a, [arrived, closed]) in self.flow.iter().enumerate() {
+            let open = u64::from(self.open[a]);
+            assert_eq!(
+                *arrived,
+                closed + open,
+                "authority {a}: {arrived} referrals arrived, {closed} closed, {open} open"
+            );
+            assert!(
+                self.waiting[a] <= self.open[a],
+                "authority {a}: more waiting than open"
+            );
+        }
         let _ = model;
     }
 }

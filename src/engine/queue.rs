@@ -107,12 +107,15 @@ impl Ord for Entry {
 pub(crate) struct EventQueue {
     heap: BinaryHeap<Entry>,
     seq: u64,
+    /// Time of the last event taken off the queue: nothing may be scheduled before it.
+    now: SimTime,
 }
 
 impl EventQueue {
     pub(crate) fn clear(&mut self) {
         self.heap.clear();
         self.seq = 0;
+        self.now = SimTime::ZERO;
     }
 
     pub(crate) fn push(&mut self, time: SimTime, event: Event) {
@@ -131,6 +134,11 @@ impl EventQueue {
 
     /// Push an event with a sequence number from [`EventQueue::reserve`].
     pub(crate) fn push_at(&mut self, time: SimTime, seq: u64, event: Event) {
+        debug_assert!(
+            time >= self.now,
+            "{event:?} scheduled at {time:?}, before the current time {:?}",
+            self.now
+        );
         let class = event.class() as u64;
         self.heap.push(Entry {
             time: time.key(),
@@ -141,9 +149,10 @@ impl EventQueue {
 
     /// The earliest event, if any.
     pub(crate) fn pop(&mut self) -> Option<(SimTime, Event)> {
-        self.heap
-            .pop()
-            .map(|e| (SimTime::from_key(e.time), e.event))
+        let e = self.heap.pop()?;
+        let time = SimTime::from_key(e.time);
+        self.now = time;
+        Some((time, e.event))
     }
 
     #[cfg(test)]

@@ -97,6 +97,19 @@ impl Model {
             ..self.clone()
         }
     }
+    /// The same model over a horizon of at most `days` (never longer than its own, never
+    /// shorter than one day), e.g. to run a short replication of any valid scenario.
+    pub fn truncated(&self, days: f64) -> Model {
+        let days = if days.is_nan() {
+            self.horizon_days
+        } else {
+            days
+        };
+        Model {
+            horizon_days: self.horizon_days.min(days.max(1.0)),
+            ..self.clone()
+        }
+    }
     /// The travel matrix.
     pub fn travel(&self) -> &Travel {
         &self.travel
@@ -453,6 +466,10 @@ impl Post {
     /// Share of contracted hours available for direct work with families.
     pub fn direct_ratio(&self) -> f64 {
         self.direct_ratio
+    }
+    /// Most families the post holds at once (`None`: limited by hours only).
+    pub fn caseload_limit(&self) -> Option<u32> {
+        self.caseload_limit
     }
     /// Hours a week available for direct work (contracted hours × direct ratio).
     pub fn direct_hours_per_week(&self) -> f64 {

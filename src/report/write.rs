@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The output folder could not be created or written.
-    #[error("cannot write to output folder {path}: {source}")]
+    // the cause is the error's source, which `{:#}` and error chains print after it
+    #[error("cannot write to output folder {path}")]
     Folder {
         /// Folder.
         path: PathBuf,
@@ -20,7 +21,7 @@ pub enum WriteError {
         source: std::io::Error,
     },
     /// A file could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     File {
         /// File.
         path: PathBuf,

@@ -139,10 +139,18 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
     }
     toml::from_str::<RawScenario>(text).map_err(|e| {
         let line_col = e.span().map(|s| locate::line_col(text, s.start));
+        // the full dotted path (`staff[1].count`) when the text is valid TOML, else the
+        // key written on the line of a syntax error
+        let path = crate::costs::FieldProblem::from_toml_error(text, &e).path;
+        let path = if path.is_empty() {
+            key_at(text, line_col).unwrap_or_default()
+        } else {
+            path
+        };
         ScenarioError {
             file: file.to_string(),
             problems: vec![Problem {
-                path: key_at(text, line_col).unwrap_or_default(),
+                path,
                 line_col,
                 message: e.message().trim().to_string(),
             }],
@@ -150,13 +158,18 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
     })
 }
 
-/// The key written on the given line (`key = value`), to name the field of a type error.
+/// The key written on the given line (`key = value`), to name the field of a syntax
+/// error; `None` unless it looks like a key (no control characters, brackets or quotes
+/// left open).
 fn key_at(text: &str, line_col: Option<(usize, usize)>) -> Option<String> {
     let (line, _) = line_col?;
-    let l = text.lines().nth(line - 1)?;
+    let l = text.lines().nth(line.checked_sub(1)?)?;
     let (key, _) = l.split_once('=')?;
     let key = key.trim();
-    (!key.is_empty() && !key.starts_with('[') && !key.starts_with('#')).then(|| key.to_string())
+    let plain = key
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '"'));
+    (plain && !key.is_empty()).then(|| key.to_string())
 }
 
 /// Load a bundled scenario by name. Bundled scenarios are valid by test.

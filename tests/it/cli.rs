@@ -124,7 +124,7 @@ fn help_describes_every_command() {
     let o = ifss(&["--help"]);
     assert!(o.status.success());
     let out = stdout(&o);
-    for cmd in ["run", "compare", "check", "scenario"] {
+    for cmd in ["run", "compare", "check", "scenario", "verify"] {
         assert!(out.contains(cmd), "{out}");
     }
 }

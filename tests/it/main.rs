@@ -1,12 +1,17 @@
 //! Integration tests: one binary, modules named by behaviour.
 
+mod bad_input;
 mod batch;
 mod cli;
 mod costs;
 mod crn;
 mod engine;
+mod extremes;
 mod golden;
+mod outputs;
+mod properties;
 mod report;
 mod risks;
 mod scenarios;
 mod support;
+mod validation;

@@ -233,7 +233,7 @@ fn syntax_type_and_unknown_field_errors_are_located() {
     let wrong_type =
         text("western-bay").replace("referrals_per_year = 110", "referrals_per_year = \"lots\"");
     let e = scenario::load(&wrong_type, "wb.toml").unwrap_err();
-    assert_eq!(e.problems[0].path, "referrals_per_year");
+    assert_eq!(e.problems[0].path, "authorities[0].referrals_per_year");
     assert!(e.problems[0].line_col.is_some());
     assert!(e.to_string().starts_with("wb.toml: 1 problem"), "{e}");
 

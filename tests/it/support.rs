@@ -24,3 +24,54 @@ pub fn model(name: &str) -> Model {
 pub fn with_policy(m: &Model, kind: PolicyKind) -> Model {
     m.with_policy(m.policy().with_kind(kind))
 }
+
+/// A fresh, empty folder under the system temp folder, removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    /// A new folder named after `tag`, unique to this process and call.
+    pub fn new(tag: &str) -> TempDir {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("ifss-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("temp folder");
+        TempDir(p)
+    }
+
+    /// A path inside the folder.
+    pub fn join(&self, name: &str) -> std::path::PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The result of running the binary.
+pub struct Ran {
+    /// Exit code (`None` if killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Run `ifss-sim` with `args` in folder `dir`.
+pub fn ifss_in(dir: &std::path::Path, args: &[&str]) -> Ran {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs");
+    Ran {
+        code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}

@@ -1,0 +1,237 @@
+//! Bad input, as a user would give it: each is refused with a non-zero exit code, without
+//! a panic, and with a message that names the file and the field (or says why there is
+//! no field to name).
+
+use super::support::{TempDir, ifss_in, text};
+
+/// The Western Bay scenario with `from` replaced by `to` (which must occur).
+fn western_bay_with(from: &str, to: &str) -> String {
+    let t = text("western-bay");
+    assert!(t.contains(from), "{from:?} is not in the scenario");
+    t.replacen(from, to, 1)
+}
+
+/// `check` and `run` on a file with these bytes: exit 2, no panic, and every fragment in
+/// the message.
+fn refused(bytes: &[u8], fragments: &[&str]) {
+    let dir = TempDir::new("bad-input");
+    std::fs::write(dir.join("bad.toml"), bytes).expect("write the file");
+    for args in [
+        vec!["check", "bad.toml"],
+        vec!["run", "bad.toml", "--reps", "2", "--no-output"],
+    ] {
+        let r = ifss_in(&dir.0, &args);
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        assert!(r.stderr.contains("bad.toml"), "{args:?}: {}", r.stderr);
+        for f in fragments {
+            assert!(r.stderr.contains(f), "{args:?}: no {f:?} in:\n{}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn malformed_toml_is_located() {
+    refused(b"name = \"x\"\n[pathway\n", &["bad.toml:2:"]);
+    refused(b"name = \"x\n", &["bad.toml:1:"]);
+    refused(
+        western_bay_with("name = \"Swansea\"", "name = \"Swan\\qsea\"").as_bytes(),
+        &["escape"],
+    );
+}
+
+#[test]
+fn duplicate_keys_are_refused() {
+    refused(
+        western_bay_with(
+            "advice_only = 0.12",
+            "advice_only = 0.12\nadvice_only = 0.2",
+        )
+        .as_bytes(),
+        &["duplicate key", "advice_only"],
+    );
+}
+
+#[test]
+fn wrong_types_name_the_field() {
+    refused(
+        western_bay_with("referrals_per_year = 110", "referrals_per_year = \"lots\"").as_bytes(),
+        &[
+            "bad.toml:27:",
+            "authorities[0].referrals_per_year",
+            "a number, or a distribution",
+        ],
+    );
+    refused(
+        western_bay_with("count = 4", "count = 4.5").as_bytes(),
+        &["staff[1].count", "invalid type"],
+    );
+    refused(
+        western_bay_with("advice_only = 0.12", "advice_only = true").as_bytes(),
+        &["pathway.advice_only", "invalid type"],
+    );
+}
+
+#[test]
+fn unknown_fields_are_named() {
+    refused(
+        western_bay_with("referrals_per_year = 110", "arival_rate = 110").as_bytes(),
+        &["authorities[0].arival_rate", "unknown field `arival_rate`"],
+    );
+    refused(
+        western_bay_with("[policy]", "[policy]\ncolour = \"blue\"").as_bytes(),
+        &["policy.colour", "unknown field `colour`"],
+    );
+}
+
+#[test]
+fn negative_nan_and_infinite_numbers_name_the_field() {
+    refused(
+        western_bay_with("advice_only = 0.12", "advice_only = -0.1").as_bytes(),
+        &["pathway.advice_only", "got -0.1"],
+    );
+    refused(
+        western_bay_with("not_eligible = 0.07", "not_eligible = nan").as_bytes(),
+        &["pathway.not_eligible", "got NaN"],
+    );
+    refused(
+        western_bay_with("referrals_per_year = 110", "referrals_per_year = inf").as_bytes(),
+        &["authorities[0].referrals_per_year", "got inf"],
+    );
+    refused(
+        western_bay_with("hours_per_week = 8", "hours_per_week = -inf").as_bytes(),
+        &["pathway.phase1.hours_per_week"],
+    );
+    refused(
+        western_bay_with("count = 4", "count = -4").as_bytes(),
+        &["staff[1].count", "got -4"],
+    );
+    refused(
+        western_bay_with("horizon_days = 1095", "horizon_days = -1").as_bytes(),
+        &["simulation.horizon_days"],
+    );
+    refused(
+        western_bay_with(
+            "duration = { dist = \"uniform\", min = 28, max = 42 }",
+            "duration = { dist = \"uniform\", min = -28, max = 42 }",
+        )
+        .as_bytes(),
+        &["pathway.phase1.duration", "min"],
+    );
+}
+
+#[test]
+fn mixes_not_summing_to_one_are_refused() {
+    refused(
+        western_bay_with("parenting = 0.20", "parenting = 0.30").as_bytes(),
+        &["referrals.needs", "sum to 1"],
+    );
+    refused(
+        western_bay_with("\"1\" = 0.35", "\"1\" = 0.3500001").as_bytes(),
+        &["referrals.children", "sum to 1"],
+    );
+    refused(
+        western_bay_with("advice_only = 0.12", "advice_only = 0.92").as_bytes(),
+        &["pathway", "must not exceed 1"],
+    );
+}
+
+#[test]
+fn unknown_and_duplicate_names_are_refused() {
+    refused(
+        western_bay_with("base = \"Neath Port Talbot\"", "base = \"Neath\"").as_bytes(),
+        &["staff[2].base", "unknown authority \"Neath\""],
+    );
+    refused(
+        western_bay_with("name = \"Bridgend\"", "name = \"Swansea\"").as_bytes(),
+        &["authorities[2].name", "duplicate authority"],
+    );
+    refused(
+        western_bay_with(
+            "{ from = \"Swansea\", to = \"Bridgend\", hours = 0.75 }",
+            "{ from = \"Swansea\", to = \"Bridgend\", hours = 0.75 },\n  { from = \"Bridgend\", to = \"Swansea\", hours = 0.75 },\n  { from = \"Swansea\", to = \"Cardiff\", hours = 1 }",
+        )
+        .as_bytes(),
+        &[
+            "travel.routes[4].to",
+            "unknown authority \"Cardiff\"",
+            "travel.routes[3]",
+            "duplicate route",
+        ],
+    );
+    refused(
+        western_bay_with("kind = \"proportional\"", "kind = \"shared\"").as_bytes(),
+        &["policy.kind", "shared"],
+    );
+}
+
+#[test]
+fn empty_and_blank_files_are_refused() {
+    refused(b"", &["empty"]);
+    refused(b"  \n\t\n", &["empty"]);
+    refused(b"# only a comment\n", &["missing field `name`"]);
+}
+
+#[test]
+fn binary_garbage_is_refused() {
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    refused(&garbage, &["not a text file"]);
+    refused(b"\0\0\0\0name = 1", &[]);
+    refused("\u{feff}[[[]]]]\u{1F600}".as_bytes(), &[]);
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let dir = TempDir::new("missing");
+    for args in [
+        vec!["check", "no-such-file.toml"],
+        vec!["run", "no-such-file.toml", "--no-output"],
+    ] {
+        let r = ifss_in(&dir.0, &args);
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert!(!r.stderr.contains("panicked"));
+        assert!(r.stderr.contains("no-such-file.toml"), "{}", r.stderr);
+        assert!(r.stderr.contains("no such file"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn an_unwritable_output_folder_fails_before_the_batch() {
+    let dir = TempDir::new("unwritable");
+    std::fs::write(dir.join("a-file"), b"not a folder").unwrap();
+    // a folder cannot be made under a regular file, even by root
+    for out in ["a-file/out", "a-file"] {
+        let r = ifss_in(&dir.0, &["run", "--reps", "2", "--out", out, "--quiet"]);
+        assert_eq!(r.code, Some(1), "{out}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"));
+        assert!(
+            r.stderr.contains("cannot write to output folder") && r.stderr.contains(out),
+            "{}",
+            r.stderr
+        );
+        // refused before simulating: nothing was printed as a result
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+    }
+    assert_eq!(std::fs::read(dir.join("a-file")).unwrap(), b"not a folder");
+}
+
+#[test]
+fn bad_overrides_name_the_path() {
+    let dir = TempDir::new("bad-set");
+    for (set, fragment) in [
+        ("pathway.advice_only=2", "pathway.advice_only"),
+        ("staff[99].count=1", "staff[99]"),
+        ("nothing.here=1", "nothing"),
+        (
+            "authorities[0].referrals_per_year=nan",
+            "authorities[0].referrals_per_year",
+        ),
+    ] {
+        let r = ifss_in(&dir.0, &["run", "--reps", "2", "--no-output", "--set", set]);
+        assert_eq!(r.code, Some(2), "{set}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"));
+        assert!(r.stderr.contains(fragment), "{set}: {}", r.stderr);
+    }
+}

@@ -1,0 +1,69 @@
+//! Outputs are written atomically: a run killed mid-batch leaves the previous outputs
+//! whole, and leaves no temporary files behind.
+
+use super::support::{TempDir, ifss_in};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every file in `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("output folder")
+        .map(|e| {
+            let e = e.expect("entry");
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("readable"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_killed_batch_leaves_the_previous_outputs_intact() {
+    let dir = TempDir::new("atomic");
+    let out = dir.join("out");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let before = snapshot(&out);
+    for name in ["summary.json", "replications.csv", "manifest.json"] {
+        assert!(
+            before.contains_key(name),
+            "{name} missing: {:?}",
+            before.keys()
+        );
+    }
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(["run", "--reps", "1000000", "--out", out_arg, "--quiet"])
+        .current_dir(&dir.0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    // let it get well into the batch, then kill it
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(1) {
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "a million replications finished in under a second"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().expect("kill");
+    let status = child.wait().expect("reaped");
+    assert!(!status.success());
+
+    let after = snapshot(&out);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "files changed (temporary files left behind?)"
+    );
+    for (name, bytes) in &before {
+        assert!(after[name] == *bytes, "{name} changed");
+    }
+}
