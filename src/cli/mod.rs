@@ -99,6 +99,10 @@ struct BatchArgs {
     /// Skip report.html and the SVG pictures (the other files are still written).
     #[arg(long)]
     no_report: bool,
+    /// Also run the quick analytic validation checks (`verify --quick`, a few seconds)
+    /// and put their results in the report's assurance section.
+    #[arg(long)]
+    verify: bool,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,

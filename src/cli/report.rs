@@ -75,6 +75,28 @@ pub fn write(
         }
         None => None,
     };
+    // validation evidence for the assurance section, when asked for
+    let validation: Option<Vec<[String; 4]>> = if args.verify {
+        let results = ifss_sim::verify::run_all(true, ifss_sim::verify::DEFAULT_SEED, cfg.threads)
+            .context("validation checks failed to run")?;
+        Some(
+            results
+                .iter()
+                .flat_map(|case| {
+                    case.checks.iter().map(move |c| {
+                        [
+                            format!("{}: {}", case.name, c.label),
+                            format!("{:.4}", c.theory),
+                            format!("{:.4}", c.mean),
+                            if c.pass { "pass" } else { "FAIL" }.to_string(),
+                        ]
+                    })
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -91,7 +113,7 @@ pub fn write(
         summaries,
         comparison,
         risks: risks.as_deref(),
-        validation: None,
+        validation: validation.as_deref(),
         run_time: &run_time,
         machine: &machine,
     });

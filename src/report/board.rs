@@ -1080,8 +1080,9 @@ fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
                     list.join("; ")
                 )
             }
-            _ => "Run `ifss-sim verify` for the analytic checks (M/M/c, Little's law, \
-                  Pollaczek–Khinchine, M/G/∞)."
+            _ => "Not run with this report: add --verify (or run `ifss-sim verify`) for the \
+                  analytic checks against M/M/c, Pollaczek–Khinchine, M/G/∞, the pathway funnel \
+                  and Little's law."
                 .into(),
         },
     ));
