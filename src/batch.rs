@@ -53,12 +53,6 @@ impl Bands {
         }
     }
 
-    fn push(&mut self, series: &[f64]) {
-        for (fan, &x) in self.fans.iter_mut().zip(series) {
-            fan.push(x);
-        }
-    }
-
     /// Number of weekly samples.
     pub fn weeks(&self) -> usize {
         self.weeks
@@ -234,8 +228,14 @@ pub fn extend(
                     },
                 )
                 .collect();
+            // each band takes its values in replication order, bands in parallel
+            batch
+                .bands
+                .fans
+                .par_iter_mut()
+                .enumerate()
+                .for_each(|(i, fan)| chunk.iter().for_each(|rep| fan.push(rep.series[i])));
             for rep in chunk {
-                batch.bands.push(&rep.series);
                 for (total, &c) in batch.wait_histogram.iter_mut().zip(&rep.wait_histogram) {
                     *total += u64::from(c);
                 }
