@@ -145,14 +145,26 @@ pub fn run(a: RunArgs) -> Result<()> {
             summaries: &summaries,
             comparison: None,
         };
-        let mut written = Vec::new();
-        if !a.batch.no_report {
-            written = super::report::write(&a.batch, &out, &run, started)?;
-        }
-        written.extend(out.write_run(&run, json.as_bytes(), &written)?);
-        if !a.batch.json {
-            output::say_written(&written);
-        }
+        write_all(&a.batch, &out, &run, json.as_bytes(), started)?;
+    }
+    Ok(())
+}
+
+/// Write the report (unless `--no-report`), then the data files and the manifest.
+fn write_all(
+    args: &BatchArgs,
+    out: &Outputs,
+    run: &Run<'_>,
+    summary_json: &[u8],
+    started: std::time::Instant,
+) -> Result<()> {
+    let mut written = Vec::new();
+    if !args.no_report {
+        written = super::report::write(args, out, run, started)?;
+    }
+    written.extend(out.write_run(run, summary_json, &written)?);
+    if !args.json {
+        output::say_written(&written);
     }
     Ok(())
 }
@@ -207,14 +219,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             summaries: &summaries,
             comparison: Some(&comparison),
         };
-        let mut written = Vec::new();
-        if !a.batch.no_report {
-            written = super::report::write(&a.batch, &out, &run, started)?;
-        }
-        written.extend(out.write_run(&run, json.as_bytes(), &written)?);
-        if !a.batch.json {
-            output::say_written(&written);
-        }
+        write_all(&a.batch, &out, &run, json.as_bytes(), started)?;
     }
     Ok(())
 }

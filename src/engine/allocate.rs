@@ -35,9 +35,17 @@ enum Scope {
     Any,
 }
 
-/// Hours a week a new family from authority `a` reserves on a worker based at `base`:
-/// the heavier of the assessment and Phase 1 loads, travel included.
-pub(super) fn intake(model: &Model, a: usize, base: usize) -> f64 {
+/// The hours a week the assessment and Phase 1 ask of a worker based at `base` for a
+/// family from authority `a`, travel counted separately.
+struct EarlyHours {
+    round_trip: f64,
+    assess: f64,
+    assess_travel: f64,
+    phase1: f64,
+    phase1_travel: f64,
+}
+
+fn early_hours(model: &Model, a: usize, base: usize) -> EarlyHours {
     let pw = &model.pathway;
     let tr = &model.travel;
     let round_trip = if base != a {
@@ -45,19 +53,28 @@ pub(super) fn intake(model: &Model, a: usize, base: usize) -> f64 {
     } else {
         0.0
     };
-    let assess_hours = pw.assessment.as_ref().map_or(0.0, |x| x.hours);
-    let assess_travel = if pw.assessment.is_some() {
-        tr.assessment_visits * round_trip
-    } else {
-        0.0
-    };
-    let p1_hours = pw.phase1.as_ref().map_or(0.0, |x| x.hours_per_week);
-    let p1_travel = if pw.phase1.is_some() {
-        tr.phase1_visits_per_week * round_trip
-    } else {
-        0.0
-    };
-    (assess_hours + assess_travel).max(p1_hours + p1_travel)
+    EarlyHours {
+        round_trip,
+        assess: pw.assessment.as_ref().map_or(0.0, |x| x.hours),
+        assess_travel: if pw.assessment.is_some() {
+            tr.assessment_visits * round_trip
+        } else {
+            0.0
+        },
+        phase1: pw.phase1.as_ref().map_or(0.0, |x| x.hours_per_week),
+        phase1_travel: if pw.phase1.is_some() {
+            tr.phase1_visits_per_week * round_trip
+        } else {
+            0.0
+        },
+    }
+}
+
+/// Hours a week a new family from authority `a` reserves on a worker based at `base`:
+/// the heavier of the assessment and Phase 1 loads, travel included.
+pub(super) fn intake(model: &Model, a: usize, base: usize) -> f64 {
+    let h = early_hours(model, a, base);
+    (h.assess + h.assess_travel).max(h.phase1 + h.phase1_travel)
 }
 
 /// The weekly load family `f` places on a worker based at `base` in its current stage.
@@ -68,23 +85,13 @@ pub(super) fn load(model: &Model, f: &Family, base: usize) -> Load {
     let pw = &model.pathway;
     let tr = &model.travel;
     let a = f.authority as usize;
-    let round_trip = if base != a {
-        2.0 * tr.one_way(base, a)
-    } else {
-        0.0
-    };
-    let assess_hours = pw.assessment.as_ref().map_or(0.0, |x| x.hours);
-    let assess_travel = if pw.assessment.is_some() {
-        tr.assessment_visits * round_trip
-    } else {
-        0.0
-    };
-    let p1_hours = pw.phase1.as_ref().map_or(0.0, |x| x.hours_per_week);
-    let p1_travel = if pw.phase1.is_some() {
-        tr.phase1_visits_per_week * round_trip
-    } else {
-        0.0
-    };
+    let EarlyHours {
+        round_trip,
+        assess: assess_hours,
+        assess_travel,
+        phase1: p1_hours,
+        phase1_travel: p1_travel,
+    } = early_hours(model, a, base);
     let intake = intake(model, a, base);
     match f.stage {
         Stage::Waiting => Load {
