@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod batch;
+mod benchmark_models;
 mod cli;
 mod costs;
 mod crn;
