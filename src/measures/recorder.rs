@@ -562,22 +562,17 @@ impl Recorder {
 
 /// Mean, median, 90th percentile and share within target of a sample (NaN if empty).
 fn wait_stats(w: &mut [f64], target: f64) -> (f64, f64, f64, f64) {
-    if w.is_empty() {
-        return (f64::NAN, f64::NAN, f64::NAN, f64::NAN);
-    }
-    // waits are never negative (nor -0.0), so their bit patterns sort like the numbers
+    // waits are never negative (nor -0.0), so their bit patterns sort like the numbers;
+    // sorting them first this cheap way leaves `sample_stats` a sorted input
     debug_assert!(w.iter().all(|x| x.is_sign_positive()));
     w.sort_unstable_by_key(|x| x.to_bits());
-    let n = w.len();
-    let mean = w.iter().sum::<f64>() / n as f64;
-    let q = |p: f64| {
-        let h = (n - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        let hi = (lo + 1).min(n - 1);
-        w[lo] + (h - lo as f64) * (w[hi] - w[lo])
-    };
-    let within = w.iter().filter(|&&x| x <= target + 1e-9).count() as f64 / n as f64;
-    (mean, q(0.5), q(0.9), within)
+    let s = crate::stats::sample_stats(w);
+    (
+        s.mean,
+        s.median,
+        s.p90,
+        crate::stats::share_at_most(w, target),
+    )
 }
 
 impl Observer for Recorder {
