@@ -125,12 +125,16 @@ struct Probability {
 }
 
 impl Probability {
+    /// Share of replications in which the 0/1 indicator is 1, with a Wilson 95% interval
+    /// (sound at 0 and 1, where a t interval collapses to a point).
     fn of(values: &[f64]) -> Probability {
-        let kpi = Kpi::of(Unit::Share, values);
+        let finite: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        let k = finite.iter().filter(|&&x| x >= 0.5).count();
+        let n = finite.len();
         Probability {
-            n: kpi.n,
-            mean: kpi.mean,
-            ci95: kpi.ci95,
+            n,
+            mean: (n > 0).then(|| k as f64 / n as f64),
+            ci95: ifss_sim::stats::wilson95(k, n),
         }
     }
 }

@@ -15,7 +15,7 @@
 use super::{Band, ImpactKind, Indicator, Register, Risk, band_of};
 use crate::batch::Batch;
 use crate::model::Model;
-use crate::stats::summarize;
+use crate::stats::{summarize, wilson95};
 use serde::Serialize;
 
 /// The batches an assessment reads, all on the same seeds and replications.
@@ -111,31 +111,6 @@ pub fn impact_kind(i: &Indicator) -> Option<ImpactKind> {
         | Indicator::ReferralShortfall { .. } => Some(ImpactKind::Families),
         Indicator::NotSimulable { .. } => None,
     }
-}
-
-/// Wilson score 95% interval for `k` successes in `n` trials.
-pub fn wilson95(k: usize, n: usize) -> Option<[f64; 2]> {
-    if n == 0 {
-        return None;
-    }
-    let z: f64 = 1.959_963_984_540_054;
-    let n = n as f64;
-    let p = k as f64 / n;
-    let denom = 1.0 + z * z / n;
-    let centre = (p + z * z / (2.0 * n)) / denom;
-    let half = z / denom * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
-    // at k = 0 (k = n) the bound is exactly 0 (1); avoid a rounding crumb
-    let lo = if k == 0 {
-        0.0
-    } else {
-        (centre - half).max(0.0)
-    };
-    let hi = if k as f64 == n {
-        1.0
-    } else {
-        (centre + half).min(1.0)
-    };
-    Some([lo, hi])
 }
 
 fn column(b: &Batch, name: &str) -> Vec<f64> {
@@ -408,22 +383,6 @@ pub fn assess(model: &Model, register: &Register, batches: &Batches<'_>) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wilson_interval_is_sound_at_the_edges() {
-        let [lo, hi] = wilson95(0, 100).unwrap();
-        assert_eq!(lo, 0.0);
-        assert!(hi > 0.0 && hi < 0.05, "{hi}");
-        let [lo, hi] = wilson95(100, 100).unwrap();
-        assert!(lo > 0.95 && hi == 1.0);
-        // textbook value: 20 of 100 → [0.1333, 0.2888]
-        let [lo, hi] = wilson95(20, 100).unwrap();
-        assert!(
-            (lo - 0.1333).abs() < 1e-3 && (hi - 0.2888).abs() < 1e-3,
-            "{lo} {hi}"
-        );
-        assert!(wilson95(0, 0).is_none());
-    }
 
     #[test]
     fn verdicts_compare_the_interval_with_the_stated_band() {

@@ -79,6 +79,31 @@ pub fn welch_ci95(a: &[f64], b: &[f64]) -> Option<[f64; 2]> {
         .then_some([diff - half_width, diff + half_width])
 }
 
+/// Wilson score 95% interval for `k` successes in `n` trials.
+pub fn wilson95(k: usize, n: usize) -> Option<[f64; 2]> {
+    if n == 0 {
+        return None;
+    }
+    let z: f64 = 1.959_963_984_540_054;
+    let n = n as f64;
+    let p = k as f64 / n;
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z / denom * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    // at k = 0 (k = n) the bound is exactly 0 (1); avoid a rounding crumb
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if k as f64 == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    Some([lo, hi])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +215,20 @@ mod tests {
         assert!((p_hi - p_lo) * 10.0 < w_hi - w_lo);
         // Both intervals are centred on the same difference of means.
         assert!(close((p_lo + p_hi) / 2.0, (w_lo + w_hi) / 2.0, 1e-12));
+    }
+    #[test]
+    fn wilson_interval_is_sound_at_the_edges() {
+        let [lo, hi] = wilson95(0, 100).unwrap();
+        assert_eq!(lo, 0.0);
+        assert!(hi > 0.0 && hi < 0.05, "{hi}");
+        let [lo, hi] = wilson95(100, 100).unwrap();
+        assert!(lo > 0.95 && hi == 1.0);
+        // textbook value: 20 of 100 → [0.1333, 0.2888]
+        let [lo, hi] = wilson95(20, 100).unwrap();
+        assert!(
+            (lo - 0.1333).abs() < 1e-3 && (hi - 0.2888).abs() < 1e-3,
+            "{lo} {hi}"
+        );
+        assert!(wilson95(0, 0).is_none());
     }
 }

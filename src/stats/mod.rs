@@ -31,7 +31,7 @@ mod summary;
 mod tdist;
 mod welford;
 
-pub use compare::{PairedDiff, paired_difference, welch_ci95};
+pub use compare::{PairedDiff, paired_difference, welch_ci95, wilson95};
 pub use p2::{FAN_EXACT_LIMIT, FanAccumulator, P2Quantile};
 pub use quantiles::{SampleStats, percentile_sorted, sample_stats, share_at_most};
 pub use summary::{Summary, relative_half_width, replications_needed, summarize};
