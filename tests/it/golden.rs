@@ -7,12 +7,12 @@
 //! then regenerate with `IFSS_UPDATE_GOLDEN=1 cargo test --test it golden` and record
 //! why in the commit.
 
-use super::support::model;
+use super::support::load_with;
 use ifss_sim::batch::{self, BatchConfig};
 use std::collections::BTreeMap;
 
-fn means(name: &str) -> BTreeMap<String, String> {
-    let m = model(name);
+fn means(name: &str, sets: &[&str]) -> BTreeMap<String, String> {
+    let m = load_with(name, sets).unwrap_or_else(|e| panic!("{e}"));
     let cfg = BatchConfig {
         seed: 2013,
         first: 0,
@@ -33,11 +33,12 @@ fn means(name: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn check(name: &str) {
+/// Compare `scenario` with `sets` applied against the snapshot `golden/{name}.json`.
+fn check_with(name: &str, scenario: &str, sets: &[&str]) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/it/golden")
         .join(format!("{name}.json"));
-    let now = means(name);
+    let now = means(scenario, sets);
     if std::env::var_os("IFSS_UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
         return;
@@ -65,6 +66,10 @@ fn check(name: &str) {
     );
 }
 
+fn check(name: &str) {
+    check_with(name, name, &[]);
+}
+
 #[test]
 fn western_bay_summary_is_pinned() {
     check("western-bay");
@@ -78,4 +83,36 @@ fn ifss_lite_summary_is_pinned() {
 #[test]
 fn mmc_summary_is_pinned() {
     check("mmc");
+}
+
+// The other policies and expertise matching take other allocation paths.
+
+#[test]
+fn western_bay_demand_led_summary_is_pinned() {
+    check_with(
+        "western-bay-demand-led",
+        "western-bay",
+        &["policy.kind=\"demand-led\""],
+    );
+}
+
+#[test]
+fn western_bay_pooled_summary_is_pinned() {
+    check_with(
+        "western-bay-pooled",
+        "western-bay",
+        &["policy.kind=\"pooled\""],
+    );
+}
+
+#[test]
+fn npt_high_need_demand_led_expertise_summary_is_pinned() {
+    check_with(
+        "npt-high-need-demand-led-expertise",
+        "npt-high-need",
+        &[
+            "policy.kind=\"demand-led\"",
+            "policy.matching=\"expertise\"",
+        ],
+    );
 }
