@@ -70,63 +70,79 @@ fn early_hours(model: &Model, a: usize, base: usize) -> EarlyHours {
     }
 }
 
-/// Hours a week a new family from authority `a` reserves on a worker based at `base`:
-/// the heavier of the assessment and Phase 1 loads, travel included.
-pub(super) fn intake(model: &Model, a: usize, base: usize) -> f64 {
-    let h = early_hours(model, a, base);
-    (h.assess + h.assess_travel).max(h.phase1 + h.phase1_travel)
+/// What a family from one authority asks of a worker at one base in each stage, hours a
+/// week with travel counted separately; worked out once per replication.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Demand {
+    /// Room reserved from allocation through Phase 1: the heavier of the assessment and
+    /// Phase 1 loads, travel included, so a worker who takes a family can carry it
+    /// through Phase 1.
+    pub(super) intake: f64,
+    /// Assessment hours in all, and their travel (spread over the assessment's length).
+    assess: f64,
+    assess_travel: f64,
+    phase1: Load,
+    phase2: Load,
 }
 
-/// The weekly load family `f` places on a worker based at `base` in its current stage.
-/// Waiting families (about to be allocated) and families in assessment or Phase 1
-/// reserve their intake load: the heavier of the assessment and Phase 1, so a worker
-/// who takes a family can carry it through Phase 1.
-pub(super) fn load(model: &Model, f: &Family, base: usize) -> Load {
-    let pw = &model.pathway;
-    let tr = &model.travel;
-    let a = f.authority as usize;
-    let EarlyHours {
-        round_trip,
-        assess: assess_hours,
-        assess_travel,
-        phase1: p1_hours,
-        phase1_travel: p1_travel,
-    } = early_hours(model, a, base);
-    let intake = intake(model, a, base);
-    match f.stage {
-        Stage::Waiting => Load {
-            committed: intake,
-            direct: 0.0,
-            travel: 0.0,
-        },
-        Stage::Assessment => {
-            let weeks = f.fate.assessment_days / crate::time::DAYS_PER_WEEK;
-            let per_week = |h: f64| if weeks > 0.0 { h / weeks } else { 0.0 };
-            Load {
+impl Demand {
+    pub(super) fn new(model: &Model, a: usize, base: usize) -> Demand {
+        let h = early_hours(model, a, base);
+        let intake = (h.assess + h.assess_travel).max(h.phase1 + h.phase1_travel);
+        let p2 = model
+            .pathway
+            .phase2
+            .as_ref()
+            .map_or(0.0, |x| x.hours_per_week);
+        let p2_travel = model.travel.phase2_visits_per_week * h.round_trip;
+        Demand {
+            intake,
+            assess: h.assess,
+            assess_travel: h.assess_travel,
+            phase1: Load {
                 committed: intake,
-                direct: per_week(assess_hours),
-                travel: per_week(assess_travel),
-            }
+                direct: h.phase1,
+                travel: h.phase1_travel,
+            },
+            phase2: Load {
+                committed: p2 + p2_travel,
+                direct: p2,
+                travel: p2_travel,
+            },
         }
-        Stage::Phase1 => Load {
-            committed: intake,
-            direct: p1_hours,
-            travel: p1_travel,
-        },
-        Stage::Phase2 => {
-            let h = pw.phase2.as_ref().map_or(0.0, |x| x.hours_per_week);
-            let tv = tr.phase2_visits_per_week * round_trip;
-            Load {
-                committed: h + tv,
-                direct: h,
-                travel: tv,
+    }
+
+    /// The weekly load family `f` places on the worker in its current stage. Waiting
+    /// families (about to be allocated) reserve their intake.
+    pub(super) fn load(&self, f: &Family) -> Load {
+        match f.stage {
+            Stage::Waiting => Load {
+                committed: self.intake,
+                direct: 0.0,
+                travel: 0.0,
+            },
+            Stage::Assessment => {
+                let weeks = f.fate.assessment_days / crate::time::DAYS_PER_WEEK;
+                let per_week = |h: f64| if weeks > 0.0 { h / weeks } else { 0.0 };
+                Load {
+                    committed: self.intake,
+                    direct: per_week(self.assess),
+                    travel: per_week(self.assess_travel),
+                }
             }
+            Stage::Phase1 => self.phase1,
+            Stage::Phase2 => self.phase2,
+            Stage::Monitoring | Stage::Closed => Load::default(),
         }
-        Stage::Monitoring | Stage::Closed => Load::default(),
     }
 }
 
 impl Engine {
+    /// The weekly load family `f` places on a worker based at `base` in its current stage.
+    pub(super) fn load(&self, f: &Family, base: usize) -> Load {
+        self.demand[usize::from(f.authority) * self.lists.len() + base].load(f)
+    }
+
     /// Whether family `id` is on a waiting list and still needs a worker.
     fn needs_worker(&self, id: u32) -> bool {
         let f = &self.families[id as usize];
@@ -138,18 +154,25 @@ impl Engine {
         let f = &self.families[id as usize];
         let a = f.authority as usize;
         let expertise = model.policy.matching == Matching::Expertise;
-        let mut best: Option<(f64, f64, usize)> = None;
-        // a home search looks only at the family's base; the order (and so the choice
-        // on ties) is the same as scanning every worker
-        let candidates: &[usize] = match scope {
-            Scope::Home => &self.at_base[a],
-            _ => &self.every_worker,
+        let need_at = |base: usize| {
+            if f.stage == Stage::Waiting {
+                self.demand[a * self.lists.len() + base].intake
+            } else {
+                self.load(f, base).committed
+            }
         };
+        // a home search looks only at the family's base, where every worker asks the same
+        // room; the order (and so the choice on ties) is the same as scanning every worker
+        let (candidates, home_need): (&[usize], f64) = match scope {
+            Scope::Home => (&self.at_base[a], need_at(a)),
+            _ => (&self.every_worker, f64::NAN),
+        };
+        let mut best: Option<(f64, f64, usize)> = None;
         for &i in candidates {
             let w = &self.workers[i];
             let base = w.base as usize;
             let in_scope = match scope {
-                Scope::Home => base == a,
+                Scope::Home => true,
                 Scope::Cross => base != a,
                 Scope::Any => true,
             };
@@ -160,20 +183,19 @@ impl Engine {
             if expertise && w.specialism.is_some_and(|s| s != f.fate.need) {
                 continue;
             }
-            let need = if f.stage == Stage::Waiting {
-                self.intake[a * self.lists.len() + base]
+            let need = if scope == Scope::Home {
+                home_need
             } else {
-                load(model, f, base).committed
+                need_at(base)
             };
             if w.committed + need > w.capacity + EPS {
                 continue;
             }
             let share = w.committed / w.capacity;
-            let travel = model.travel.one_way(base, a);
             let key = match scope {
                 Scope::Home => (share, 0.0, i),
-                Scope::Cross => (travel, share, i),
-                Scope::Any => (share, travel, i),
+                Scope::Cross => (model.travel.one_way(base, a), share, i),
+                Scope::Any => (share, model.travel.one_way(base, a), i),
             };
             let better = match &best {
                 None => true,
@@ -227,7 +249,10 @@ impl Engine {
                     self.allocate(model, t, id, w, obs);
                 }
                 None if backfill || self.families[id as usize].handover => i += 1,
-                None => break,
+                None => {
+                    self.blocked_home[a] = true;
+                    break;
+                }
             }
         }
     }

@@ -97,9 +97,9 @@ pub struct Engine {
     at_base: Vec<Vec<usize>>,
     /// Every worker, in index order.
     every_worker: Vec<usize>,
-    /// Hours a week a new family from authority `a` needs from a worker based at `b`,
-    /// at `a * authorities + b`.
-    intake: Vec<f64>,
+    /// What a family from authority `a` asks of a worker based at `b`, at
+    /// `a * authorities + b`.
+    demand: Vec<allocate::Demand>,
     /// Per authority: referrals arrived and referrals closed (any route), for the
     /// conservation check `arrived = closed + open` after every event.
     flow: Vec<[u64; 2]>,
@@ -109,6 +109,11 @@ pub struct Engine {
     /// Per authority: its waiting list or its base's capacity changed since the list was
     /// last served from home. A list not marked would find no room, so it is skipped.
     dirty_home: Vec<bool>,
+    /// Per authority: its list was last served from home up to a first-time family that
+    /// fitted no worker, and no home capacity has been freed since. Under capacity
+    /// matching every first-time family of an authority needs the same room, so a new
+    /// referral joining the back of such a list cannot be allocated at home either.
+    blocked_home: Vec<bool>,
     stats: RunStats,
 }
 
@@ -176,10 +181,12 @@ impl Engine {
         self.dirty = false;
         self.dirty_home.clear();
         self.dirty_home.resize(n, false);
-        self.intake.clear();
+        self.blocked_home.clear();
+        self.blocked_home.resize(n, false);
+        self.demand.clear();
         for a in 0..n {
             for b in 0..n {
-                self.intake.push(allocate::intake(model, a, b));
+                self.demand.push(allocate::Demand::new(model, a, b));
             }
         }
         self.stats = RunStats::default();
@@ -456,13 +463,19 @@ impl Engine {
             self.events
                 .push(t.after(share), Event::ShareEligible { family: id });
         }
-        self.touch(a);
+        // another base may take it (demand-led sharing, pooling) even if home cannot
+        self.dirty = true;
+        if !self.blocked_home[a] {
+            self.dirty_home[a] = true;
+        }
     }
 
-    /// Mark authority `a`'s list (and so the dispatcher) as worth serving again.
+    /// Mark authority `a`'s list (and so the dispatcher) as worth serving again: its
+    /// contents changed or room was freed at its base.
     fn touch(&mut self, a: usize) {
         self.dirty = true;
         self.dirty_home[a] = true;
+        self.blocked_home[a] = false;
     }
 
     fn leave_waiting<O: Observer>(&mut self, t: SimTime, a: usize, obs: &mut O) {
@@ -471,15 +484,7 @@ impl Engine {
     }
 
     /// Begin `stage` for family `id` lasting `days`, updating its worker's load.
-    fn begin<O: Observer>(
-        &mut self,
-        model: &Model,
-        t: SimTime,
-        id: u32,
-        stage: Stage,
-        days: f64,
-        obs: &mut O,
-    ) {
+    fn begin<O: Observer>(&mut self, t: SimTime, id: u32, stage: Stage, days: f64, obs: &mut O) {
         let f = &mut self.families[id as usize];
         f.stage = stage;
         f.version = f.version.wrapping_add(1);
@@ -493,7 +498,7 @@ impl Engine {
         );
         let f = &self.families[id as usize];
         match f.worker {
-            Some(w) => self.set_load(model, t, id, w as usize, obs),
+            Some(w) => self.set_load(t, id, w as usize, obs),
             // a family between workers needs less room once its stage is lighter
             None if f.handover => self.touch(f.authority as usize),
             None => {}
@@ -501,9 +506,9 @@ impl Engine {
     }
 
     /// Recompute family `id`'s load on worker `w` for its current stage.
-    fn set_load<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, w: usize, obs: &mut O) {
+    fn set_load<O: Observer>(&mut self, t: SimTime, id: u32, w: usize, obs: &mut O) {
         let f = &self.families[id as usize];
-        let new = allocate::load(model, f, self.workers[w].base as usize);
+        let new = self.load(f, self.workers[w].base as usize);
         let old = f.load;
         let cross = self.workers[w].base != f.authority;
         let wk = &mut self.workers[w];
@@ -538,7 +543,7 @@ impl Engine {
         match f.stage {
             Stage::Assessment => {
                 if f.fate.to_phase1 && pw.phase1.is_some() {
-                    self.start_phase1(model, t, id, obs);
+                    self.start_phase1(t, id, obs);
                 } else {
                     self.close(model, t, id, Closure::NotTakenOn, obs);
                 }
@@ -551,7 +556,7 @@ impl Engine {
                     match &pw.phase2 {
                         Some(p2) => {
                             let until = (f.allocated_at + p2.review_at_days - t.days()).max(0.0);
-                            self.begin(model, t, id, Stage::Phase2, until, obs);
+                            self.begin(t, id, Stage::Phase2, until, obs);
                         }
                         None => self.close(model, t, id, Closure::CompletedPhase1, obs),
                     }
@@ -564,7 +569,7 @@ impl Engine {
                     .expect("Phase 2 stage implies a phase2 table");
                 self.review(model, t, id, p2.review_hours, obs);
                 let until = (f.allocated_at + p2.final_review_at_days - t.days()).max(0.0);
-                self.begin(model, t, id, Stage::Monitoring, until, obs);
+                self.begin(t, id, Stage::Monitoring, until, obs);
             }
             Stage::Monitoring => {
                 let hours = pw.phase2.as_ref().map_or(0.0, |p| p.review_hours);
@@ -575,7 +580,7 @@ impl Engine {
         }
     }
 
-    fn start_phase1<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, obs: &mut O) {
+    fn start_phase1<O: Observer>(&mut self, t: SimTime, id: u32, obs: &mut O) {
         let f = &self.families[id as usize];
         let a = f.authority as usize;
         let days = if f.fate.unplanned_exit {
@@ -584,7 +589,7 @@ impl Engine {
             f.fate.phase1_days
         };
         obs.phase1_started(t, id, a);
-        self.begin(model, t, id, Stage::Phase1, days, obs);
+        self.begin(t, id, Stage::Phase1, days, obs);
     }
 
     /// Review hours delivered by the holding worker, if present.
@@ -616,7 +621,7 @@ impl Engine {
         if let Some(w) = self.families[id as usize].worker {
             let w = w as usize;
             self.families[id as usize].stage = Stage::Closed;
-            self.set_load(model, t, id, w, obs);
+            self.set_load(t, id, w, obs);
             let wk = &mut self.workers[w];
             if let Some(pos) = wk.families.iter().position(|&x| x == id) {
                 wk.families.swap_remove(pos);
@@ -761,12 +766,12 @@ impl Engine {
             self.leave_waiting(t, a, obs);
             if model.pathway.assessment.is_some() {
                 let days = self.families[id as usize].fate.assessment_days;
-                self.begin(model, t, id, Stage::Assessment, days, obs);
+                self.begin(t, id, Stage::Assessment, days, obs);
             } else {
-                self.start_phase1(model, t, id, obs);
+                self.start_phase1(t, id, obs);
             }
         } else {
-            self.set_load(model, t, id, w, obs);
+            self.set_load(t, id, w, obs);
         }
     }
 
