@@ -87,6 +87,9 @@ impl StreamId {
 pub struct Streams {
     seed: u64,
     replication: u64,
+    /// The part of every stream's last state word that depends only on the batch and
+    /// replication, mixed once here rather than for every stream.
+    shared: u64,
 }
 
 impl Streams {
@@ -95,6 +98,7 @@ impl Streams {
         Streams {
             seed: master_seed,
             replication,
+            shared: mix(master_seed ^ replication.rotate_left(32) ^ K[3]),
         }
     }
 
@@ -104,7 +108,7 @@ impl Streams {
         let s2 = mix(n ^ K[2]);
         let s0 = mix(self.seed ^ mix(n ^ K[0]));
         let s1 = mix(self.replication ^ mix(n ^ K[1]));
-        let s3 = mix(self.seed ^ self.replication.rotate_left(32) ^ K[3]) ^ s2;
+        let s3 = self.shared ^ s2;
         if s0 | s1 | s2 | s3 == 0 {
             // the one state Xoshiro cannot use; unreachable in practice
             return [0, 0, 0, 1];

@@ -240,12 +240,12 @@ impl Engine {
         while i < self.lists[a].len() {
             let id = self.lists[a][i];
             if !self.needs_worker(id) {
-                self.lists[a].remove(i);
+                take(&mut self.lists[a], i);
                 continue;
             }
             match self.choose(model, id, Scope::Home) {
                 Some(w) => {
-                    self.lists[a].remove(i);
+                    take(&mut self.lists[a], i);
                     self.allocate(model, t, id, w, obs);
                 }
                 None if backfill || self.families[id as usize].handover => i += 1,
@@ -272,7 +272,7 @@ impl Engine {
         while i < self.lists[a].len() {
             let id = self.lists[a][i];
             if !self.needs_worker(id) {
-                self.lists[a].remove(i);
+                take(&mut self.lists[a], i);
                 continue;
             }
             let f = &self.families[id as usize];
@@ -315,6 +315,15 @@ impl Engine {
             self.lists[a].remove(pos);
             self.allocate(model, t, id, w, obs);
         }
+    }
+}
+
+/// Remove position `i` of a waiting list, most often its front.
+fn take(list: &mut std::collections::VecDeque<u32>, i: usize) {
+    if i == 0 {
+        list.pop_front();
+    } else {
+        list.remove(i);
     }
 }
 

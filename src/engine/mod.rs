@@ -538,24 +538,24 @@ impl Engine {
 
     fn stage_end<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, obs: &mut O) {
         let pw = &model.pathway;
-        let f = self.families[id as usize].clone();
-        let a = f.authority as usize;
+        let f = &self.families[id as usize];
+        let (a, fate, allocated_at) = (f.authority as usize, f.fate, f.allocated_at);
         match f.stage {
             Stage::Assessment => {
-                if f.fate.to_phase1 && pw.phase1.is_some() {
+                if fate.to_phase1 && pw.phase1.is_some() {
                     self.start_phase1(t, id, obs);
                 } else {
                     self.close(model, t, id, Closure::NotTakenOn, obs);
                 }
             }
             Stage::Phase1 => {
-                if f.fate.unplanned_exit {
+                if fate.unplanned_exit {
                     self.close(model, t, id, Closure::UnplannedExit, obs);
                 } else {
                     obs.phase1_completed(t, id, a);
                     match &pw.phase2 {
                         Some(p2) => {
-                            let until = (f.allocated_at + p2.review_at_days - t.days()).max(0.0);
+                            let until = (allocated_at + p2.review_at_days - t.days()).max(0.0);
                             self.begin(t, id, Stage::Phase2, until, obs);
                         }
                         None => self.close(model, t, id, Closure::CompletedPhase1, obs),
@@ -568,7 +568,7 @@ impl Engine {
                     .as_ref()
                     .expect("Phase 2 stage implies a phase2 table");
                 self.review(model, t, id, p2.review_hours, obs);
-                let until = (f.allocated_at + p2.final_review_at_days - t.days()).max(0.0);
+                let until = (allocated_at + p2.final_review_at_days - t.days()).max(0.0);
                 self.begin(t, id, Stage::Monitoring, until, obs);
             }
             Stage::Monitoring => {

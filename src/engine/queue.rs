@@ -68,25 +68,19 @@ pub(crate) enum StaffChange {
     AbsenceEnd,
 }
 
-/// A queued event with its ordering key packed into two integers: the time's bit
-/// pattern (which orders like the time, as times are non-negative), then the class in
-/// the top byte and the insertion sequence below it.
+/// A queued event with its ordering key packed into one integer: the time's bit pattern
+/// (which orders like the time, as times are non-negative) in the high half, then the
+/// class in the top byte of the low half and the insertion sequence below it. One
+/// integer comparison orders two entries.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    time: u64,
-    class_seq: u64,
+    key: u128,
     event: Event,
-}
-
-impl Entry {
-    fn key(&self) -> (u64, u64) {
-        (self.time, self.class_seq)
-    }
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
+        self.key == other.key
     }
 }
 impl Eq for Entry {}
@@ -98,7 +92,7 @@ impl PartialOrd for Entry {
 impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse for earliest-first.
-        other.key().cmp(&self.key())
+        other.key.cmp(&self.key)
     }
 }
 
@@ -141,8 +135,7 @@ impl EventQueue {
         );
         let class = event.class() as u64;
         self.heap.push(Entry {
-            time: time.key(),
-            class_seq: (class << 56) | seq,
+            key: (u128::from(time.key()) << 64) | u128::from((class << 56) | seq),
             event,
         });
     }
@@ -150,7 +143,7 @@ impl EventQueue {
     /// The earliest event, if any.
     pub(crate) fn pop(&mut self) -> Option<(SimTime, Event)> {
         let e = self.heap.pop()?;
-        let time = SimTime::from_key(e.time);
+        let time = SimTime::from_key((e.key >> 64) as u64);
         self.now = time;
         Some((time, e.event))
     }
