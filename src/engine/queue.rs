@@ -212,4 +212,40 @@ mod tests {
             assert_eq!(q.pop(), Some((t(3.0), Event::Arrival { authority: a })));
         }
     }
+
+    proptest::proptest! {
+        /// Interleaved pushes and pops come out exactly as a sorted list of the keys
+        /// would give them: earliest time, then class, then insertion order.
+        #[test]
+        fn pops_follow_time_then_class_then_insertion(
+            ops in proptest::collection::vec((0u8..3, 0u32..40, 0u16..3), 1..300)
+        ) {
+            let mut q = EventQueue::default();
+            let mut model: Vec<(u64, u8, u64, Event)> = Vec::new();
+            let mut seq = 0u64;
+            for (op, dt, kind) in ops {
+                if op == 0 {
+                    let got = q.pop().map(|(t, e)| (t.key(), e));
+                    let want = if model.is_empty() { None } else { let m = model.remove(0); Some((m.0, m.3)) };
+                    proptest::prop_assert_eq!(got, want);
+                } else {
+                    let now = q.now;
+                    let time = SimTime::new(now.days() + f64::from(dt) / 4.0).unwrap();
+                    let event = match kind {
+                        0 => Event::StageEnd { family: seq as u32, version: 0 },
+                        1 => Event::Arrival { authority: seq as u16 },
+                        _ => Event::Sample { week: seq as u32 },
+                    };
+                    q.push(time, event);
+                    model.push((time.key(), event.class() as u8, seq, event));
+                    model.sort_by_key(|m| (m.0, m.1, m.2));
+                    seq += 1;
+                }
+            }
+            while let Some(m) = (!model.is_empty()).then(|| model.remove(0)) {
+                proptest::prop_assert_eq!(q.pop().map(|(t, e)| (t.key(), e)), Some((m.0, m.3)));
+            }
+            proptest::prop_assert_eq!(q.len(), 0);
+        }
+    }
 }
