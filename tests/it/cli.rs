@@ -128,3 +128,29 @@ fn help_describes_every_command() {
         assert!(out.contains(cmd), "{out}");
     }
 }
+
+#[test]
+fn bench_reports_speed_in_both_event_counts() {
+    let o = ifss(&["bench", "mmc", "--reps", "4", "--threads", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let number_before = |marker: &str| -> f64 {
+        let head = &out[..out
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker:?} in:\n{out}"))];
+        let word = head.split(['(', ' ']).rfind(|w| !w.is_empty()).unwrap();
+        word.parse()
+            .unwrap_or_else(|_| panic!("{word:?} before {marker:?}"))
+    };
+    let queue = number_before(" events, ");
+    let counted = number_before(" in all");
+    // on M/M/5 each customer is one arrival and one service end taken off the queue
+    // (plus weekly samples), but an arrival, a service start and a departure when
+    // counted as the other libraries count
+    let ratio = counted / queue;
+    assert!((1.45..1.5).contains(&ratio), "ratio {ratio} in:\n{out}");
+    assert!(
+        out.contains("replications/s") && out.contains("peak memory"),
+        "{out}"
+    );
+}
