@@ -7,7 +7,7 @@ use crate::engine::{
 };
 use crate::model::{Model, Role};
 use crate::money::Pence;
-use crate::time::SimTime;
+use crate::time::{DAYS_PER_YEAR, SimTime};
 
 /// Counts kept per authority and per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,17 +91,60 @@ struct WorkerTally {
 fn split_years(from: f64, to: f64, years: usize, mut f: impl FnMut(usize, f64)) {
     let mut t = from;
     while t < to {
-        let y = ((t / crate::time::DAYS_PER_YEAR) as usize).min(years - 1);
+        let y = ((t / DAYS_PER_YEAR) as usize).min(years - 1);
         let end = if y + 1 == years {
             to
         } else {
-            to.min((y + 1) as f64 * crate::time::DAYS_PER_YEAR)
+            to.min((y + 1) as f64 * DAYS_PER_YEAR)
         };
         f(y, end - t);
         if end <= t {
             break;
         }
         t = end;
+    }
+}
+
+/// The contract year of the latest time asked about, kept so that most facts find their
+/// year without a division.
+///
+/// [`SimTime::year_index`] is `k` or more exactly when `t >= k * DAYS_PER_YEAR`: the product
+/// is exact, and just below it a step in `t` is at least 2^8 times a step in the quotient
+/// just below `k`, so `t / DAYS_PER_YEAR` (with `DAYS_PER_YEAR < 2^9`) stays more than half a
+/// step under `k` and does not round up to it. The year is therefore constant on
+/// `[start, end)`, which is recomputed only when a time falls outside it.
+#[derive(Debug, Clone)]
+struct YearClock {
+    years: usize,
+    year: usize,
+    start: f64,
+    end: f64,
+}
+
+impl YearClock {
+    fn new(years: usize) -> YearClock {
+        // an empty range, so the first time asked about sets it
+        YearClock {
+            years,
+            year: 0,
+            start: f64::INFINITY,
+            end: f64::NEG_INFINITY,
+        }
+    }
+
+    /// The contract year `t` falls in: `SimTime::year_index`, the last year at most.
+    fn year(&mut self, t: f64) -> usize {
+        if !(self.start <= t && t < self.end) {
+            let y = ((t / DAYS_PER_YEAR) as usize).min(self.years - 1);
+            self.year = y;
+            self.start = y as f64 * DAYS_PER_YEAR;
+            self.end = if y + 1 == self.years {
+                f64::INFINITY
+            } else {
+                (y + 1) as f64 * DAYS_PER_YEAR
+            };
+        }
+        self.year
     }
 }
 
@@ -114,10 +157,12 @@ pub struct Recorder {
     years: usize,
     horizon: f64,
     wait_target: f64,
-    /// `counts[count][authority]`
-    counts: Vec<Vec<u64>>,
-    /// `by_year[count][year]`
-    by_year: Vec<Vec<u64>>,
+    /// `counts[count * authorities + authority]`
+    counts: Vec<u64>,
+    /// `by_year[count * years + year]`
+    by_year: Vec<u64>,
+    /// the contract year of the latest fact
+    clock: YearClock,
     by_agency: Vec<u64>,
     by_need: Vec<u64>,
     /// first-allocation waits per authority
@@ -169,8 +214,9 @@ impl Recorder {
             years: model.years(),
             horizon: model.horizon_days(),
             wait_target: model.wait_target_days(),
-            counts: vec![vec![0; n]; COUNTS.len()],
-            by_year: vec![vec![0; model.years()]; COUNTS.len()],
+            counts: vec![0; COUNTS.len() * n],
+            by_year: vec![0; COUNTS.len() * model.years()],
+            clock: YearClock::new(model.years()),
             by_agency: vec![0; model.referrals().agencies().len()],
             by_need: vec![0; model.referrals().needs().len()],
             waits: vec![Vec::new(); n],
@@ -224,8 +270,8 @@ impl Recorder {
 
     /// Clear for another replication of the same model, keeping allocations.
     pub fn reset(&mut self) {
-        self.counts.iter_mut().flatten().for_each(|c| *c = 0);
-        self.by_year.iter_mut().flatten().for_each(|c| *c = 0);
+        self.counts.iter_mut().for_each(|c| *c = 0);
+        self.by_year.iter_mut().for_each(|c| *c = 0);
         self.by_agency.iter_mut().for_each(|c| *c = 0);
         self.by_need.iter_mut().for_each(|c| *c = 0);
         self.waits.iter_mut().for_each(Vec::clear);
@@ -248,9 +294,20 @@ impl Recorder {
     }
 
     fn count(&mut self, t: SimTime, c: Count, a: usize) {
-        self.counts[c as usize][a] += 1;
-        let y = t.year_index().min(self.years - 1);
-        self.by_year[c as usize][y] += 1;
+        self.counts[c as usize * self.authorities.len() + a] += 1;
+        let y = self.clock.year(t.days());
+        self.by_year[c as usize * self.years + y] += 1;
+    }
+
+    /// A count per authority.
+    fn count_row(&self, c: Count) -> &[u64] {
+        let n = self.authorities.len();
+        &self.counts[c as usize * n..][..n]
+    }
+
+    /// A count per contract year.
+    fn year_row(&self, c: Count) -> &[u64] {
+        &self.by_year[c as usize * self.years..][..self.years]
     }
 
     /// This replication's measures (after the engine called `finish`).
@@ -272,12 +329,12 @@ impl Recorder {
         let total_of = |xs: &[u64]| xs.iter().sum::<u64>() as f64;
 
         for (c, name) in COUNTS {
-            let row = &self.counts[c as usize];
+            let row = self.count_row(c);
             v.measure(&|| name.to_string(), Unit::Count, total_of(row));
             for (a, slug) in auths.iter().enumerate() {
                 v.measure(&|| format!("{name}.{slug}"), Unit::Count, row[a] as f64);
             }
-            for (y, n) in self.by_year[c as usize].iter().enumerate() {
+            for (y, n) in self.year_row(c).iter().enumerate() {
                 v.measure(&|| format!("{name}.y{}", y + 1), Unit::Count, *n as f64);
             }
         }
@@ -522,7 +579,7 @@ impl Recorder {
             }
             v.measure(&|| "cost.total".into(), Unit::Pounds, pounds(total));
             v.measure(&|| "over_budget.any".into(), Unit::Share, flag(any_over));
-            let completions: u64 = self.by_year[Count::Phase1Completions as usize].iter().sum();
+            let completions: u64 = self.year_row(Count::Phase1Completions).iter().sum();
             let per_completion = if completions > 0 {
                 pounds(total) / completions as f64
             } else {
@@ -644,7 +701,7 @@ impl Observer for Recorder {
     }
 
     fn hours_delivered(&mut self, t: SimTime, w: usize, direct: f64, travel: f64, cross: bool) {
-        let y = t.year_index().min(self.years - 1);
+        let y = self.clock.year(t.days());
         let tally = &mut self.workers[w];
         tally.direct_hours += direct;
         tally.travel_hours += travel;
@@ -694,6 +751,33 @@ impl Observer for Recorder {
         }
         for w in 0..self.workers.len() {
             self.worker_advance(w, h);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The largest time before `t` (`t > 0`).
+    fn just_before(t: f64) -> f64 {
+        f64::from_bits(t.to_bits() - 1)
+    }
+
+    #[test]
+    fn year_clock_agrees_with_year_index_at_every_boundary() {
+        let years = 60;
+        let mut clock = YearClock::new(years);
+        let mut times = vec![0.0];
+        for k in 1..=years + 2 {
+            let b = k as f64 * DAYS_PER_YEAR;
+            times.extend([just_before(b), b, b + 0.5]);
+        }
+        // forwards, as a replication asks, and backwards
+        let backwards: Vec<f64> = times.iter().rev().copied().collect();
+        for t in times.into_iter().chain(backwards) {
+            let expected = SimTime::new(t).unwrap().year_index().min(years - 1);
+            assert_eq!(clock.year(t), expected, "at {t}");
         }
     }
 }
