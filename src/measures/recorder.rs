@@ -146,6 +146,17 @@ impl YearClock {
         }
         self.year
     }
+
+    /// As [`split_years`], without the loop when `[from, to)` lies within one year.
+    fn split(&mut self, from: f64, to: f64, mut f: impl FnMut(usize, f64)) {
+        let y = self.year(to);
+        if self.start <= from && from < to {
+            // what `split_years` computes for an interval within year `y`
+            f(y, to - from);
+        } else {
+            split_years(from, to, self.years, f);
+        }
+    }
 }
 
 /// Builds one replication's measures from engine facts.
@@ -595,20 +606,18 @@ impl Recorder {
 
     fn worker_advance(&mut self, w: usize, t: f64) {
         let cap_per_day = self.posts[w].3;
-        let years = self.years;
+        let clock = &mut self.clock;
         let tally = &mut self.workers[w];
         if let Some(s) = tally.state {
             let dt = t - tally.since;
             if s.filled {
                 tally.filled_days += dt;
                 let by_year = &mut tally.filled_by_year;
-                split_years(tally.since, t, years, |y, d| by_year[y] += d);
+                clock.split(tally.since, t, |y, d| by_year[y] += d);
             }
             if s.present && s.travel_rate > 0.0 {
                 let by_year = &mut tally.travel_by_year;
-                split_years(tally.since, t, years, |y, d| {
-                    by_year[y] += s.travel_rate / 7.0 * d
-                });
+                clock.split(tally.since, t, |y, d| by_year[y] += s.travel_rate / 7.0 * d);
             }
             if s.present {
                 tally.present_days += dt;
@@ -778,6 +787,33 @@ mod tests {
         for t in times.into_iter().chain(backwards) {
             let expected = SimTime::new(t).unwrap().year_index().min(years - 1);
             assert_eq!(clock.year(t), expected, "at {t}");
+        }
+    }
+
+    #[test]
+    fn year_clock_splits_like_split_years() {
+        let years = 3;
+        let points = [
+            0.0,
+            1.5,
+            364.0,
+            just_before(365.0),
+            365.0,
+            700.0,
+            730.0,
+            1500.0,
+        ];
+        for &from in &points {
+            for &to in &points {
+                let mut expected = Vec::new();
+                split_years(from, to, years, |y, d| expected.push((y, d.to_bits())));
+                let mut clock = YearClock::new(years);
+                // a clock left at another year must not matter
+                clock.year(to + 400.0);
+                let mut got = Vec::new();
+                clock.split(from, to, |y, d| got.push((y, d.to_bits())));
+                assert_eq!(got, expected, "[{from}, {to})");
+            }
         }
     }
 }
