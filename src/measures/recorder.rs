@@ -336,7 +336,7 @@ impl Recorder {
 
     /// Emit every measure, in catalogue order.
     pub(crate) fn visit(&mut self, v: &mut dyn Visit) {
-        let auths = self.authorities.clone();
+        let auths = &self.authorities;
         let total_of = |xs: &[u64]| xs.iter().sum::<u64>() as f64;
 
         for (c, name) in COUNTS {
@@ -377,31 +377,10 @@ impl Recorder {
             all.extend_from_slice(w);
         }
         all.sort_by_key(|x| x.to_bits());
-        let region = wait_stats(&mut all, target);
+        wait_measures(v, None, wait_stats(&mut all, target));
         self.scratch = all;
-        let stats = std::iter::once(("".to_string(), region)).chain(
-            auths
-                .iter()
-                .enumerate()
-                .map(|(a, slug)| (format!(".{slug}"), wait_stats(&mut self.waits[a], target))),
-        );
-        for (suffix, s) in stats.collect::<Vec<_>>() {
-            v.measure(
-                &|| format!("wait_to_first_meeting_days{suffix}"),
-                Unit::Days,
-                s.0,
-            );
-            v.measure(
-                &|| format!("wait_to_first_meeting_days.median{suffix}"),
-                Unit::Days,
-                s.1,
-            );
-            v.measure(
-                &|| format!("wait_to_first_meeting_days.p90{suffix}"),
-                Unit::Days,
-                s.2,
-            );
-            v.measure(&|| format!("wait_within_target{suffix}"), Unit::Share, s.3);
+        for (a, slug) in auths.iter().enumerate() {
+            wait_measures(v, Some(slug), wait_stats(&mut self.waits[a], target));
         }
 
         // queues and open cases
@@ -554,8 +533,10 @@ impl Recorder {
             let flag = |b: bool| if b { 1.0 } else { 0.0 };
             let mut total = Pence::ZERO;
             let mut any_over = false;
+            // one buffer for every year's staffed days per title
+            let mut filled = vec![0.0; self.titles.len()];
             for y in 0..self.years {
-                let mut filled = vec![0.0; self.titles.len()];
+                filled.iter_mut().for_each(|d| *d = 0.0);
                 for (w, &t) in self.workers.iter().zip(&self.title_of) {
                     filled[t] += w.filled_by_year[y];
                 }
@@ -564,6 +545,7 @@ impl Recorder {
                     travel_hours: self.workers.iter().map(|w| w.travel_by_year[y]).sum(),
                 };
                 let cost = projector.year(y, &inputs);
+                filled = inputs.filled_post_days;
                 total = total
                     .checked_add(cost.total)
                     .unwrap_or(Pence::from_pence(i64::MAX));
@@ -639,6 +621,22 @@ impl Recorder {
 fn sort_waits(w: &mut [f64]) {
     debug_assert!(w.iter().all(|x| x.is_sign_positive()));
     w.sort_unstable_by_key(|x| x.to_bits());
+}
+
+/// Emits the wait measures of the region (`slug` `None`) or of one authority.
+fn wait_measures(v: &mut dyn Visit, slug: Option<&str>, s: (f64, f64, f64, f64)) {
+    let name = |measure: &str| match slug {
+        Some(slug) => format!("{measure}.{slug}"),
+        None => measure.to_string(),
+    };
+    v.measure(&|| name("wait_to_first_meeting_days"), Unit::Days, s.0);
+    v.measure(
+        &|| name("wait_to_first_meeting_days.median"),
+        Unit::Days,
+        s.1,
+    );
+    v.measure(&|| name("wait_to_first_meeting_days.p90"), Unit::Days, s.2);
+    v.measure(&|| name("wait_within_target"), Unit::Share, s.3);
 }
 
 /// Mean, median, 90th percentile and share within target of sorted waits (NaN if empty).
