@@ -366,7 +366,8 @@ impl Recorder {
 
         // waits from acceptance to first meeting: the region, then each authority.
         // Each authority's waits are sorted once; the region's are their concatenation,
-        // which the run-detecting stable sort only has to merge.
+        // which the run-detecting stable sort only has to merge (and is already sorted
+        // when at most one authority has any).
         let target = self.wait_target;
         for w in &mut self.waits {
             sort_waits(w);
@@ -376,7 +377,9 @@ impl Recorder {
         for w in &self.waits {
             all.extend_from_slice(w);
         }
-        all.sort_by_key(|x| x.to_bits());
+        if self.waits.iter().filter(|w| !w.is_empty()).count() > 1 {
+            all.sort_by_key(|x| x.to_bits());
+        }
         wait_measures(v, None, wait_stats(&mut all, target));
         self.scratch = all;
         for (a, slug) in auths.iter().enumerate() {
