@@ -7,7 +7,7 @@ use crate::engine::{
 };
 use crate::model::{Model, Role};
 use crate::money::Pence;
-use crate::time::SimTime;
+use crate::time::{DAYS_PER_YEAR, SimTime};
 
 /// Counts kept per authority and per year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,17 +91,71 @@ struct WorkerTally {
 fn split_years(from: f64, to: f64, years: usize, mut f: impl FnMut(usize, f64)) {
     let mut t = from;
     while t < to {
-        let y = ((t / crate::time::DAYS_PER_YEAR) as usize).min(years - 1);
+        let y = ((t / DAYS_PER_YEAR) as usize).min(years - 1);
         let end = if y + 1 == years {
             to
         } else {
-            to.min((y + 1) as f64 * crate::time::DAYS_PER_YEAR)
+            to.min((y + 1) as f64 * DAYS_PER_YEAR)
         };
         f(y, end - t);
         if end <= t {
             break;
         }
         t = end;
+    }
+}
+
+/// The contract year of the latest time asked about, kept so that most facts find their
+/// year without a division.
+///
+/// [`SimTime::year_index`] is `k` or more exactly when `t >= k * DAYS_PER_YEAR`: the product
+/// is exact, and just below it a step in `t` is at least 2^8 times a step in the quotient
+/// just below `k`, so `t / DAYS_PER_YEAR` (with `DAYS_PER_YEAR < 2^9`) stays more than half a
+/// step under `k` and does not round up to it. The year is therefore constant on
+/// `[start, end)`, which is recomputed only when a time falls outside it.
+#[derive(Debug, Clone)]
+struct YearClock {
+    years: usize,
+    year: usize,
+    start: f64,
+    end: f64,
+}
+
+impl YearClock {
+    fn new(years: usize) -> YearClock {
+        // an empty range, so the first time asked about sets it
+        YearClock {
+            years,
+            year: 0,
+            start: f64::INFINITY,
+            end: f64::NEG_INFINITY,
+        }
+    }
+
+    /// The contract year `t` falls in: `SimTime::year_index`, the last year at most.
+    fn year(&mut self, t: f64) -> usize {
+        if !(self.start <= t && t < self.end) {
+            let y = ((t / DAYS_PER_YEAR) as usize).min(self.years - 1);
+            self.year = y;
+            self.start = y as f64 * DAYS_PER_YEAR;
+            self.end = if y + 1 == self.years {
+                f64::INFINITY
+            } else {
+                (y + 1) as f64 * DAYS_PER_YEAR
+            };
+        }
+        self.year
+    }
+
+    /// As [`split_years`], without the loop when `[from, to)` lies within one year.
+    fn split(&mut self, from: f64, to: f64, mut f: impl FnMut(usize, f64)) {
+        let y = self.year(to);
+        if self.start <= from && from < to {
+            // what `split_years` computes for an interval within year `y`
+            f(y, to - from);
+        } else {
+            split_years(from, to, self.years, f);
+        }
     }
 }
 
@@ -114,10 +168,12 @@ pub struct Recorder {
     years: usize,
     horizon: f64,
     wait_target: f64,
-    /// `counts[count][authority]`
-    counts: Vec<Vec<u64>>,
-    /// `by_year[count][year]`
-    by_year: Vec<Vec<u64>>,
+    /// `counts[count * authorities + authority]`
+    counts: Vec<u64>,
+    /// `by_year[count * years + year]`
+    by_year: Vec<u64>,
+    /// the contract year of the latest fact
+    clock: YearClock,
     by_agency: Vec<u64>,
     by_need: Vec<u64>,
     /// first-allocation waits per authority
@@ -169,8 +225,9 @@ impl Recorder {
             years: model.years(),
             horizon: model.horizon_days(),
             wait_target: model.wait_target_days(),
-            counts: vec![vec![0; n]; COUNTS.len()],
-            by_year: vec![vec![0; model.years()]; COUNTS.len()],
+            counts: vec![0; COUNTS.len() * n],
+            by_year: vec![0; COUNTS.len() * model.years()],
+            clock: YearClock::new(model.years()),
             by_agency: vec![0; model.referrals().agencies().len()],
             by_need: vec![0; model.referrals().needs().len()],
             waits: vec![Vec::new(); n],
@@ -224,8 +281,8 @@ impl Recorder {
 
     /// Clear for another replication of the same model, keeping allocations.
     pub fn reset(&mut self) {
-        self.counts.iter_mut().flatten().for_each(|c| *c = 0);
-        self.by_year.iter_mut().flatten().for_each(|c| *c = 0);
+        self.counts.iter_mut().for_each(|c| *c = 0);
+        self.by_year.iter_mut().for_each(|c| *c = 0);
         self.by_agency.iter_mut().for_each(|c| *c = 0);
         self.by_need.iter_mut().for_each(|c| *c = 0);
         self.waits.iter_mut().for_each(Vec::clear);
@@ -248,9 +305,20 @@ impl Recorder {
     }
 
     fn count(&mut self, t: SimTime, c: Count, a: usize) {
-        self.counts[c as usize][a] += 1;
-        let y = t.year_index().min(self.years - 1);
-        self.by_year[c as usize][y] += 1;
+        self.counts[c as usize * self.authorities.len() + a] += 1;
+        let y = self.clock.year(t.days());
+        self.by_year[c as usize * self.years + y] += 1;
+    }
+
+    /// A count per authority.
+    fn count_row(&self, c: Count) -> &[u64] {
+        let n = self.authorities.len();
+        &self.counts[c as usize * n..][..n]
+    }
+
+    /// A count per contract year.
+    fn year_row(&self, c: Count) -> &[u64] {
+        &self.by_year[c as usize * self.years..][..self.years]
     }
 
     /// This replication's measures (after the engine called `finish`).
@@ -268,16 +336,16 @@ impl Recorder {
 
     /// Emit every measure, in catalogue order.
     pub(crate) fn visit(&mut self, v: &mut dyn Visit) {
-        let auths = self.authorities.clone();
+        let auths = &self.authorities;
         let total_of = |xs: &[u64]| xs.iter().sum::<u64>() as f64;
 
         for (c, name) in COUNTS {
-            let row = &self.counts[c as usize];
+            let row = self.count_row(c);
             v.measure(&|| name.to_string(), Unit::Count, total_of(row));
             for (a, slug) in auths.iter().enumerate() {
                 v.measure(&|| format!("{name}.{slug}"), Unit::Count, row[a] as f64);
             }
-            for (y, n) in self.by_year[c as usize].iter().enumerate() {
+            for (y, n) in self.year_row(c).iter().enumerate() {
                 v.measure(&|| format!("{name}.y{}", y + 1), Unit::Count, *n as f64);
             }
         }
@@ -296,38 +364,26 @@ impl Recorder {
             );
         }
 
-        // waits from acceptance to first meeting: the region, then each authority
+        // waits from acceptance to first meeting: the region, then each authority.
+        // Each authority's waits are sorted once; the region's are their concatenation,
+        // which the run-detecting stable sort only has to merge (and is already sorted
+        // when at most one authority has any).
         let target = self.wait_target;
+        for w in &mut self.waits {
+            sort_waits(w);
+        }
         let mut all = std::mem::take(&mut self.scratch);
         all.clear();
         for w in &self.waits {
             all.extend_from_slice(w);
         }
-        let region = wait_stats(&mut all, target);
+        if self.waits.iter().filter(|w| !w.is_empty()).count() > 1 {
+            all.sort_by_key(|x| x.to_bits());
+        }
+        wait_measures(v, None, wait_stats(&mut all, target));
         self.scratch = all;
-        let stats = std::iter::once(("".to_string(), region)).chain(
-            auths
-                .iter()
-                .enumerate()
-                .map(|(a, slug)| (format!(".{slug}"), wait_stats(&mut self.waits[a], target))),
-        );
-        for (suffix, s) in stats.collect::<Vec<_>>() {
-            v.measure(
-                &|| format!("wait_to_first_meeting_days{suffix}"),
-                Unit::Days,
-                s.0,
-            );
-            v.measure(
-                &|| format!("wait_to_first_meeting_days.median{suffix}"),
-                Unit::Days,
-                s.1,
-            );
-            v.measure(
-                &|| format!("wait_to_first_meeting_days.p90{suffix}"),
-                Unit::Days,
-                s.2,
-            );
-            v.measure(&|| format!("wait_within_target{suffix}"), Unit::Share, s.3);
+        for (a, slug) in auths.iter().enumerate() {
+            wait_measures(v, Some(slug), wait_stats(&mut self.waits[a], target));
         }
 
         // queues and open cases
@@ -480,8 +536,10 @@ impl Recorder {
             let flag = |b: bool| if b { 1.0 } else { 0.0 };
             let mut total = Pence::ZERO;
             let mut any_over = false;
+            // one buffer for every year's staffed days per title
+            let mut filled = vec![0.0; self.titles.len()];
             for y in 0..self.years {
-                let mut filled = vec![0.0; self.titles.len()];
+                filled.iter_mut().for_each(|d| *d = 0.0);
                 for (w, &t) in self.workers.iter().zip(&self.title_of) {
                     filled[t] += w.filled_by_year[y];
                 }
@@ -490,6 +548,7 @@ impl Recorder {
                     travel_hours: self.workers.iter().map(|w| w.travel_by_year[y]).sum(),
                 };
                 let cost = projector.year(y, &inputs);
+                filled = inputs.filled_post_days;
                 total = total
                     .checked_add(cost.total)
                     .unwrap_or(Pence::from_pence(i64::MAX));
@@ -516,7 +575,7 @@ impl Recorder {
             }
             v.measure(&|| "cost.total".into(), Unit::Pounds, pounds(total));
             v.measure(&|| "over_budget.any".into(), Unit::Share, flag(any_over));
-            let completions: u64 = self.by_year[Count::Phase1Completions as usize].iter().sum();
+            let completions: u64 = self.year_row(Count::Phase1Completions).iter().sum();
             let per_completion = if completions > 0 {
                 pounds(total) / completions as f64
             } else {
@@ -532,20 +591,18 @@ impl Recorder {
 
     fn worker_advance(&mut self, w: usize, t: f64) {
         let cap_per_day = self.posts[w].3;
-        let years = self.years;
+        let clock = &mut self.clock;
         let tally = &mut self.workers[w];
         if let Some(s) = tally.state {
             let dt = t - tally.since;
             if s.filled {
                 tally.filled_days += dt;
                 let by_year = &mut tally.filled_by_year;
-                split_years(tally.since, t, years, |y, d| by_year[y] += d);
+                clock.split(tally.since, t, |y, d| by_year[y] += d);
             }
             if s.present && s.travel_rate > 0.0 {
                 let by_year = &mut tally.travel_by_year;
-                split_years(tally.since, t, years, |y, d| {
-                    by_year[y] += s.travel_rate / 7.0 * d
-                });
+                clock.split(tally.since, t, |y, d| by_year[y] += s.travel_rate / 7.0 * d);
             }
             if s.present {
                 tally.present_days += dt;
@@ -560,12 +617,35 @@ impl Recorder {
     }
 }
 
-/// Mean, median, 90th percentile and share within target of a sample (NaN if empty).
-fn wait_stats(w: &mut [f64], target: f64) -> (f64, f64, f64, f64) {
-    // waits are never negative (nor -0.0), so their bit patterns sort like the numbers;
-    // sorting them first this cheap way leaves `sample_stats` a sorted input
+/// Sorts waits ascending.
+///
+/// Waits are never negative (nor -0.0), so their bit patterns sort like the numbers, and
+/// equal bit patterns are equal values, so any sort gives the same array.
+fn sort_waits(w: &mut [f64]) {
     debug_assert!(w.iter().all(|x| x.is_sign_positive()));
     w.sort_unstable_by_key(|x| x.to_bits());
+}
+
+/// Emits the wait measures of the region (`slug` `None`) or of one authority.
+fn wait_measures(v: &mut dyn Visit, slug: Option<&str>, s: (f64, f64, f64, f64)) {
+    let name = |measure: &str| match slug {
+        Some(slug) => format!("{measure}.{slug}"),
+        None => measure.to_string(),
+    };
+    v.measure(&|| name("wait_to_first_meeting_days"), Unit::Days, s.0);
+    v.measure(
+        &|| name("wait_to_first_meeting_days.median"),
+        Unit::Days,
+        s.1,
+    );
+    v.measure(&|| name("wait_to_first_meeting_days.p90"), Unit::Days, s.2);
+    v.measure(&|| name("wait_within_target"), Unit::Share, s.3);
+}
+
+/// Mean, median, 90th percentile and share within target of sorted waits (NaN if empty).
+fn wait_stats(w: &mut [f64], target: f64) -> (f64, f64, f64, f64) {
+    // `sample_stats` sorts again, which costs one pass over an already sorted input
+    debug_assert!(w.is_sorted_by_key(|x| x.to_bits()));
     let s = crate::stats::sample_stats(w);
     (
         s.mean,
@@ -631,7 +711,7 @@ impl Observer for Recorder {
     }
 
     fn hours_delivered(&mut self, t: SimTime, w: usize, direct: f64, travel: f64, cross: bool) {
-        let y = t.year_index().min(self.years - 1);
+        let y = self.clock.year(t.days());
         let tally = &mut self.workers[w];
         tally.direct_hours += direct;
         tally.travel_hours += travel;
@@ -681,6 +761,60 @@ impl Observer for Recorder {
         }
         for w in 0..self.workers.len() {
             self.worker_advance(w, h);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The largest time before `t` (`t > 0`).
+    fn just_before(t: f64) -> f64 {
+        f64::from_bits(t.to_bits() - 1)
+    }
+
+    #[test]
+    fn year_clock_agrees_with_year_index_at_every_boundary() {
+        let years = 60;
+        let mut clock = YearClock::new(years);
+        let mut times = vec![0.0];
+        for k in 1..=years + 2 {
+            let b = k as f64 * DAYS_PER_YEAR;
+            times.extend([just_before(b), b, b + 0.5]);
+        }
+        // forwards, as a replication asks, and backwards
+        let backwards: Vec<f64> = times.iter().rev().copied().collect();
+        for t in times.into_iter().chain(backwards) {
+            let expected = SimTime::new(t).unwrap().year_index().min(years - 1);
+            assert_eq!(clock.year(t), expected, "at {t}");
+        }
+    }
+
+    #[test]
+    fn year_clock_splits_like_split_years() {
+        let years = 3;
+        let points = [
+            0.0,
+            1.5,
+            364.0,
+            just_before(365.0),
+            365.0,
+            700.0,
+            730.0,
+            1500.0,
+        ];
+        for &from in &points {
+            for &to in &points {
+                let mut expected = Vec::new();
+                split_years(from, to, years, |y, d| expected.push((y, d.to_bits())));
+                let mut clock = YearClock::new(years);
+                // a clock left at another year must not matter
+                clock.year(to + 400.0);
+                let mut got = Vec::new();
+                clock.split(from, to, |y, d| got.push((y, d.to_bits())));
+                assert_eq!(got, expected, "[{from}, {to})");
+            }
         }
     }
 }
