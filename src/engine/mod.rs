@@ -507,6 +507,14 @@ impl Engine {
 
     /// Recompute family `id`'s load on worker `w` for its current stage.
     fn set_load<O: Observer>(&mut self, t: SimTime, id: u32, w: usize, obs: &mut O) {
+        if self.apply_load(id, w) {
+            obs.worker_changed(t, w, &self.worker_state(w));
+        }
+    }
+
+    /// Recompute family `id`'s load on worker `w` without telling the observer; whether
+    /// it changed.
+    fn apply_load(&mut self, id: u32, w: usize) -> bool {
         let f = &self.families[id as usize];
         let new = self.load(f, self.workers[w].base as usize);
         let old = f.load;
@@ -518,22 +526,18 @@ impl Engine {
         if cross {
             wk.cross += new.direct - old.direct;
         }
-        if wk.families.is_empty() || wk.committed.abs() < EPS {
+        if wk.families.is_empty() {
             // re-anchor sums to exact zero to stop rounding drift
-            if wk.families.is_empty() {
-                wk.committed = 0.0;
-                wk.direct = 0.0;
-                wk.travel = 0.0;
-                wk.cross = 0.0;
-            }
+            wk.committed = 0.0;
+            wk.direct = 0.0;
+            wk.travel = 0.0;
+            wk.cross = 0.0;
         }
         self.families[id as usize].load = new;
-        if new != old {
-            if new.committed < old.committed {
-                self.touch(self.workers[w].base as usize);
-            }
-            obs.worker_changed(t, w, &self.worker_state(w));
+        if new.committed < old.committed {
+            self.touch(self.workers[w].base as usize);
         }
+        new != old
     }
 
     fn stage_end<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, obs: &mut O) {
@@ -621,7 +625,8 @@ impl Engine {
         if let Some(w) = self.families[id as usize].worker {
             let w = w as usize;
             self.families[id as usize].stage = Stage::Closed;
-            self.set_load(t, id, w, obs);
+            // one report of the worker's state covers the lighter load and the caseload
+            self.apply_load(id, w);
             let wk = &mut self.workers[w];
             if let Some(pos) = wk.families.iter().position(|&x| x == id) {
                 wk.families.swap_remove(pos);
