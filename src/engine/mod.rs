@@ -15,6 +15,8 @@
 //! Buffers are kept in [`Engine`] and reused across replications, so a batch allocates
 //! only while the first replications grow them.
 
+#[cfg(test)]
+mod alloc_tests;
 mod allocate;
 mod family;
 pub mod observer;
@@ -219,15 +221,19 @@ impl Engine {
         }
 
         // Staff.
-        self.workers.clear();
+        self.workers.resize_with(model.posts.len(), Worker::default);
         for (i, post) in model.posts.iter().enumerate() {
-            self.workers.push(Worker {
+            // keep the caseload buffer grown by earlier replications
+            let mut families = std::mem::take(&mut self.workers[i].families);
+            families.clear();
+            self.workers[i] = Worker {
                 base: post.base as u16,
                 capacity: post.direct_hours_per_week(),
                 limit: post.caseload_limit.unwrap_or(u32::MAX),
                 specialism: post.specialism.map(|s| s as u8),
+                families,
                 ..Worker::default()
-            });
+            };
             self.timeline.clear();
             let mut rng = streams.stream(StreamId::Staff { post: i as u32 });
             staff::timeline(
@@ -365,7 +371,7 @@ impl Engine {
             }
             Event::Staff { post, change } => {
                 self.push_next_staff_event(post as usize);
-                self.staff_change(model, t, post as usize, change, obs)
+                self.staff_change(t, post as usize, change, obs)
             }
             Event::Sample { week } => {
                 if week < self.weeks {
@@ -673,7 +679,6 @@ impl Engine {
 
     fn staff_change<O: Observer>(
         &mut self,
-        model: &Model,
         t: SimTime,
         w: usize,
         change: StaffChange,
@@ -691,7 +696,7 @@ impl Engine {
                 self.touch(self.workers[w].base as usize);
             }
             StaffChange::Leave => {
-                let held = std::mem::take(&mut self.workers[w].families);
+                let mut held = std::mem::take(&mut self.workers[w].families);
                 // hand the cases back, oldest at the very front
                 for &id in held.iter().rev() {
                     let f = &mut self.families[id as usize];
@@ -702,15 +707,15 @@ impl Engine {
                     self.lists[a].push_front(id);
                     self.touch(a);
                 }
+                held.clear();
                 let wk = &mut self.workers[w];
+                wk.families = held; // empty, keeping its buffer
                 wk.filled = false;
                 wk.absences = 0;
                 wk.committed = 0.0;
                 wk.direct = 0.0;
                 wk.cross = 0.0;
                 wk.travel = 0.0;
-
-                let _ = model;
             }
         }
         obs.worker_changed(t, w, &self.worker_state(w));
