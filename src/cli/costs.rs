@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 const SCHEMA: u32 = 1;
 
 pub fn costs(a: CostsArgs) -> Result<()> {
-    let loaded = scenarios::load(a.scenario.as_deref(), &a.sets)?;
+    let loaded = scenarios::load(a.input.scenario.as_deref(), &a.input.sets)?;
     let mut model = loaded.model.clone();
     if let Some(p) = &a.policy {
         model = model.with_policy(model.policy().with_kind(run::policy(p)?));
@@ -36,12 +36,7 @@ pub fn costs(a: CostsArgs) -> Result<()> {
     };
     let table = CostTable::stated(costs);
     let audit = Audit::of(costs);
-    let cfg = BatchConfig {
-        seed: a.seed.unwrap_or(model.default_seed()),
-        first: 0,
-        replications: a.reps.unwrap_or(model.default_replications()),
-        threads: a.threads.map(usize::from),
-    };
+    let cfg = run::config(&a.input, &model);
     run::check_reps(cfg.replications)?;
     let bar = run::progress_bar(a.quiet, cfg.replications, model.policy().kind().name());
     let batch = run::simulate(&model, &cfg, &bar)?;

@@ -37,11 +37,12 @@ enum Command {
     /// Set the service's risk register beside the simulation: stated likelihood and
     /// effect against simulated probability and impact, with a verdict per risk.
     Risks(BatchArgs),
-    /// Print the proposal's cost table with its audit, and project cost over the contract.
+    /// Print the proposal's cost table with its audit, and project cost over the contract
+    /// (the scenario needs a [costs] section).
     Costs(CostsArgs),
     /// Measure how fast a scenario runs here (events and replications per second on one
     /// thread and on all cores, peak memory), to size a batch before running it.
-    Bench(BatchArgs),
+    Bench(BenchArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files (TOML) or bundled scenario names.
@@ -69,9 +70,10 @@ enum ScenarioAction {
     },
 }
 
-/// Options shared by `run` and `compare`.
+/// Which scenario to simulate, and how many replications on which seed: shared by every
+/// command that runs a batch.
 #[derive(Debug, Args)]
-struct BatchArgs {
+struct ScenarioArgs {
     /// Scenario: a TOML file or a bundled name [default: western-bay].
     scenario: Option<String>,
     /// Replications [default: the scenario's `simulation.replications`].
@@ -84,9 +86,16 @@ struct BatchArgs {
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Change a scenario field for this run, e.g. --set 'authorities[Swansea].referrals_per_year=130'
-    /// (repeatable; validated like the file and recorded in the manifest).
+    /// (repeatable; validated like the file, and recorded in the manifest when files are written).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     sets: Vec<Override>,
+}
+
+/// Options shared by `run`, `compare` and `risks`.
+#[derive(Debug, Args)]
+struct BatchArgs {
+    #[command(flatten)]
+    input: ScenarioArgs,
     /// Print the machine-readable summary (JSON) on stdout instead of tables.
     #[arg(long)]
     json: bool,
@@ -142,6 +151,16 @@ fn parse_fraction(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Options of `bench`.
+#[derive(Debug, Args)]
+struct BenchArgs {
+    #[command(flatten)]
+    input: ScenarioArgs,
+    /// Print the figures as JSON on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Debug, Args)]
 struct CompareArgs {
     #[command(flatten)]
@@ -154,23 +173,11 @@ struct CompareArgs {
 /// Options of `costs`.
 #[derive(Debug, Args)]
 struct CostsArgs {
-    /// Scenario: a TOML file or a bundled name [default: western-bay]. It needs a [costs] section.
-    scenario: Option<String>,
+    #[command(flatten)]
+    input: ScenarioArgs,
     /// Print the table, audit and projection as JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
-    /// Replications for the projection [default: the scenario's `simulation.replications`].
-    #[arg(long, short = 'n', value_name = "N")]
-    reps: Option<u64>,
-    /// Master seed [default: the scenario's `simulation.seed`].
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
-    /// Change a scenario field for this run, e.g. --set costs.agency_cover=true (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    sets: Vec<Override>,
     /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
     #[arg(long, short, value_name = "P")]
     policy: Option<String>,

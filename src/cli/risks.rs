@@ -18,14 +18,14 @@ struct RisksJson<'a> {
 }
 
 pub fn risks(a: BatchArgs) -> Result<()> {
-    let loaded = scenarios::load(a.scenario.as_deref(), &a.sets)?;
+    let loaded = scenarios::load(a.input.scenario.as_deref(), &a.input.sets)?;
     let register = loaded.model.risks().cloned().ok_or_else(|| {
         InputError(format!(
             "{}: the scenario has no [risks] section (see `ifss-sim scenario show western-bay`)",
             loaded.label
         ))
     })?;
-    let cfg = config(&a, &loaded.model);
+    let cfg = config(&a.input, &loaded.model);
     check_reps(cfg.replications)?;
     let out = super::run::outputs(&a, &loaded)?;
     let bar = progress(&a, cfg.replications, "");

@@ -2,7 +2,7 @@
 
 use super::output::{self, Outputs, Run};
 use super::scenarios::{self, Loaded};
-use super::{BatchArgs, CompareArgs, InputError, RunArgs};
+use super::{BatchArgs, CompareArgs, InputError, RunArgs, ScenarioArgs};
 use anyhow::{Context, Result};
 use ifss_sim::batch::{self, Batch, BatchConfig};
 use ifss_sim::model::{Model, PolicyKind};
@@ -22,7 +22,7 @@ pub(super) fn policy(name: &str) -> Result<PolicyKind> {
 }
 
 /// The batch settings after defaults from the scenario.
-pub(super) fn config(args: &BatchArgs, model: &Model) -> BatchConfig {
+pub(super) fn config(args: &ScenarioArgs, model: &Model) -> BatchConfig {
     BatchConfig {
         seed: args.seed.unwrap_or(model.default_seed()),
         first: 0,
@@ -85,12 +85,12 @@ pub(super) fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Output
 
 pub fn run(a: RunArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let loaded = scenarios::load(a.batch.scenario.as_deref(), &a.batch.sets)?;
+    let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
     let mut model = loaded.model.clone();
     if let Some(p) = &a.policy {
         model = model.with_policy(model.policy().with_kind(policy(p)?));
     }
-    let cfg = config(&a.batch, &model);
+    let cfg = config(&a.batch.input, &model);
     check_reps(cfg.replications)?;
     let out = outputs(&a.batch, &loaded)?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
@@ -171,7 +171,7 @@ fn write_all(
 
 pub fn compare(a: CompareArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let loaded = scenarios::load(a.batch.scenario.as_deref(), &a.batch.sets)?;
+    let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
     let kinds = a
         .policies
         .iter()
@@ -184,7 +184,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     if let Some(dup) = kinds.iter().find(|k| !seen.insert(**k)) {
         return Err(InputError(format!("--policies lists {dup} twice")).into());
     }
-    let cfg = config(&a.batch, &loaded.model);
+    let cfg = config(&a.batch.input, &loaded.model);
     check_reps(cfg.replications)?;
     let out = outputs(&a.batch, &loaded)?;
     let mut models = Vec::new();

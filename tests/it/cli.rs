@@ -131,26 +131,40 @@ fn help_describes_every_command() {
 
 #[test]
 fn bench_reports_speed_in_both_event_counts() {
-    let o = ifss(&["bench", "mmc", "--reps", "4", "--threads", "1"]);
+    let o = ifss(&["bench", "mmc", "--reps", "4", "--threads", "1", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
-    let number_before = |marker: &str| -> f64 {
-        let head = &out[..out
-            .find(marker)
-            .unwrap_or_else(|| panic!("{marker:?} in:\n{out}"))];
-        let word = head.split(['(', ' ']).rfind(|w| !w.is_empty()).unwrap();
-        word.parse()
-            .unwrap_or_else(|_| panic!("{word:?} before {marker:?}"))
-    };
-    let queue = number_before(" events, ");
-    let counted = number_before(" in all");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["scenario"], "mmc");
+    assert_eq!(v["replications"], 4);
+    assert!(v["all_threads"].is_null(), "one thread asked for: {v}");
+    let one = &v["one_thread"];
+    let queue = one["events"].as_f64().unwrap();
+    let counted = one["model_events"].as_f64().unwrap();
     // on M/M/5 each customer is one arrival and one service end taken off the queue
     // (plus weekly samples), but an arrival, a service start and a departure when
     // counted as the other libraries count
     let ratio = counted / queue;
-    assert!((1.45..1.5).contains(&ratio), "ratio {ratio} in:\n{out}");
-    assert!(
-        out.contains("replications/s") && out.contains("peak memory"),
-        "{out}"
-    );
+    assert!((1.45..1.5).contains(&ratio), "ratio {ratio}: {v}");
+    for key in [
+        "seconds",
+        "replications_per_second",
+        "events_per_second",
+        "model_events_per_second",
+    ] {
+        assert!(one[key].as_f64().is_some_and(|x| x > 0.0), "{key}: {v}");
+    }
+
+    // the text form carries the same figures
+    let o = ifss(&["bench", "mmc", "--reps", "4", "--threads", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for part in [
+        "1 thread:",
+        "arrivals + allocations + closures a second",
+        "2 threads:",
+        "speed-up",
+        "peak memory",
+    ] {
+        assert!(out.contains(part), "missing {part:?} in:\n{out}");
+    }
 }
