@@ -14,6 +14,7 @@ use ifss_sim::measures::Unit;
 use ifss_sim::model::Model;
 use ifss_sim::money::Pence;
 use ifss_sim::report::summary::Kpi;
+use ifss_sim::report::text::wrap_paragraph;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -262,9 +263,11 @@ fn projection_text(projector: &Projector, table: &CostTable, p: &ProjectionJson)
         p.policy, p.replications, p.seed
     );
     let non_salary = table.column(SalaryPoint::Min).non_salary();
-    wrap(
+    wrap_paragraph(
         &mut out,
         &assumptions_text(projector.assumptions(), non_salary),
+        92,
+        2,
     );
     out.push('\n');
     let _ = writeln!(
@@ -328,25 +331,4 @@ fn projection_text(projector: &Projector, table: &CostTable, p: &ProjectionJson)
         money(per.p95)
     );
     out
-}
-
-/// Append `text` as an indented paragraph wrapped at 92 columns.
-fn wrap(out: &mut String, text: &str) {
-    let mut width = 0;
-    for word in text.split_whitespace() {
-        let len = word.chars().count();
-        if width == 0 {
-            out.push_str("  ");
-            width = 2;
-        } else if width + 1 + len > 92 {
-            out.push_str("\n  ");
-            width = 2;
-        } else {
-            out.push(' ');
-            width += 1;
-        }
-        out.push_str(word);
-        width += len;
-    }
-    out.push('\n');
 }

@@ -185,23 +185,7 @@ fn recomputed_in_words(stated: &CostTable, recomputed: &CostTable) -> String {
 
 /// Append `text` as an indented paragraph wrapped at [`PROSE_WIDTH`].
 fn wrap_into(out: &mut String, text: &str) {
-    let mut width = 0;
-    for word in text.split_whitespace() {
-        let len = word.chars().count();
-        if width == 0 {
-            out.push_str("  ");
-            width = 2;
-        } else if width + 1 + len > PROSE_WIDTH {
-            out.push_str("\n    ");
-            width = 4;
-        } else {
-            out.push(' ');
-            width += 1;
-        }
-        out.push_str(word);
-        width += len;
-    }
-    out.push('\n');
+    crate::report::text::wrap_paragraph(out, text, PROSE_WIDTH, 4);
 }
 
 /// The cost table and its audit as a JSON output row.

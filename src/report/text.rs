@@ -205,6 +205,30 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
     out
 }
 
+/// Append `text` as a paragraph indented by two spaces, its words wrapped so no line is
+/// wider than `width` columns (a longer word stands alone), continuation lines indented by
+/// `hanging` spaces, and a final newline.
+pub fn wrap_paragraph(out: &mut String, text: &str, width: usize, hanging: usize) {
+    let mut column = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if column == 0 {
+            out.push_str("  ");
+            column = 2;
+        } else if column + 1 + len > width {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', hanging));
+            column = hanging;
+        } else {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+    }
+    out.push('\n');
+}
+
 /// Left-align the first column, right-align the rest.
 pub fn align(rows: &[Vec<String>]) -> String {
     align_with(rows, &[0])
@@ -413,4 +437,20 @@ pub fn risk_table(rows: &[crate::risks::Assessment]) -> String {
         let _ = writeln!(out, "{}. {}", r.id, r.explanation);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_wrap_within_the_width_with_a_hanging_indent() {
+        let mut out = String::new();
+        wrap_paragraph(&mut out, "one two three four five six", 14, 4);
+        assert_eq!(out, "  one two\n    three four\n    five six\n");
+        // a word longer than the width stands on its own line
+        let mut out = String::new();
+        wrap_paragraph(&mut out, "a incomprehensibilities b", 10, 2);
+        assert_eq!(out, "  a\n  incomprehensibilities\n  b\n");
+    }
 }
