@@ -233,16 +233,24 @@ impl Engine {
         }
     }
 
+    /// The family at position `i` of list `a` or after it that still needs a worker,
+    /// dropping from the list the families before it that no longer do (withdrawn or
+    /// closed while listed; they are removed lazily).
+    fn next_needing(&mut self, a: usize, i: usize) -> Option<u32> {
+        while let Some(&id) = self.lists[a].get(i) {
+            if self.needs_worker(id) {
+                return Some(id);
+            }
+            take(&mut self.lists[a], i);
+        }
+        None
+    }
+
     /// Serve authority `a`'s list, oldest first, from its own base.
     fn fill_home<O: Observer>(&mut self, model: &Model, t: SimTime, a: usize, obs: &mut O) {
         let backfill = model.policy.matching == Matching::Expertise;
         let mut i = 0;
-        while i < self.lists[a].len() {
-            let id = self.lists[a][i];
-            if !self.needs_worker(id) {
-                take(&mut self.lists[a], i);
-                continue;
-            }
+        while let Some(id) = self.next_needing(a, i) {
             match self.choose(model, id, Scope::Home) {
                 Some(w) => {
                     take(&mut self.lists[a], i);
@@ -269,12 +277,7 @@ impl Engine {
     ) -> Option<(usize, u32, usize)> {
         let backfill = model.policy.matching == Matching::Expertise;
         let mut i = 0;
-        while i < self.lists[a].len() {
-            let id = self.lists[a][i];
-            if !self.needs_worker(id) {
-                take(&mut self.lists[a], i);
-                continue;
-            }
+        while let Some(id) = self.next_needing(a, i) {
             let f = &self.families[id as usize];
             let eligible = f.handover || t.days() - f.accepted_at + EPS >= threshold;
             if !eligible {
