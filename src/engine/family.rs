@@ -28,25 +28,54 @@ pub(crate) struct Fate {
     pub(crate) onward: bool,
 }
 
-/// Index of the category a uniform draw `u` falls in, given shares summing to 1.
-fn pick(u: f64, shares: impl Iterator<Item = f64>) -> usize {
-    let mut acc = 0.0;
-    let mut last = 0;
-    for (i, s) in shares.enumerate() {
-        acc += s;
-        last = i;
-        if u < acc {
-            return i;
-        }
+/// The referral mix as cumulative shares, so that a category is drawn by counting the
+/// bounds at or below a uniform draw rather than by a loop that branches on each.
+#[derive(Debug, Default)]
+pub(crate) struct MixTables {
+    agencies: Vec<f64>,
+    needs: Vec<f64>,
+    children: Vec<f64>,
+    /// Number of children of each `children` category.
+    child_counts: Vec<u8>,
+}
+
+impl MixTables {
+    /// Rebuild the tables for `model`, keeping the buffers.
+    pub(crate) fn rebuild(&mut self, model: &Model) {
+        let mix = &model.referrals;
+        cumulate(&mut self.agencies, mix.agencies.iter().map(|c| c.share));
+        cumulate(&mut self.needs, mix.needs.iter().map(|c| c.share));
+        cumulate(&mut self.children, mix.children.iter().map(|c| c.1));
+        self.child_counts.clear();
+        self.child_counts
+            .extend(mix.children.iter().map(|c| c.0 as u8));
     }
-    last
+}
+
+/// Running sums of `shares`, added in order (so each bound is exactly the sum a
+/// category-by-category scan would compare against).
+fn cumulate(out: &mut Vec<f64>, shares: impl Iterator<Item = f64>) {
+    out.clear();
+    let mut acc = 0.0;
+    out.extend(shares.map(|s| {
+        acc += s;
+        acc
+    }));
+}
+
+/// Index of the category a uniform draw `u` falls in: the first whose cumulative share
+/// exceeds `u`, or the last if rounding leaves `u` past them all. Shares are
+/// non-negative, so the bounds never decrease and that index is the number of bounds
+/// before the last that are at or below `u`.
+fn pick(u: f64, cumulative: &[f64]) -> usize {
+    let inner = &cumulative[..cumulative.len().saturating_sub(1)];
+    inner.iter().map(|&c| usize::from(c <= u)).sum()
 }
 
 impl Fate {
     /// Draw a family's fate. Always makes the same draws in the same order.
-    pub(crate) fn draw(model: &Model, rng: &mut Rng) -> Fate {
+    pub(crate) fn draw(model: &Model, tables: &MixTables, rng: &mut Rng) -> Fate {
         let pw = &model.pathway;
-        let mix = &model.referrals;
         let u_route: f64 = rng.random();
         let u_agency: f64 = rng.random();
         let u_need: f64 = rng.random();
@@ -78,9 +107,9 @@ impl Fate {
         };
         Fate {
             route,
-            agency: pick(u_agency, mix.agencies.iter().map(|c| c.share)) as u8,
-            need: pick(u_need, mix.needs.iter().map(|c| c.share)) as u8,
-            children: mix.children[pick(u_children, mix.children.iter().map(|c| c.1))].0 as u8,
+            agency: pick(u_agency, &tables.agencies) as u8,
+            need: pick(u_need, &tables.needs) as u8,
+            children: tables.child_counts[pick(u_children, &tables.children)],
             patience,
             assessment_days,
             to_phase1: u_phase1 < pw.to_phase1(),
@@ -146,15 +175,54 @@ pub(crate) struct Load {
 mod tests {
     use super::*;
 
+    /// The category a category-by-category scan picks: the first whose running sum
+    /// exceeds `u`, else the last.
+    fn scan(u: f64, shares: &[f64]) -> usize {
+        let mut acc = 0.0;
+        for (i, s) in shares.iter().enumerate() {
+            acc += s;
+            if u < acc {
+                return i;
+            }
+        }
+        shares.len() - 1
+    }
+
+    fn picked(u: f64, shares: &[f64]) -> usize {
+        let mut cum = Vec::new();
+        cumulate(&mut cum, shares.iter().copied());
+        pick(u, &cum)
+    }
+
     #[test]
     fn pick_follows_cumulative_shares() {
         let shares = [0.2, 0.5, 0.3];
-        assert_eq!(pick(0.0, shares.into_iter()), 0);
-        assert_eq!(pick(0.19, shares.into_iter()), 0);
-        assert_eq!(pick(0.2, shares.into_iter()), 1);
-        assert_eq!(pick(0.69, shares.into_iter()), 1);
-        assert_eq!(pick(0.7, shares.into_iter()), 2);
+        assert_eq!(picked(0.0, &shares), 0);
+        assert_eq!(picked(0.19, &shares), 0);
+        assert_eq!(picked(0.2, &shares), 1);
+        assert_eq!(picked(0.69, &shares), 1);
+        assert_eq!(picked(0.7, &shares), 2);
         // rounding in the shares never picks past the end
-        assert_eq!(pick(0.999_999_999_9, [0.3, 0.3, 0.3999999].into_iter()), 2);
+        assert_eq!(picked(0.999_999_999_9, &[0.3, 0.3, 0.3999999]), 2);
+        // a zero share is never picked, and one category is always picked
+        assert_eq!(picked(0.5, &[0.5, 0.0, 0.5]), 2);
+        assert_eq!(picked(0.99, &[1.0]), 0);
+    }
+
+    proptest::proptest! {
+        /// Counting bounds picks exactly what the scan picks, for any non-negative shares.
+        #[test]
+        fn pick_agrees_with_a_scan(
+            shares in proptest::collection::vec(0.0f64..1.0, 1..12),
+            u in 0.0f64..1.0,
+        ) {
+            let total: f64 = shares.iter().sum();
+            let shares: Vec<f64> = if total > 0.0 {
+                shares.iter().map(|s| s / total).collect()
+            } else {
+                shares
+            };
+            proptest::prop_assert_eq!(picked(u, &shares), scan(u, &shares));
+        }
     }
 }

@@ -26,7 +26,7 @@ mod staff;
 use crate::model::Model;
 use crate::rng::{Rng, StreamId, Streams};
 use crate::time::{DAYS_PER_WEEK, SimTime, boundary};
-use family::{Family, Fate, Load, Stage};
+use family::{Family, Fate, Load, MixTables, Stage};
 pub use observer::{
     AllocationFact, Closure, Discard, Observer, ReferralFact, Route, SampleView, WorkerState,
 };
@@ -102,6 +102,8 @@ pub struct Engine {
     /// What a family from authority `a` asks of a worker based at `b`, at
     /// `a * authorities + b`.
     demand: Vec<allocate::Demand>,
+    /// The referral mix as cumulative shares.
+    mix: MixTables,
     /// Per authority: referrals arrived and referrals closed (any route), for the
     /// conservation check `arrived = closed + open` after every event.
     flow: Vec<[u64; 2]>,
@@ -191,6 +193,7 @@ impl Engine {
                 self.demand.push(allocate::Demand::new(model, a, b));
             }
         }
+        self.mix.rebuild(model);
         self.stats = RunStats::default();
 
         // Arrival streams and this replication's rates (parameter uncertainty).
@@ -419,7 +422,7 @@ impl Engine {
             episode,
             index,
         });
-        let fate = Fate::draw(model, &mut rng);
+        let fate = Fate::draw(model, &self.mix, &mut rng);
         let id = self.families.len() as u32;
         self.families.push(Family {
             authority: a as u16,
