@@ -74,6 +74,9 @@ fn pick(u: f64, cumulative: &[f64]) -> usize {
 
 impl Fate {
     /// Draw a family's fate. Always makes the same draws in the same order.
+    // Inlined into its one caller so the fate is built in place: returned through
+    // memory, its narrow fields stall the wide copy into the family record.
+    #[inline(always)]
     pub(crate) fn draw(model: &Model, tables: &MixTables, rng: &mut Rng) -> Fate {
         let pw = &model.pathway;
         let u_route: f64 = rng.random();
