@@ -163,6 +163,9 @@ impl Engine {
         };
         // a home search looks only at the family's base, where every worker asks the same
         // room; the order (and so the choice on ties) is the same as scanning every worker
+        if scope == Scope::Home && self.open_at_base[a] == 0 {
+            return None;
+        }
         let (candidates, home_need): (&[usize], f64) = match scope {
             Scope::Home => (&self.at_base[a], need_at(a)),
             _ => (&self.every_worker, f64::NAN),

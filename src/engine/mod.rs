@@ -65,11 +65,19 @@ struct Worker {
     cross: f64,
     travel: f64,
     families: Vec<u32>,
+    /// Counted in `Engine::open_at_base`: see [`Worker::may_take_more`].
+    counted_open: bool,
 }
 
 impl Worker {
     fn present(&self) -> bool {
         self.filled && self.absences == 0
+    }
+
+    /// Present, with hours and a caseload below the limit: could take a family that
+    /// fits the hours left.
+    fn may_take_more(&self) -> bool {
+        self.present() && self.capacity > 0.0 && (self.families.len() as u32) < self.limit
     }
 }
 
@@ -97,6 +105,9 @@ pub struct Engine {
     weeks: u32,
     /// Workers based in each authority, in index order.
     at_base: Vec<Vec<usize>>,
+    /// Per base: workers that may take more families ([`Worker::may_take_more`]). When
+    /// none may, a search at that base is skipped.
+    open_at_base: Vec<u32>,
     /// Every worker, in index order.
     every_worker: Vec<usize>,
     /// What a family from authority `a` asks of a worker based at `b`, at
@@ -267,6 +278,11 @@ impl Engine {
         self.at_base.iter_mut().for_each(Vec::clear);
         for (i, post) in model.posts.iter().enumerate() {
             self.at_base[post.base].push(i);
+        }
+        self.open_at_base.clear();
+        self.open_at_base.resize(n, 0);
+        for w in 0..self.workers.len() {
+            self.recount(w);
         }
         self.every_worker.clear();
         self.every_worker.extend(0..model.posts.len());
@@ -640,6 +656,8 @@ impl Engine {
             if let Some(pos) = wk.families.iter().position(|&x| x == id) {
                 wk.families.swap_remove(pos);
             }
+            self.recount(w);
+            let wk = &mut self.workers[w];
             if wk.families.is_empty() {
                 wk.committed = 0.0;
                 wk.direct = 0.0;
@@ -721,7 +739,24 @@ impl Engine {
                 wk.travel = 0.0;
             }
         }
+        self.recount(w);
         obs.worker_changed(t, w, &self.worker_state(w));
+    }
+
+    /// Bring worker `w`'s place in `open_at_base` up to date after a change in its
+    /// presence or caseload.
+    fn recount(&mut self, w: usize) {
+        let wk = &mut self.workers[w];
+        let open = wk.may_take_more();
+        if open != wk.counted_open {
+            wk.counted_open = open;
+            let n = &mut self.open_at_base[wk.base as usize];
+            if open {
+                *n += 1;
+            } else {
+                *n -= 1;
+            }
+        }
     }
 
     fn worker_state(&self, w: usize) -> WorkerState {
@@ -755,7 +790,6 @@ impl Engine {
         let handover = f.handover;
         f.worker = Some(w as u16);
         f.handover = false;
-        self.workers[w].families.push(id);
         let first = !handover;
         let wait = if first {
             f.allocated_at = t.days();
@@ -763,6 +797,8 @@ impl Engine {
         } else {
             0.0
         };
+        self.workers[w].families.push(id);
+        self.recount(w);
         debug_assert!(wait >= 0.0, "negative wait {wait} for family {id}");
         obs.allocated(
             t,
@@ -828,6 +864,13 @@ impl Engine {
                     f.worker
                 );
             }
+        }
+        for (b, &n) in self.open_at_base.iter().enumerate() {
+            let open = self.at_base[b]
+                .iter()
+                .filter(|&&i| self.workers[i].may_take_more())
+                .count();
+            assert_eq!(n as usize, open, "base {b}: workers counted open");
         }
         for (a, [arrived, closed]) in self.flow.iter().enumerate() {
             let open = u64::from(self.open[a]);
