@@ -117,6 +117,7 @@ impl Streams {
     }
 
     /// A fresh generator for the named stream, positioned at its start.
+    #[inline]
     pub fn stream(&self, id: StreamId) -> Rng {
         let mut bytes = [0u8; 32];
         for (chunk, word) in bytes.chunks_exact_mut(8).zip(self.state(id)) {

@@ -133,6 +133,7 @@ impl YearClock {
     }
 
     /// The contract year `t` falls in: `SimTime::year_index`, the last year at most.
+    #[inline]
     fn year(&mut self, t: f64) -> usize {
         if !(self.start <= t && t < self.end) {
             let y = ((t / DAYS_PER_YEAR) as usize).min(self.years - 1);
@@ -304,6 +305,7 @@ impl Recorder {
         self.series.iter_mut().for_each(|x| *x = f64::NAN);
     }
 
+    #[inline]
     fn count(&mut self, t: SimTime, c: Count, a: usize) {
         self.counts[c as usize * self.authorities.len() + a] += 1;
         let y = self.clock.year(t.days());
