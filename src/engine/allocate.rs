@@ -19,7 +19,7 @@
 //! (backfilling) past a family that fits no one.
 
 use super::family::{Family, Load, Stage};
-use super::{EPS, Engine, Observer};
+use super::{EPS, Engine, Observer, Worker};
 use crate::model::{Matching, Model, PolicyKind};
 use crate::time::SimTime;
 use std::cmp::Ordering;
@@ -161,44 +161,42 @@ impl Engine {
                 self.load(f, base).committed
             }
         };
-        // a home search looks only at the family's base, where every worker asks the same
-        // room; the order (and so the choice on ties) is the same as scanning every worker
-        if scope == Scope::Home && self.open_at_base[a] == 0 {
-            return None;
-        }
-        let (candidates, home_need): (&[usize], f64) = match scope {
-            Scope::Home => (&self.at_base[a], need_at(a)),
-            _ => (&self.every_worker, f64::NAN),
+        let may_take = |w: &Worker, need: f64| {
+            w.may_take_more()
+                && !(expertise && w.specialism.is_some_and(|s| s != f.fate.need))
+                && w.committed + need <= w.capacity + EPS
         };
+        if scope == Scope::Home {
+            // Only the family's base, where every worker asks the same room. Its workers
+            // are in index order, so keeping the first of equal shares breaks ties as the
+            // general key below does.
+            if self.open_at_base[a] == 0 {
+                return None;
+            }
+            let need = need_at(a);
+            let mut best: Option<(f64, usize)> = None;
+            for &i in &self.at_base[a] {
+                let w = &self.workers[i];
+                if !may_take(w, need) {
+                    continue;
+                }
+                let share = w.committed / w.capacity;
+                if best.is_none_or(|(b, _)| share.total_cmp(&b) == Ordering::Less) {
+                    best = Some((share, i));
+                }
+            }
+            return best.map(|(_, i)| i);
+        }
         let mut best: Option<(f64, f64, usize)> = None;
-        for &i in candidates {
-            let w = &self.workers[i];
+        for (i, w) in self.workers.iter().enumerate() {
             let base = w.base as usize;
-            let in_scope = match scope {
-                Scope::Home => true,
-                Scope::Cross => base != a,
-                Scope::Any => true,
-            };
-            if !in_scope || !w.present() || w.capacity <= 0.0 || w.families.len() as u32 >= w.limit
-            {
-                continue;
-            }
-            if expertise && w.specialism.is_some_and(|s| s != f.fate.need) {
-                continue;
-            }
-            let need = if scope == Scope::Home {
-                home_need
-            } else {
-                need_at(base)
-            };
-            if w.committed + need > w.capacity + EPS {
+            if (scope == Scope::Cross && base == a) || !may_take(w, need_at(base)) {
                 continue;
             }
             let share = w.committed / w.capacity;
             let key = match scope {
-                Scope::Home => (share, 0.0, i),
                 Scope::Cross => (model.travel.one_way(base, a), share, i),
-                Scope::Any => (share, model.travel.one_way(base, a), i),
+                _ => (share, model.travel.one_way(base, a), i),
             };
             let better = match &best {
                 None => true,

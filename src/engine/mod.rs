@@ -108,8 +108,6 @@ pub struct Engine {
     /// Per base: workers that may take more families ([`Worker::may_take_more`]). When
     /// none may, a search at that base is skipped.
     open_at_base: Vec<u32>,
-    /// Every worker, in index order.
-    every_worker: Vec<usize>,
     /// What a family from authority `a` asks of a worker based at `b`, at
     /// `a * authorities + b`.
     demand: Vec<allocate::Demand>,
@@ -284,8 +282,6 @@ impl Engine {
         for w in 0..self.workers.len() {
             self.recount(w);
         }
-        self.every_worker.clear();
-        self.every_worker.extend(0..model.posts.len());
         self.staff_next.clear();
         self.staff_next.resize(model.posts.len(), 0);
         for post in 0..model.posts.len() {
