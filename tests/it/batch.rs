@@ -1,12 +1,10 @@
 //! Monte Carlo batches: thread-count invariance, random access, common random numbers,
 //! parameter uncertainty and the sequential precision procedure.
 
-use super::support::{load_with, model, with_policy};
+use super::support::{ifss_in, load_with, model, with_policy};
 use ifss_sim::batch::{self, BatchConfig};
 use ifss_sim::model::PolicyKind;
 use ifss_sim::stats::{paired_difference, summarize, welch_ci95};
-use std::path::Path;
-use std::process::Command;
 
 fn config(seed: u64, reps: u64, threads: usize) -> BatchConfig {
     BatchConfig {
@@ -138,14 +136,6 @@ fn the_precision_procedure_stops_once_the_target_is_met() {
     assert_eq!(b.len(), b2.len());
 }
 
-fn ifss(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
-
 fn without_timing(mut v: serde_json::Value) -> serde_json::Value {
     if let Some(e) = v.get_mut("engine").and_then(|e| e.as_object_mut()) {
         for k in [
@@ -166,7 +156,7 @@ fn thousand_replications_on_one_and_two_threads_write_identical_outputs() {
     let dir = std::env::temp_dir().join(format!("ifss-threads-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for t in ["1", "2"] {
-        let o = ifss(
+        let o = ifss_in(
             &dir,
             &[
                 "run",
@@ -181,7 +171,7 @@ fn thousand_replications_on_one_and_two_threads_write_identical_outputs() {
                 "--quiet",
             ],
         );
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.success(), "{}", o.stderr);
     }
     let read = |t: &str, f: &str| std::fs::read(dir.join(t).join(f)).unwrap();
     let json = |t: &str| without_timing(serde_json::from_slice(&read(t, "summary.json")).unwrap());
@@ -197,7 +187,7 @@ fn thousand_replications_on_one_and_two_threads_write_identical_outputs() {
 fn compare_writes_paired_differences_per_policy() {
     let dir = std::env::temp_dir().join(format!("ifss-compare-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let o = ifss(
+    let o = ifss_in(
         &dir,
         &[
             "compare",
@@ -210,7 +200,7 @@ fn compare_writes_paired_differences_per_policy() {
             "--quiet",
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.success(), "{}", o.stderr);
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("c/summary.json")).unwrap()).unwrap();
     assert_eq!(v["baseline"], "proportional");
@@ -240,7 +230,7 @@ fn compare_writes_paired_differences_per_policy() {
 fn set_overrides_change_the_run_and_are_recorded() {
     let dir = std::env::temp_dir().join(format!("ifss-set-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let o = ifss(
+    let o = ifss_in(
         &dir,
         &[
             "run",
@@ -253,7 +243,7 @@ fn set_overrides_change_the_run_and_are_recorded() {
             "--quiet",
         ],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.success(), "{}", o.stderr);
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("s/summary.json")).unwrap()).unwrap();
     // Bridgend gets no first referrals, so none at all

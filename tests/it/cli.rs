@@ -1,28 +1,11 @@
 //! The binary as a user runs it.
 
-use std::process::{Command, Output};
-
-fn ifss(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .output()
-        .expect("binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use super::support::ifss;
 
 #[test]
 fn run_json_has_the_documented_shape() {
     let o = ifss(&["run", "--reps", "4", "--seed", "9", "--json", "--no-output"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let v = o.json();
     assert_eq!(v["scenario"], "western-bay");
     assert_eq!(v["policy"], "proportional");
     assert_eq!(v["replications"], 4);
@@ -42,8 +25,8 @@ fn run_json_has_the_documented_shape() {
 fn run_prints_a_table_per_authority_under_both_policies() {
     for policy in ["proportional", "demand-led"] {
         let o = ifss(&["run", "--reps", "3", "--policy", policy, "--no-output"]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        let out = stdout(&o);
+        assert!(o.success(), "{}", o.stderr);
+        let out = &o.stdout;
         for col in [
             "Region",
             "Swansea",
@@ -62,15 +45,15 @@ fn scenario_show_round_trips_through_check() {
     let dir = std::env::temp_dir().join(format!("ifss-roundtrip-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let list = ifss(&["scenario", "list"]);
-    assert!(stdout(&list).contains("western-bay"));
+    assert!(list.stdout.contains("western-bay"));
     for name in ["western-bay", "npt-high-need", "mmc", "ifss-lite"] {
         let shown = ifss(&["scenario", "show", name]);
-        assert!(shown.status.success());
+        assert!(shown.success());
         let file = dir.join(format!("{name}.toml"));
         std::fs::write(&file, &shown.stdout).unwrap();
         let checked = ifss(&["check", file.to_str().unwrap()]);
-        assert!(checked.status.success(), "{}", stderr(&checked));
-        assert!(stdout(&checked).contains(": ok"));
+        assert!(checked.success(), "{}", checked.stderr);
+        assert!(checked.stdout.contains(": ok"));
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -90,8 +73,8 @@ fn bad_scenarios_exit_2_with_file_line_and_field() {
         let mut args = cmd.clone();
         args.push(bad.to_str().unwrap());
         let o = ifss(&args);
-        assert_eq!(o.status.code(), Some(2), "{cmd:?}");
-        let err = stderr(&o);
+        assert_eq!(o.code, Some(2), "{cmd:?}");
+        let err = o.stderr;
         assert!(err.contains("bad.toml:"), "{err}");
         assert!(
             err.contains("pathway.advice_only: must be a probability between 0 and 1, got 1.7"),
@@ -114,16 +97,16 @@ fn unknown_scenarios_policies_and_flags_exit_2() {
         vec!["frobnicate"],
     ] {
         let o = ifss(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-        assert!(!stderr(&o).contains("panicked"));
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+        assert!(!o.stderr.contains("panicked"));
     }
 }
 
 #[test]
 fn help_describes_every_command() {
     let o = ifss(&["--help"]);
-    assert!(o.status.success());
-    let out = stdout(&o);
+    assert!(o.success());
+    let out = &o.stdout;
     for cmd in ["run", "compare", "check", "scenario", "verify"] {
         assert!(out.contains(cmd), "{out}");
     }
@@ -132,8 +115,7 @@ fn help_describes_every_command() {
 #[test]
 fn bench_reports_speed_in_both_event_counts() {
     let o = ifss(&["bench", "mmc", "--reps", "4", "--threads", "1", "--json"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let v = o.json();
     assert_eq!(v["scenario"], "mmc");
     assert_eq!(v["replications"], 4);
     assert!(v["all_threads"].is_null(), "one thread asked for: {v}");
@@ -156,8 +138,8 @@ fn bench_reports_speed_in_both_event_counts() {
 
     // the text form carries the same figures
     let o = ifss(&["bench", "mmc", "--reps", "4", "--threads", "2"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
+    assert!(o.success(), "{}", o.stderr);
+    let out = &o.stdout;
     for part in [
         "1 thread:",
         "arrivals + allocations + closures a second",

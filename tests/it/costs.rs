@@ -1,23 +1,14 @@
 //! `ifss-sim costs`: the proposal's cost table to the pound, its audit, and the projection.
 
+use super::support::ifss;
 use serde_json::Value;
-use std::process::{Command, Output};
-
-fn ifss(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .output()
-        .expect("binary runs")
-}
 
 /// `costs --json` with `args`, which must succeed.
 fn costs_json(args: &[&str]) -> Value {
     let mut all = vec!["costs", "--json", "--quiet"];
     all.extend_from_slice(args);
     let o = ifss(&all);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).expect("valid JSON")
+    o.json()
 }
 
 fn pounds(v: &Value) -> i64 {
@@ -118,8 +109,7 @@ fn a_budget_far_above_or_below_any_cost_gives_probability_zero_or_one() {
 #[test]
 fn run_reports_the_cost_measures() {
     let o = ifss(&["run", "--reps", "3", "--json", "--no-output"]);
-    assert!(o.status.success());
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = o.json();
     let kpis = &v["kpis"];
     for name in [
         "cost.y1",
@@ -139,8 +129,8 @@ fn run_reports_the_cost_measures() {
 #[test]
 fn the_text_shows_table_audit_and_projection() {
     let o = ifss(&["costs", "--reps", "3"]);
-    assert!(o.status.success());
-    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.success());
+    let out = &o.stdout;
     for text in [
         "Total cost of service                   £843,513    £880,764    £909,181",
         "Headroom (budget - total)                 £6,487    -£30,764    -£59,181",
@@ -156,8 +146,8 @@ fn the_text_shows_table_audit_and_projection() {
 #[test]
 fn a_scenario_without_costs_exits_2() {
     let o = ifss(&["costs", "mmc"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.code, Some(2));
+    let err = o.stderr;
     assert!(err.contains("no [costs] section"), "{err}");
 }
 

@@ -7,6 +7,7 @@
 mod browser;
 mod sample;
 
+use super::support::ifss_in;
 use browser::{browse, chromium_or_skip, page_errors};
 use ifss_sim::report::html::render;
 use ifss_sim::report::write::{OutputDir, safe_folder_name};
@@ -116,21 +117,13 @@ fn a_scenario_name_with_markup_and_path_characters_is_shown_literally_and_stays_
     ));
 }
 
-fn ifss(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
-
 /// The README's run command (`compare` on the bundled default) writes a report that opens
 /// offline with its headline answer and every picture, and each picture as its own SVG.
 #[test]
 fn compare_writes_a_board_report_with_every_picture() {
     let dir = folder("board-compare");
-    let o = ifss(&dir, &["compare", "--reps", "30", "--quiet"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ifss_in(&dir, &["compare", "--reps", "30", "--quiet"]);
+    assert!(o.success(), "{}", o.stderr);
     let out = dir.join("output/western-bay");
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
     for text in [
@@ -176,8 +169,8 @@ fn compare_writes_a_board_report_with_every_picture() {
 #[test]
 fn no_report_skips_the_report_but_keeps_the_data() {
     let dir = folder("board-no-report");
-    let o = ifss(&dir, &["run", "--reps", "5", "--quiet", "--no-report"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ifss_in(&dir, &["run", "--reps", "5", "--quiet", "--no-report"]);
+    assert!(o.success(), "{}", o.stderr);
     let out = dir.join("output/western-bay");
     assert!(out.join("summary.json").exists());
     assert!(!out.join("report.html").exists());
@@ -197,8 +190,8 @@ fn a_hostile_scenario_name_is_escaped_and_stays_inside_the_output_folder() {
             1,
         );
     std::fs::write(dir.join("hostile.toml"), text).unwrap();
-    let o = ifss(&dir, &["run", "hostile.toml", "--reps", "5", "--quiet"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ifss_in(&dir, &["run", "hostile.toml", "--reps", "5", "--quiet"]);
+    assert!(o.success(), "{}", o.stderr);
     // only output/ and the scenario file in the working folder; one folder inside output/
     let mut top: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()

@@ -62,6 +62,24 @@ pub struct Ran {
     pub stderr: String,
 }
 
+impl Ran {
+    /// Whether the binary exited with status 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// Standard output parsed as JSON; the run must have succeeded.
+    pub fn json(&self) -> serde_json::Value {
+        assert!(self.success(), "{}", self.stderr);
+        serde_json::from_str(&self.stdout).expect("valid JSON")
+    }
+}
+
+/// Run `ifss-sim` with `args` in the system temp folder.
+pub fn ifss(args: &[&str]) -> Ran {
+    ifss_in(&std::env::temp_dir(), args)
+}
+
 /// Run `ifss-sim` with `args` in folder `dir`.
 pub fn ifss_in(dir: &std::path::Path, args: &[&str]) -> Ran {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
