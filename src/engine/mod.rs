@@ -349,8 +349,11 @@ impl Engine {
                 let a = usize::from(authority);
                 let index = self.next_index[a];
                 self.next_index[a] += 1;
+                // The next arrival time is drawn first, from its own stream, so that its
+                // division overlaps the referral's work; it is queued after, as before.
+                let next = self.next_arrival(model, a, t.days());
                 self.referral(model, streams, t, a, 0, index, obs);
-                if let Some(next) = self.next_arrival(model, a, t.days()) {
+                if let Some(next) = next {
                     self.events.push(next, Event::Arrival { authority });
                 }
             }
