@@ -81,6 +81,18 @@ impl Worker {
     }
 }
 
+/// One authority's referral process in a replication.
+#[derive(Debug)]
+struct Arrivals {
+    rng: Rng,
+    /// The base rate, after any sampled uncertainty and the flow factor.
+    rate_per_day: f64,
+    /// The highest rate the ramp and seasonality reach: the thinning envelope.
+    lambda_max: f64,
+    /// No ramp or seasonality: every candidate arrival is kept.
+    constant: bool,
+}
+
 /// Reusable simulation state. Create once, run many replications.
 #[derive(Debug, Default)]
 pub struct Engine {
@@ -91,8 +103,8 @@ pub struct Engine {
     waiting: Vec<u32>,
     open: Vec<u32>,
     next_index: Vec<u32>,
-    rate_per_day: Vec<f64>,
-    arrival_rngs: Vec<Rng>,
+    /// Each authority's referral process for this replication.
+    arrivals: Vec<Arrivals>,
     by_base: Vec<f64>,
     cap_by_base: Vec<f64>,
     timeline: Vec<(f64, StaffChange)>,
@@ -206,8 +218,7 @@ impl Engine {
         self.stats = RunStats::default();
 
         // Arrival streams and this replication's rates (parameter uncertainty).
-        self.rate_per_day.clear();
-        self.arrival_rngs.clear();
+        self.arrivals.clear();
         for (a, auth) in model.authorities.iter().enumerate() {
             let per_year = match &auth.referrals_per_year {
                 crate::model::Rate::Known(r) => *r,
@@ -215,11 +226,15 @@ impl Engine {
                     d.sample(&mut streams.stream(StreamId::Parameters { slot: a as u32 }))
                 }
             };
-            self.rate_per_day
-                .push(per_year * auth.flow_factor / crate::time::DAYS_PER_YEAR);
-            self.arrival_rngs.push(streams.stream(StreamId::Arrivals {
-                authority: a as u16,
-            }));
+            let rate_per_day = per_year * auth.flow_factor / crate::time::DAYS_PER_YEAR;
+            self.arrivals.push(Arrivals {
+                rng: streams.stream(StreamId::Arrivals {
+                    authority: a as u16,
+                }),
+                rate_per_day,
+                lambda_max: rate_per_day * auth.rate_factor_max(),
+                constant: auth.ramp.is_none() && auth.seasonality.is_none(),
+            });
         }
         for a in 0..n {
             if let Some(t) = self.next_arrival(model, a, 0.0) {
@@ -314,22 +329,22 @@ impl Engine {
     /// Next arrival after `from` by thinning a Poisson process with rate
     /// `base × factor(t)`; `None` if past the horizon or the rate is zero.
     fn next_arrival(&mut self, model: &Model, a: usize, from: f64) -> Option<SimTime> {
-        let auth = &model.authorities[a];
-        let lambda_max = self.rate_per_day[a] * auth.rate_factor_max();
+        let horizon = self.horizon;
+        let p = &mut self.arrivals[a];
+        let lambda_max = p.lambda_max;
         if lambda_max <= 0.0 || !lambda_max.is_finite() {
             return None;
         }
-        let constant = auth.ramp.is_none() && auth.seasonality.is_none();
-        let rng = &mut self.arrival_rngs[a];
         let mut t = from;
         loop {
-            let e: f64 = Exp1.sample(rng);
+            let e: f64 = Exp1.sample(&mut p.rng);
             t += e / lambda_max;
-            if t > self.horizon {
+            if t > horizon {
                 return None;
             }
-            if constant
-                || rng.random::<f64>() * lambda_max <= self.rate_per_day[a] * auth.rate_factor(t)
+            if p.constant
+                || p.rng.random::<f64>() * lambda_max
+                    <= p.rate_per_day * model.authorities[a].rate_factor(t)
             {
                 return SimTime::new(t);
             }
