@@ -167,15 +167,16 @@ impl Engine {
                 && w.committed + need <= w.capacity + EPS
         };
         if scope == Scope::Home {
-            // Only the family's base, where every worker asks the same room. Its workers
-            // are in index order, so keeping the first of equal shares breaks ties as the
-            // general key below does.
-            if self.open_at_base[a] == 0 {
+            // Only the family's base, where every worker asks the same room, and only
+            // its workers marked as able to take more. Slots follow index order, so
+            // keeping the first of equal shares breaks ties as the general key below does.
+            if self.open_workers.is_empty(a) {
                 return None;
             }
             let need = need_at(a);
             let mut best: Option<(f64, usize)> = None;
-            for &i in &self.at_base[a] {
+            for k in self.open_workers.slots(a) {
+                let i = self.at_base[a][k];
                 let w = &self.workers[i];
                 if !may_take(w, need) {
                     continue;

@@ -20,6 +20,7 @@ mod alloc_tests;
 mod allocate;
 mod family;
 pub mod observer;
+mod open_sets;
 mod queue;
 mod staff;
 
@@ -30,6 +31,7 @@ use family::{Family, Fate, Load, MixTables, Stage};
 pub use observer::{
     AllocationFact, Closure, Discard, Observer, ReferralFact, Route, SampleView, WorkerState,
 };
+use open_sets::OpenSets;
 use queue::{Event, EventQueue, StaffChange};
 use rand::Rng as _;
 use rand_distr::{Distribution, Exp1};
@@ -65,8 +67,10 @@ struct Worker {
     cross: f64,
     travel: f64,
     families: Vec<u32>,
-    /// Counted in `Engine::open_at_base`: see [`Worker::may_take_more`].
-    counted_open: bool,
+    /// Position among the workers of its base (`Engine::at_base`).
+    slot: usize,
+    /// Marked in `Engine::open`: see [`Worker::may_take_more`].
+    marked_open: bool,
 }
 
 impl Worker {
@@ -117,9 +121,9 @@ pub struct Engine {
     weeks: u32,
     /// Workers based in each authority, in index order.
     at_base: Vec<Vec<usize>>,
-    /// Per base: workers that may take more families ([`Worker::may_take_more`]). When
-    /// none may, a search at that base is skipped.
-    open_at_base: Vec<u32>,
+    /// Per base: which of its workers may take more families
+    /// ([`Worker::may_take_more`]). A home search visits only those.
+    open_workers: OpenSets,
     /// What a family from authority `a` asks of a worker based at `b`, at
     /// `a * authorities + b`.
     demand: Vec<allocate::Demand>,
@@ -290,10 +294,10 @@ impl Engine {
         self.at_base.truncate(n);
         self.at_base.iter_mut().for_each(Vec::clear);
         for (i, post) in model.posts.iter().enumerate() {
+            self.workers[i].slot = self.at_base[post.base].len();
             self.at_base[post.base].push(i);
         }
-        self.open_at_base.clear();
-        self.open_at_base.resize(n, 0);
+        self.open_workers.reset(&self.at_base);
         for w in 0..self.workers.len() {
             self.recount(w);
         }
@@ -757,19 +761,14 @@ impl Engine {
         obs.worker_changed(t, w, &self.worker_state(w));
     }
 
-    /// Bring worker `w`'s place in `open_at_base` up to date after a change in its
+    /// Bring worker `w`'s mark in `open_workers` up to date after a change in its
     /// presence or caseload.
     fn recount(&mut self, w: usize) {
         let wk = &mut self.workers[w];
         let open = wk.may_take_more();
-        if open != wk.counted_open {
-            wk.counted_open = open;
-            let n = &mut self.open_at_base[wk.base as usize];
-            if open {
-                *n += 1;
-            } else {
-                *n -= 1;
-            }
+        if open != wk.marked_open {
+            wk.marked_open = open;
+            self.open_workers.set(wk.base as usize, wk.slot, open);
         }
     }
 
@@ -879,12 +878,12 @@ impl Engine {
                 );
             }
         }
-        for (b, &n) in self.open_at_base.iter().enumerate() {
-            let open = self.at_base[b]
-                .iter()
-                .filter(|&&i| self.workers[i].may_take_more())
-                .count();
-            assert_eq!(n as usize, open, "base {b}: workers counted open");
+        for (b, workers) in self.at_base.iter().enumerate() {
+            let open = (0..workers.len()).filter(|&k| self.workers[workers[k]].may_take_more());
+            assert!(
+                self.open_workers.slots(b).eq(open),
+                "base {b}: workers marked open differ from those that may take more"
+            );
         }
         for (a, [arrived, closed]) in self.flow.iter().enumerate() {
             let open = u64::from(self.open[a]);
