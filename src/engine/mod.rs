@@ -67,10 +67,9 @@ struct Worker {
     cross: f64,
     travel: f64,
     families: Vec<u32>,
-    /// Position among the workers of its base (`Engine::at_base`).
+    /// Position among the workers of its base (`Engine::at_base`), and its slot in
+    /// `Engine::open_workers`.
     slot: usize,
-    /// Marked in `Engine::open`: see [`Worker::may_take_more`].
-    marked_open: bool,
 }
 
 impl Worker {
@@ -764,12 +763,9 @@ impl Engine {
     /// Bring worker `w`'s mark in `open_workers` up to date after a change in its
     /// presence or caseload.
     fn recount(&mut self, w: usize) {
-        let wk = &mut self.workers[w];
-        let open = wk.may_take_more();
-        if open != wk.marked_open {
-            wk.marked_open = open;
-            self.open_workers.set(wk.base as usize, wk.slot, open);
-        }
+        let wk = &self.workers[w];
+        self.open_workers
+            .set(wk.base as usize, wk.slot, wk.may_take_more());
     }
 
     fn worker_state(&self, w: usize) -> WorkerState {
