@@ -86,7 +86,7 @@ impl Worker {
 
 /// One authority's referral process in a replication.
 #[derive(Debug)]
-struct Arrivals {
+struct ArrivalProcess {
     rng: Rng,
     /// The base rate, after any sampled uncertainty and the flow factor.
     rate_per_day: f64,
@@ -107,7 +107,7 @@ pub struct Engine {
     open: Vec<u32>,
     next_index: Vec<u32>,
     /// Each authority's referral process for this replication.
-    arrivals: Vec<Arrivals>,
+    arrival_processes: Vec<ArrivalProcess>,
     by_base: Vec<f64>,
     cap_by_base: Vec<f64>,
     timeline: Vec<(f64, StaffChange)>,
@@ -221,7 +221,7 @@ impl Engine {
         self.stats = RunStats::default();
 
         // Arrival streams and this replication's rates (parameter uncertainty).
-        self.arrivals.clear();
+        self.arrival_processes.clear();
         for (a, auth) in model.authorities.iter().enumerate() {
             let per_year = match &auth.referrals_per_year {
                 crate::model::Rate::Known(r) => *r,
@@ -230,7 +230,7 @@ impl Engine {
                 }
             };
             let rate_per_day = per_year * auth.flow_factor / crate::time::DAYS_PER_YEAR;
-            self.arrivals.push(Arrivals {
+            self.arrival_processes.push(ArrivalProcess {
                 rng: streams.stream(StreamId::Arrivals {
                     authority: a as u16,
                 }),
@@ -333,7 +333,7 @@ impl Engine {
     /// `base × factor(t)`; `None` if past the horizon or the rate is zero.
     fn next_arrival(&mut self, model: &Model, a: usize, from: f64) -> Option<SimTime> {
         let horizon = self.horizon;
-        let p = &mut self.arrivals[a];
+        let p = &mut self.arrival_processes[a];
         let lambda_max = p.lambda_max;
         if lambda_max <= 0.0 || !lambda_max.is_finite() {
             return None;
