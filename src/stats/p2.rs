@@ -27,10 +27,11 @@ pub struct P2Quantile {
     heights: [f64; MARKERS],
     /// Actual marker positions, 1-based (whole numbers stored as `f64`).
     positions: [f64; MARKERS],
-    /// Desired marker positions.
-    desired: [f64; MARKERS],
-    /// Increments of the desired positions per value.
-    increments: [f64; MARKERS],
+    /// Desired positions of the three inner markers (the outer two always sit at the
+    /// extremes, so theirs are never needed).
+    desired: [f64; MARKERS - 2],
+    /// Increments of the inner markers' desired positions per value.
+    increments: [f64; MARKERS - 2],
 }
 
 impl P2Quantile {
@@ -47,8 +48,8 @@ impl P2Quantile {
             count: 0,
             heights: [0.0; MARKERS],
             positions: [1.0, 2.0, 3.0, 4.0, 5.0],
-            desired: [1.0, 1.0 + 2.0 * p, 1.0 + 4.0 * p, 3.0 + 2.0 * p, 5.0],
-            increments: [0.0, p / 2.0, p, (1.0 + p) / 2.0, 1.0],
+            desired: [1.0 + 2.0 * p, 1.0 + 4.0 * p, 3.0 + 2.0 * p],
+            increments: [p / 2.0, p, (1.0 + p) / 2.0],
         }
     }
 
@@ -99,7 +100,7 @@ impl P2Quantile {
 
         for i in 1..MARKERS - 1 {
             let n = &self.positions;
-            let offset = self.desired[i] - n[i];
+            let offset = self.desired[i - 1] - n[i];
             if (offset >= 1.0 && n[i + 1] - n[i] > 1.0)
                 || (offset <= -1.0 && n[i - 1] - n[i] < -1.0)
             {
