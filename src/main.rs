@@ -4,14 +4,17 @@
 
 mod cli;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     match cli::main() {
         Ok(()) => ExitCode::SUCCESS,
+        // the reader of the output went away (`| head`): the work is done, stop quietly
+        Err(e) if cli::is_stdout_closed(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let code = if cli::is_input_error(&e) { 2 } else { 1 };
-            eprintln!("error: {e:#}");
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
             ExitCode::from(code)
         }
     }

@@ -85,14 +85,14 @@ pub fn bench(a: BenchArgs) -> Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cfg.threads.unwrap_or(cores);
     if !a.json {
-        println!(
+        outln!(
             "{}: {} replications of {:.0} days, policy {}, seed {}",
             m.title(),
             cfg.replications,
             m.horizon_days(),
             m.policy().kind(),
             cfg.seed
-        );
+        )?;
     }
     // one thread, then every requested thread, on the same replications
     cfg.threads = Some(1);
@@ -122,9 +122,9 @@ pub fn bench(a: BenchArgs) -> Result<()> {
         all_threads: all,
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
     } else {
-        print!("{}", text(&out));
+        out!("{}", text(&out))?;
     }
     Ok(())
 }

@@ -49,11 +49,11 @@ pub fn costs(a: CostsArgs) -> Result<()> {
             report: CostsReport::new(&table, &audit),
             projection,
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
     } else {
-        print!("{}\nScenario: {}\n\n", model.title(), loaded.label);
-        print!("{}", render_table_text(&table, &audit));
-        print!("\n{}", projection_text(&projector, &table, &projection));
+        out!("{}\nScenario: {}\n\n", model.title(), loaded.label)?;
+        out!("{}", render_table_text(&table, &audit))?;
+        out!("\n{}", projection_text(&projector, &table, &projection))?;
     }
     Ok(())
 }

@@ -1,6 +1,27 @@
 //! Command-line parsing (clap) and the commands. The library below does the work;
 //! this layer loads files, prints, and maps failures to exit codes.
 
+/// `print!` that returns an error instead of panicking when standard output cannot be
+/// written (a closed pipe, a full disk).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` that returns an error instead of panicking, like [`out!`].
+macro_rules! outln {
+    () => { $crate::cli::write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `eprintln!` for notes to the user: a standard error that cannot be written is
+/// ignored rather than a panic.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod bench;
 mod costs;
 mod output;
@@ -184,6 +205,28 @@ struct CostsArgs {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+}
+
+/// Standard output was closed by its reader (as `| head` does): not a failure of the
+/// command, which stops printing quietly.
+#[derive(Debug, thiserror::Error)]
+#[error("standard output was closed")]
+pub struct StdoutClosed;
+
+/// Write to standard output and flush, mapping a closed pipe to [`StdoutClosed`].
+pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+    }
+}
+
+/// Whether the command ended because standard output was closed.
+pub fn is_stdout_closed(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.is::<StdoutClosed>())
 }
 
 /// An error in what the user gave us (exit code 2).

@@ -111,14 +111,14 @@ pub fn say_written(paths: &[PathBuf]) {
             .iter()
             .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
-        eprintln!(
+        note!(
             "\nwrote {} files in {}: {}",
             names.len(),
             dir.display(),
             names.join(", ")
         );
         if names.iter().any(|n| n == "report.html") {
-            eprintln!(
+            note!(
                 "open {} in a browser for the board report",
                 dir.join("report.html").display()
             );

@@ -35,6 +35,11 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     })
     .context("batch failed")?;
     bar.finish_and_clear();
+    // the file first, so that a reader closing standard output early loses nothing
+    let written = match out {
+        Some(out) => Some(out.write_file("risks.csv", &csv::risks(&rows)?)?),
+        None => None,
+    };
     if a.json {
         let j = RisksJson {
             schema: 1,
@@ -43,21 +48,18 @@ pub fn risks(a: BatchArgs) -> Result<()> {
             seed: cfg.seed,
             risks: &rows,
         };
-        println!("{}", serde_json::to_string_pretty(&j)?);
+        outln!("{}", serde_json::to_string_pretty(&j)?)?;
     } else {
-        println!(
+        outln!(
             "{} — the risk register beside {} replications (seed {}); probabilities are per three-year run\n",
             loaded.model.title(),
             cfg.replications,
             cfg.seed
-        );
-        print!("{}", text::risk_table(&rows));
+        )?;
+        out!("{}", text::risk_table(&rows))?;
     }
-    if let Some(out) = out {
-        let path = out.write_file("risks.csv", &csv::risks(&rows)?)?;
-        if !a.json {
-            eprintln!("\nwrote {}", path.display());
-        }
+    if let (Some(path), false) = (written, a.json) {
+        note!("\nwrote {}", path.display());
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ use ifss_sim::report::summary::RunSummary;
 use ifss_sim::report::text;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::path::PathBuf;
 
 pub(super) fn policy(name: &str) -> Result<PolicyKind> {
     PolicyKind::parse(name).ok_or_else(|| {
@@ -130,11 +131,9 @@ pub fn run(a: RunArgs) -> Result<()> {
     let mut summary = RunSummary::new(&model, &batch, cfg.seed);
     summary.precision = summary_precision;
     let json = serde_json::to_string_pretty(&summary)?;
-    if a.batch.json {
-        println!("{json}");
-    } else {
-        print!("{}", text::summary_table(&model, &summary));
-    }
+    let table = text::summary_table(&model, &summary);
+    // files first, so that a reader closing standard output early loses nothing
+    let mut written = Vec::new();
     if let Some(out) = out {
         let runs = [(&model, &batch)];
         let summaries = [summary];
@@ -145,28 +144,38 @@ pub fn run(a: RunArgs) -> Result<()> {
             summaries: &summaries,
             comparison: None,
         };
-        write_all(&a.batch, &out, &run, json.as_bytes(), started)?;
+        written = write_all(&a.batch, &out, &run, json.as_bytes(), started)?;
+    }
+    print_result(&a.batch, &json, &table, &written)
+}
+
+/// Print the JSON or the table on standard output, then (after a table) where the files
+/// went.
+fn print_result(args: &BatchArgs, json: &str, table: &str, written: &[PathBuf]) -> Result<()> {
+    if args.json {
+        outln!("{json}")?;
+    } else {
+        out!("{table}")?;
+        output::say_written(written);
     }
     Ok(())
 }
 
-/// Write the report (unless `--no-report`), then the data files and the manifest.
+/// Write the report (unless `--no-report`), then the data files and the manifest; the
+/// files written.
 fn write_all(
     args: &BatchArgs,
     out: &Outputs,
     run: &Run<'_>,
     summary_json: &[u8],
     started: std::time::Instant,
-) -> Result<()> {
+) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     if !args.no_report {
         written = super::report::write(args, out, run, started)?;
     }
     written.extend(out.write_run(run, summary_json, &written)?);
-    if !args.json {
-        output::say_written(&written);
-    }
-    Ok(())
+    Ok(written)
 }
 
 pub fn compare(a: CompareArgs) -> Result<()> {
@@ -200,11 +209,8 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     let runs: Vec<(&Model, &Batch)> = models.iter().zip(&batches).collect();
     let comparison = Comparison::new(&runs, cfg.seed);
     let json = serde_json::to_string_pretty(&comparison)?;
-    if a.batch.json {
-        println!("{json}");
-    } else {
-        print!("{}", text::comparison_table(&loaded.model, &comparison));
-    }
+    let table = text::comparison_table(&loaded.model, &comparison);
+    let mut written = Vec::new();
     if let Some(out) = out {
         let summaries: Vec<RunSummary> = comparison
             .policies
@@ -219,7 +225,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             summaries: &summaries,
             comparison: Some(&comparison),
         };
-        write_all(&a.batch, &out, &run, json.as_bytes(), started)?;
+        written = write_all(&a.batch, &out, &run, json.as_bytes(), started)?;
     }
-    Ok(())
+    print_result(&a.batch, &json, &table, &written)
 }

@@ -45,7 +45,7 @@ pub fn check(files: &[String]) -> Result<()> {
     let mut bad = 0;
     for f in files {
         match load(Some(f), &[]) {
-            Ok(l) => println!(
+            Ok(l) => outln!(
                 "{}: ok — \"{}\": {} authorities, {} posts, {:.0} days, policy {}",
                 l.label,
                 l.model.title(),
@@ -53,13 +53,11 @@ pub fn check(files: &[String]) -> Result<()> {
                 l.model.posts().len(),
                 l.model.horizon_days(),
                 l.model.policy().kind()
-            ),
+            )?,
             Err(e) => {
                 bad += 1;
-                eprint!("{e:#}");
-                if !format!("{e:#}").ends_with('\n') {
-                    eprintln!();
-                }
+                let message = format!("{e:#}");
+                note!("{}", message.trim_end_matches('\n'));
             }
         }
     }
@@ -76,18 +74,18 @@ pub fn check(files: &[String]) -> Result<()> {
 pub fn list() -> Result<()> {
     let width = BUNDLED.iter().map(|b| b.name.len()).max().unwrap_or(0);
     for b in BUNDLED {
-        println!("{:width$}  {}", b.name, b.summary);
+        outln!("{:width$}  {}", b.name, b.summary)?;
     }
-    println!(
+    outln!(
         "\nPrint one with `ifss-sim scenario show NAME > my.toml`, edit it, then `ifss-sim check my.toml`."
-    );
+    )?;
     Ok(())
 }
 
 pub fn show(name: &str) -> Result<()> {
     match scenario::bundled(name) {
         Some(b) => {
-            print!("{}", b.text);
+            out!("{}", b.text)?;
             Ok(())
         }
         None => {

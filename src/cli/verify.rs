@@ -63,8 +63,8 @@ fn row(c: &CheckResult) -> String {
     )
 }
 
-fn print_case(case: &verify::Case, r: &CaseResult) {
-    println!(
+fn print_case(case: &verify::Case, r: &CaseResult) -> Result<()> {
+    outln!(
         "\n{} — {} ({} replications{}, {:.1} s)",
         r.name,
         case.setting,
@@ -75,49 +75,54 @@ fn print_case(case: &verify::Case, r: &CaseResult) {
             ""
         },
         r.seconds
-    );
-    println!("  {}{}", case.file, {
+    )?;
+    outln!("  {}{}", case.file, {
         let sets: Vec<String> = case.sets.iter().map(|s| format!(" --set '{s}'")).collect();
         sets.concat()
-    });
+    })?;
     for c in &r.checks {
-        println!("{}", row(c));
+        outln!("{}", row(c))?;
     }
+    Ok(())
 }
 
 pub fn verify(a: VerifyArgs) -> Result<()> {
     let seed = a.seed.unwrap_or(verify::DEFAULT_SEED);
     let threads = a.threads.map(usize::from);
-    println!(
+    outln!(
         "Analytic validation (master seed {seed}): each case reduces the model to a system with an exact"
-    );
-    println!("answer and runs on its own seed derived from the master seed.");
-    println!(
+    )?;
+    outln!("answer and runs on its own seed derived from the master seed.")?;
+    outln!(
         "A check passes when |mean - theory| is within the {:.1}% interval t(R-1) S/sqrt(R) of the",
         100.0 * (1.0 - ALPHA_PASS)
-    );
-    println!(
+    )?;
+    outln!(
         "replications (column \"±\"), and the 95% interval is at most {:.0}% of the theory wide on each side.",
         100.0 * MAX_RELATIVE_HALF_WIDTH
-    );
-    println!(
+    )?;
+    outln!(
         "\n  {:<46} {:>10} {:>10}  {:<22} {:>10}  result",
-        "check", "theory", "simulated", "95% CI", "99.9% ±"
-    );
+        "check",
+        "theory",
+        "simulated",
+        "95% CI",
+        "99.9% ±"
+    )?;
     let start = Instant::now();
     let (mut checks, mut failed, mut events) = (0, 0, 0);
     for case in verify::cases().iter().filter(|c| !a.quick || c.quick) {
         let r = verify::run_case(case, seed, threads)?;
-        print_case(case, &r);
+        print_case(case, &r)?;
         checks += r.checks.len();
         failed += r.checks.iter().filter(|c| !c.pass).count();
         events += r.events;
     }
-    println!(
+    outln!(
         "\n{} of {checks} checks passed ({events} events in {:.1} s).",
         checks - failed,
         start.elapsed().as_secs_f64()
-    );
+    )?;
     if failed > 0 {
         bail!("{failed} of {checks} validation checks failed");
     }

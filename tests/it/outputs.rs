@@ -67,3 +67,58 @@ fn a_killed_batch_leaves_the_previous_outputs_intact() {
         assert!(after[name] == *bytes, "{name} changed");
     }
 }
+
+#[test]
+fn a_reader_closing_standard_output_loses_no_files() {
+    let dir = TempDir::new("closed-stdout");
+    let out = dir.join("out");
+    let out_arg = out.to_str().expect("utf-8 path");
+    // a reader that has gone before anything is printed, as `| head -0` leaves it
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args([
+            "compare", "--reps", "4", "--out", out_arg, "--quiet", "--json",
+        ])
+        .current_dir(&dir.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("reaped");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let files = snapshot(&out);
+    for name in [
+        "summary.json",
+        "comparison.csv",
+        "report.html",
+        "manifest.json",
+    ] {
+        assert!(
+            files.contains_key(name),
+            "{name} missing: {:?}",
+            files.keys()
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_an_error_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let o = Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(["scenario", "list"])
+        .stdout(full)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
