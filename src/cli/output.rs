@@ -73,12 +73,7 @@ impl Outputs {
             scenario: model.name().to_string(),
             source: loaded.label.clone(),
             scenario_hash: fnv1a64(&loaded.text),
-            overrides: std::env::args()
-                .collect::<Vec<_>>()
-                .windows(2)
-                .filter(|w| w[0] == "--set")
-                .map(|w| w[1].clone())
-                .collect(),
+            overrides: loaded.overrides.clone(),
             seed: cfg.seed,
             first_replication: cfg.first,
             replications: runs.first().map_or(0, |(_, b)| b.len() as u64),
@@ -89,7 +84,10 @@ impl Outputs {
             threads: cfg.threads,
             stream_scheme: ifss_sim::rng::STREAM_SCHEME,
             generators: "rand 0.9, rand_xoshiro 0.7 (Xoshiro256++), rand_distr 0.5",
-            command_line: std::env::args().collect(),
+            // as given; an argument that is not UTF-8 is recorded with U+FFFD in place
+            command_line: std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
             files: earlier
                 .iter()
                 .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))

@@ -11,6 +11,8 @@ pub struct Loaded {
     pub text: String,
     pub label: String,
     pub model: Model,
+    /// The `--set` overrides applied, as `PATH=VALUE`.
+    pub overrides: Vec<String>,
 }
 
 /// Load a scenario named on the command line: an existing file, else a bundled name.
@@ -38,7 +40,16 @@ pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
     let text =
         scenario::overrides::apply(&text, sets).map_err(|e| InputError(format!("{label}: {e}")))?;
     let model = scenario::load(&text, &label)?;
-    Ok(Loaded { text, label, model })
+    let overrides = sets
+        .iter()
+        .map(|o| format!("{}={}", o.path, o.value))
+        .collect();
+    Ok(Loaded {
+        text,
+        label,
+        model,
+        overrides,
+    })
 }
 
 pub fn check(files: &[String]) -> Result<()> {

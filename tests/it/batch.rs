@@ -238,6 +238,8 @@ fn set_overrides_change_the_run_and_are_recorded() {
             "5",
             "--set",
             "authorities[Bridgend].referrals_per_year=0",
+            // the `--set=` spelling is recorded too
+            "--set=simulation.seed=5",
             "--out",
             "s",
             "--quiet",
@@ -252,7 +254,11 @@ fn set_overrides_change_the_run_and_are_recorded() {
         serde_json::from_slice(&std::fs::read(dir.join("s/manifest.json")).unwrap()).unwrap();
     assert_eq!(
         manifest["overrides"],
-        serde_json::json!(["authorities[Bridgend].referrals_per_year=0"])
+        serde_json::json!([
+            "authorities[Bridgend].referrals_per_year=0",
+            "simulation.seed=5"
+        ])
     );
+    assert_eq!(manifest["seed"], 5);
     std::fs::remove_dir_all(&dir).unwrap();
 }
