@@ -7,7 +7,7 @@ use ifss_sim::model::Model;
 use ifss_sim::report::compare::Comparison;
 use ifss_sim::report::csv;
 use ifss_sim::report::manifest::{Manifest, fnv1a64};
-use ifss_sim::report::write::OutputDir;
+use ifss_sim::report::write::{OutputDir, WriteError};
 use std::path::{Path, PathBuf};
 
 /// What one `run` or `compare` produced, for the writers.
@@ -21,6 +21,9 @@ pub struct Run<'a> {
     pub summaries: &'a [ifss_sim::report::summary::RunSummary],
     pub comparison: Option<&'a Comparison>,
 }
+
+/// The file that lists a complete set of outputs.
+const MANIFEST: &str = "manifest.json";
 
 pub struct Outputs {
     dir: OutputDir,
@@ -39,13 +42,39 @@ impl Outputs {
         Ok(self.dir.write(name, bytes)?)
     }
 
+    /// Start replacing the folder's set of files: withdraw the old manifest first, so
+    /// that until the new one is written no manifest vouches for a mixture of old and
+    /// new files. Returns the files the old manifest listed, for [`Outputs::write_run`]
+    /// to remove those the new set does not replace.
+    pub fn start_set(&self) -> Result<Vec<String>> {
+        self.dir.remove_temporaries();
+        let old = std::fs::read(self.dir.path().join(MANIFEST))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .and_then(|m| {
+                m.get("files")?.as_array().map(|files| {
+                    files
+                        .iter()
+                        .filter_map(|f| f.as_str().map(str::to_string))
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        self.dir.remove(MANIFEST)?;
+        Ok(old)
+    }
+
     /// Write every file of a run; the manifest goes last, so a manifest means a complete set.
-    /// `earlier` lists files already written for this run (the report), for the manifest.
+    /// `earlier` lists files already written for this run (the report), for the manifest;
+    /// `previous` the files of the set being replaced ([`Outputs::start_set`]), of which
+    /// those this run did not write are removed, so no stale picture or table is left
+    /// beside the new ones.
     pub fn write_run(
         &self,
         run: &Run<'_>,
         summary_json: &[u8],
         earlier: &[PathBuf],
+        previous: &[String],
     ) -> Result<Vec<PathBuf>> {
         let Run {
             loaded,
@@ -94,8 +123,17 @@ impl Outputs {
                 .chain(files.iter().map(|(n, _)| n.to_string()))
                 .collect(),
         };
+        for name in previous {
+            if name != MANIFEST && !manifest.files.contains(name) {
+                match self.dir.remove(name) {
+                    // a name no run of ours writes: not ours to remove
+                    Err(WriteError::Name { .. }) | Ok(()) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
         written.push(self.dir.write(
-            "manifest.json",
+            MANIFEST,
             serde_json::to_string_pretty(&manifest)?.as_bytes(),
         )?);
         Ok(written)

@@ -170,11 +170,12 @@ fn write_all(
     summary_json: &[u8],
     started: std::time::Instant,
 ) -> Result<Vec<PathBuf>> {
+    let previous = out.start_set()?;
     let mut written = Vec::new();
     if !args.no_report {
         written = super::report::write(args, out, run, started)?;
     }
-    written.extend(out.write_run(run, summary_json, &written)?);
+    written.extend(out.write_run(run, summary_json, &written, &previous)?);
     Ok(written)
 }
 

@@ -66,8 +66,8 @@ impl OutputDir {
         &self.path
     }
 
-    /// Write `bytes` to `name` inside the folder, atomically. Returns the final path.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    /// `name` inside the folder, if it is a plain file name.
+    fn inside(&self, name: &str) -> Result<PathBuf, WriteError> {
         let plain = !name.is_empty()
             && name != "."
             && name != ".."
@@ -76,7 +76,41 @@ impl OutputDir {
         if !plain {
             return Err(WriteError::Name { name: name.into() });
         }
-        let dest = self.path.join(name);
+        Ok(self.path.join(name))
+    }
+
+    /// Remove the file `name` from the folder, if it is there.
+    pub fn remove(&self, name: &str) -> Result<(), WriteError> {
+        let path = self.inside(name)?;
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(WriteError::File { path, source: e })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Remove temporary files that an interrupted write left behind.
+    pub fn remove_temporaries(&self) {
+        let Ok(entries) = fs::read_dir(&self.path) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let is_temporary = name.starts_with('.')
+                && name.rsplit_once(".tmp-").is_some_and(|(_, pid)| {
+                    !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                });
+            if is_temporary && entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Write `bytes` to `name` inside the folder, atomically. Returns the final path.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+        let dest = self.inside(name)?;
         let tmp = self
             .path
             .join(format!(".{name}.tmp-{}", std::process::id()));

@@ -122,3 +122,80 @@ fn a_full_standard_output_is_an_error_not_a_panic() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_new_set_replaces_the_old_one_whole() {
+    let dir = TempDir::new("sets");
+    let out = dir.join("out");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let compare = [
+        "compare",
+        "--reps",
+        "3",
+        "--quiet",
+        "--out",
+        out_arg,
+        "--policies",
+        "proportional,demand-led,pooled",
+    ];
+    let r = ifss_in(&dir.0, &compare);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let before = snapshot(&out);
+    assert!(before.contains_key("comparison.csv") && before.contains_key("report.html"));
+    std::fs::write(out.join("notes.txt"), b"the user's own").expect("write");
+
+    // a run without the report replaces the compare's files: none of them is left
+    // to contradict the new summary, and files that are not ours stay
+    let r = ifss_in(
+        &dir.0,
+        &[
+            "run",
+            "--reps",
+            "3",
+            "--quiet",
+            "--no-report",
+            "--out",
+            out_arg,
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let after = snapshot(&out);
+    let names: Vec<&str> = after.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "manifest.json",
+            "notes.txt",
+            "replications.csv",
+            "summary.json",
+            "timeseries.csv"
+        ]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&after["manifest.json"]).expect("manifest");
+    assert_eq!(
+        manifest["files"],
+        serde_json::json!(["summary.json", "replications.csv", "timeseries.csv"])
+    );
+
+    // a write that fails part-way leaves no manifest vouching for a mixed set
+    std::fs::remove_file(out.join("timeseries.csv")).expect("remove");
+    std::fs::create_dir(out.join("timeseries.csv")).expect("a folder in the way");
+    let r = ifss_in(
+        &dir.0,
+        &[
+            "run",
+            "--reps",
+            "3",
+            "--quiet",
+            "--no-report",
+            "--seed",
+            "9",
+            "--out",
+            out_arg,
+        ],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("timeseries.csv"), "{}", r.stderr);
+    assert!(!out.join("manifest.json").exists());
+}
