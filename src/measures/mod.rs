@@ -92,6 +92,14 @@ impl Catalogue {
     pub fn measures(&self) -> &[Measure] {
         &self.measures
     }
+    /// The first name that two measures share, if any.
+    pub fn first_duplicate(&self) -> Option<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.measures
+            .iter()
+            .map(|m| m.name.as_str())
+            .find(|name| !seen.insert(*name))
+    }
     /// Position of a measure by name.
     pub fn index(&self, name: &str) -> Option<usize> {
         self.measures.iter().position(|m| m.name == name)

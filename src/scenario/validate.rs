@@ -188,6 +188,15 @@ pub fn slug(name: &str) -> String {
     out
 }
 
+/// Whether an authority's slug would clash with the suffixes measure names use for
+/// contract years (`.y1`) and wait percentiles (`.median`, `.p90`).
+fn reserved_suffix(slug: &str) -> bool {
+    let year = slug
+        .strip_prefix('y')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    year || slug == "median" || slug == "p90"
+}
+
 /// The known name closest to `given`, for "did you mean" hints.
 fn suggest<'a>(given: &str, known: &'a [String]) -> Option<&'a str> {
     let g = given.to_lowercase();
@@ -210,9 +219,19 @@ fn mix(probs: &mut Problems, path: &str, map: &BTreeMap<String, f64>) -> Vec<Cat
         return Vec::new();
     }
     let mut total = 0.0;
-    let mut out = Vec::new();
+    let mut out: Vec<Category> = Vec::new();
     for (name, share) in map {
         let s = probs.probability(&format!("{path}.{name}"), *share);
+        if let Some(other) = out.iter().find(|c| c.slug == slug(name)) {
+            probs.add(
+                format!("{path}.{name}"),
+                format!(
+                    "\"{name}\" and \"{}\" are the same category in measure names ({}); \
+                     merge them or name them apart",
+                    other.name, other.slug
+                ),
+            );
+        }
         total += s;
         out.push(Category {
             name: name.clone(),
@@ -280,6 +299,15 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             p.add(
                 format!("{path}.name"),
                 format!("duplicate authority \"{}\" (also authorities[{j}])", a.name),
+            );
+        } else if reserved_suffix(&slug(&a.name)) {
+            p.add(
+                format!("{path}.name"),
+                format!(
+                    "\"{}\" would read as a year or a percentile in measure names \
+                     (they end in .y1, .y2, …, .median and .p90); choose another name",
+                    a.name
+                ),
             );
         }
         let population = match a.population {
@@ -504,6 +532,25 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
     }
     for (i, s) in raw.staff.iter().enumerate() {
         let path = format!("staff[{i}]");
+        // entries with one title are one post in measures and costs; titles spelt apart
+        // must stay apart in measure names too
+        if let Some((j, other)) = raw.staff[..i]
+            .iter()
+            .enumerate()
+            .find(|(_, o)| o.post != s.post && slug(&o.post) == slug(&s.post))
+        {
+            p.add(
+                format!("{path}.post"),
+                format!(
+                    "\"{}\" and staff[{j}]'s \"{}\" are different titles with the same name \
+                     in measure names ({}); spell one post the same way each time, or name \
+                     the posts apart",
+                    s.post,
+                    other.post,
+                    slug(&s.post)
+                ),
+            );
+        }
         let base = match names.iter().position(|n| n == &s.base) {
             Some(b) => b,
             None => {
@@ -747,7 +794,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
     if !p.0.is_empty() {
         return Err(p.0);
     }
-    Ok(Model {
+    let model = Model {
         name: raw.name.clone(),
         title: raw.title.clone().unwrap_or_else(|| raw.name.clone()),
         description: raw.description.clone().unwrap_or_default(),
@@ -767,7 +814,19 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         travel,
         costs,
         risks,
-    })
+    };
+    // the rules above keep names apart; this is the last word, so that no two measures
+    // ever share a name in the outputs (a JSON reader would keep only one of them)
+    if let Some(name) = crate::measures::Catalogue::new(&model).first_duplicate() {
+        return Err(vec![FieldProblem {
+            path: "name".into(),
+            message: format!(
+                "two measures would both be named \"{name}\": rename the authority, \
+                 category or post whose name makes it"
+            ),
+        }]);
+    }
+    Ok(model)
 }
 
 /// Validate an availability table; fields missing from a per-post table fall back to

@@ -235,3 +235,24 @@ fn bad_overrides_name_the_path() {
         assert!(r.stderr.contains(fragment), "{set}: {}", r.stderr);
     }
 }
+
+/// Names that would give two measures one name (so a JSON reader would keep only one of
+/// them) are refused where they are written.
+#[test]
+fn names_that_would_clash_in_measure_names_are_refused() {
+    for reserved in ["Y1", "y12", "Median", "P90"] {
+        let t = text("western-bay").replace("\"Bridgend\"", &format!("\"{reserved}\""));
+        refused(
+            t.as_bytes(),
+            &["authorities[2].name", "year or a percentile", reserved],
+        );
+    }
+    refused(
+        western_bay_with("police = 0.10,", "police = 0.10, Police = 0.0,").as_bytes(),
+        &["referrals.agencies.police", "same category"],
+    );
+    refused(
+        western_bay_with("post = \"Business Support\"", "post = \"business support\"").as_bytes(),
+        &["staff[8].post", "staff[7]", "business-support"],
+    );
+}
