@@ -107,7 +107,7 @@ struct ScenarioArgs {
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Change a scenario field for this run, e.g. --set 'authorities[Swansea].referrals_per_year=130'
-    /// (repeatable; validated like the file, and recorded in the manifest when files are written).
+    /// (repeatable; validated like the file; `run` and `compare` record it in manifest.json).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     sets: Vec<Override>,
 }
@@ -124,7 +124,7 @@ struct BatchArgs {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Write no files; only print.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "out")]
     no_output: bool,
     /// Skip report.html and the SVG pictures (the other files are still written).
     #[arg(long)]
@@ -153,11 +153,17 @@ struct RunArgs {
     #[arg(
         long,
         value_name = "NAME",
-        default_value = "wait_to_first_meeting_days"
+        default_value = "wait_to_first_meeting_days",
+        requires = "target_precision"
     )]
     precision_measure: String,
-    /// Most replications the precision target may use.
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    /// Most replications the precision target may use (at least --reps).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100_000,
+        requires = "target_precision"
+    )]
     max_reps: u64,
 }
 

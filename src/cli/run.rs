@@ -93,18 +93,16 @@ pub fn run(a: RunArgs) -> Result<()> {
     }
     let cfg = config(&a.batch.input, &model);
     check_reps(cfg.replications)?;
+    // everything the precision target needs is checked before the batch starts
+    let precision_index = match a.target_precision {
+        Some(_) => Some(precision_measure(&model, &a, cfg.replications)?),
+        None => None,
+    };
     let out = outputs(&a.batch, &loaded)?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
     let mut batch = simulate(&model, &cfg, &bar)?;
     let mut summary_precision = None;
-    if let Some(target) = a.target_precision {
-        let index = batch.catalogue.index(&a.precision_measure).ok_or_else(|| {
-            InputError(format!(
-                "--precision-measure: no measure named {:?} (see the keys of `run --json`)",
-                a.precision_measure
-            ))
-        })?;
-        check_reps(a.max_reps)?;
+    if let (Some(target), Some(index)) = (a.target_precision, precision_index) {
         let bar = ProgressBar::hidden();
         if !a.batch.quiet && std::io::stderr().is_terminal() {
             bar.set_draw_target(ProgressDrawTarget::stderr());
@@ -159,6 +157,28 @@ fn print_result(args: &BatchArgs, json: &str, table: &str, written: &[PathBuf]) 
         output::say_written(written);
     }
     Ok(())
+}
+
+/// The position of `--precision-measure` among the model's measures, after checking
+/// `--max-reps` against the starting batch.
+fn precision_measure(model: &Model, a: &RunArgs, reps: u64) -> Result<usize> {
+    let index = ifss_sim::measures::Catalogue::new(model)
+        .index(&a.precision_measure)
+        .ok_or_else(|| {
+            InputError(format!(
+                "--precision-measure: no measure named {:?} (see the keys of `run --json`)",
+                a.precision_measure
+            ))
+        })?;
+    let most = ifss_sim::model::MAX_REPLICATIONS;
+    if a.max_reps < reps || a.max_reps > most {
+        return Err(InputError(format!(
+            "--max-reps must be between the starting --reps ({reps}) and {most}, got {}",
+            a.max_reps
+        ))
+        .into());
+    }
+    Ok(index)
 }
 
 /// Write the report (unless `--no-report`), then the data files and the manifest; the

@@ -29,6 +29,16 @@ pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
         (text, arg.to_string())
     } else if let Some(b) = scenario::bundled(arg) {
         (b.text.to_string(), format!("{}.toml (bundled)", b.name))
+    } else if let Ok(meta) = std::fs::metadata(arg) {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file"
+        };
+        return Err(InputError(format!(
+            "{arg}: {what}; a scenario is a TOML file or a bundled name"
+        ))
+        .into());
     } else {
         let names: Vec<&str> = BUNDLED.iter().map(|b| b.name).collect();
         return Err(InputError(format!(

@@ -102,6 +102,70 @@ fn unknown_scenarios_policies_and_flags_exit_2() {
     }
 }
 
+/// Options that would be ignored, or found wrong only after the batch, are refused at
+/// once with a message that says why.
+#[test]
+fn options_that_cannot_apply_are_refused_before_the_batch() {
+    let folder = std::env::temp_dir();
+    let folder = folder.to_str().expect("utf-8 temp folder");
+    for (args, says) in [
+        (vec!["run", folder, "--no-output"], "a folder"),
+        (
+            vec!["run", "--max-reps", "10", "--no-output"],
+            "--target-precision",
+        ),
+        (
+            vec!["run", "--precision-measure", "waits", "--no-output"],
+            "--target-precision",
+        ),
+        (
+            vec!["run", "--out", "x", "--no-output"],
+            "cannot be used with",
+        ),
+        (vec!["risks", "--verify", "--no-output"], "do not apply"),
+        // found before a long batch, not after it
+        (
+            vec![
+                "run",
+                "--reps",
+                "1000000",
+                "--target-precision",
+                "0.1",
+                "--precision-measure",
+                "nope",
+                "--no-output",
+            ],
+            "no measure named \"nope\"",
+        ),
+        (
+            vec![
+                "run",
+                "--reps",
+                "1000000",
+                "--target-precision",
+                "0.1",
+                "--max-reps",
+                "10",
+                "--no-output",
+            ],
+            "--max-reps must be between the starting --reps (1000000)",
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let o = ifss(&args);
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains(says),
+            "{args:?}: no {says:?} in {}",
+            o.stderr
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{args:?} ran the batch before refusing it"
+        );
+    }
+}
+
 #[test]
 fn help_describes_every_command() {
     let o = ifss(&["--help"]);
