@@ -47,9 +47,23 @@ pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
         ))
         .into());
     };
-    let text =
-        scenario::overrides::apply(&text, sets).map_err(|e| InputError(format!("{label}: {e}")))?;
-    let model = scenario::load(&text, &label)?;
+    let (text, fields) = scenario::overrides::apply_resolved(&text, sets)
+        .map_err(|e| InputError(format!("{label}: {e}")))?;
+    let model = scenario::load(&text, &label).map_err(|mut e| {
+        // a problem in a value given with --set is the argument's, not the file's
+        for problem in &mut e.problems {
+            let from = fields.iter().zip(sets).rev().find(|(field, _)| {
+                problem.path == **field || problem.path.starts_with(&format!("{field}."))
+            });
+            if let Some((_, o)) = from {
+                problem.message.push_str(&format!(
+                    " (the value comes from --set {}={})",
+                    o.path, o.value
+                ));
+            }
+        }
+        e
+    })?;
     let overrides = sets
         .iter()
         .map(|o| format!("{}={}", o.path, o.value))

@@ -48,17 +48,35 @@ fn parse_value(text: &str) -> Value {
 
 /// Apply overrides to scenario text, returning the new text.
 pub fn apply(text: &str, overrides: &[Override]) -> Result<String, String> {
+    apply_resolved(text, overrides).map(|(text, _)| text)
+}
+
+/// Apply overrides to scenario text, returning the new text and, for each override, the
+/// field it set as validation names it (tables picked by position: `authorities[0].x`).
+///
+/// A value replaced in place keeps its comments, so every line keeps its number and
+/// messages about the file point at the lines the user wrote.
+pub fn apply_resolved(text: &str, overrides: &[Override]) -> Result<(String, Vec<String>), String> {
     if overrides.is_empty() {
-        return Ok(text.to_string());
+        return Ok((text.to_string(), Vec::new()));
     }
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| format!("cannot apply --set to a file that does not parse: {e}"))?;
+    let mut fields = Vec::new();
     for o in overrides {
-        set(&mut doc, &o.path, parse_value(&o.value))
-            .map_err(|e| format!("--set {}: {e}", o.path))?;
+        fields.push(
+            set(&mut doc, &o.path, parse_value(&o.value))
+                .map_err(|e| format!("--set {}: {e}", o.path))?,
+        );
     }
-    Ok(doc.to_string())
+    Ok((doc.to_string(), fields))
+}
+
+/// Replace `slot`'s value with `value`, keeping the comments and spacing around it.
+fn replace_keeping_decor(slot: &mut Value, mut value: Value) {
+    *value.decor_mut() = slot.decor().clone();
+    *slot = value;
 }
 
 /// Where the walk down a path has reached.
@@ -76,7 +94,8 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn select(self, sel: &str) -> Option<Cursor<'a>> {
+    /// The table at `sel` (a position or a name) and its position.
+    fn select(self, sel: &str) -> Option<(Cursor<'a>, usize)> {
         let Cursor::Item(Item::ArrayOfTables(array)) = self else {
             return None;
         };
@@ -90,24 +109,31 @@ impl<'a> Cursor<'a> {
                 })
             })?,
         };
-        array.get_mut(index).map(Cursor::Table)
+        array.get_mut(index).map(|t| (Cursor::Table(t), index))
     }
 
     fn insert(self, key: &str, value: Value) -> Result<(), String> {
         match self {
-            Cursor::Table(t) | Cursor::Item(Item::Table(t)) => {
-                t.insert(key, Item::Value(value));
-            }
-            Cursor::Item(Item::Value(Value::InlineTable(t))) => {
-                t.insert(key, value);
-            }
+            Cursor::Table(t) | Cursor::Item(Item::Table(t)) => match t.get_mut(key) {
+                Some(Item::Value(slot)) => replace_keeping_decor(slot, value),
+                _ => {
+                    t.insert(key, Item::Value(value));
+                }
+            },
+            Cursor::Item(Item::Value(Value::InlineTable(t))) => match t.get_mut(key) {
+                Some(slot) => replace_keeping_decor(slot, value),
+                None => {
+                    t.insert(key, value);
+                }
+            },
             _ => return Err(format!("cannot set `{key}` here: not a table")),
         }
         Ok(())
     }
 }
 
-fn set(doc: &mut DocumentMut, path: &str, value: Value) -> Result<(), String> {
+/// Set the field at `path`; returns the field's path with tables picked by position.
+fn set(doc: &mut DocumentMut, path: &str, value: Value) -> Result<String, String> {
     let mut parts: Vec<(&str, Option<&str>)> = Vec::new();
     for part in path.split('.') {
         match part.split_once('[') {
@@ -127,17 +153,24 @@ fn set(doc: &mut DocumentMut, path: &str, value: Value) -> Result<(), String> {
         return Err("the path must end in a field name, e.g. staff[1].count".into());
     }
     let mut cursor = Cursor::Table(doc.as_table_mut());
+    let mut resolved = String::new();
     for (key, sel) in init {
         cursor = cursor
             .key(key)
             .ok_or_else(|| format!("no field `{key}` in the scenario"))?;
+        resolved.push_str(key);
         if let Some(sel) = sel {
-            cursor = cursor.select(sel).ok_or_else(|| {
+            let (table, index) = cursor.select(sel).ok_or_else(|| {
                 format!("no entry `{key}[{sel}]` (use a position from 0 or a name)")
             })?;
+            cursor = table;
+            resolved.push_str(&format!("[{index}]"));
         }
+        resolved.push('.');
     }
-    cursor.insert(last_key, value)
+    cursor.insert(last_key, value)?;
+    resolved.push_str(last_key);
+    Ok(resolved)
 }
 
 #[cfg(test)]
@@ -182,6 +215,32 @@ mod tests {
         )
         .unwrap();
         assert!(npt.contains("referrals_per_year = 1\n"));
+    }
+
+    #[test]
+    fn a_replaced_value_keeps_its_comments_and_every_line_its_number() {
+        let text = "name = \"x\"\n# why this rate [assume]\nrate = 1 # per year\nafter = 2\n";
+        let (out, fields) = apply_resolved(text, &[o("rate=3")]).unwrap();
+        assert_eq!(
+            out,
+            "name = \"x\"\n# why this rate [assume]\nrate = 3 # per year\nafter = 2\n"
+        );
+        assert_eq!(fields, ["rate"]);
+        let (_, fields) = apply_resolved(
+            TEXT,
+            &[
+                o("authorities[Neath Port Talbot].referrals_per_year=1"),
+                o("pathway.phase1.duration.value=4"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            fields,
+            [
+                "authorities[1].referrals_per_year",
+                "pathway.phase1.duration.value"
+            ]
+        );
     }
 
     #[test]

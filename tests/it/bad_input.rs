@@ -236,6 +236,59 @@ fn bad_overrides_name_the_path() {
     }
 }
 
+/// A bad value given with `--set` is blamed on the `--set`, and problems elsewhere in
+/// the file keep the line numbers the user sees in it.
+#[test]
+fn problems_from_overrides_name_the_override_and_lines_stay_true() {
+    let dir = TempDir::new("set-lines");
+    let r = ifss_in(
+        &dir.0,
+        &[
+            "run",
+            "--reps",
+            "2",
+            "--no-output",
+            "--set",
+            "authorities[Swansea].referrals_per_year=-5",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("authorities[0].referrals_per_year")
+            && r.stderr
+                .contains("the value comes from --set authorities[Swansea].referrals_per_year=-5"),
+        "{}",
+        r.stderr
+    );
+
+    // an unknown base further down the file, with an override above it
+    let bad = western_bay_with("base = \"Bridgend\"", "base = \"Cardiff\"");
+    let line = bad
+        .lines()
+        .position(|l| l.contains("\"Cardiff\""))
+        .expect("the line")
+        + 1;
+    std::fs::write(dir.join("bad.toml"), &bad).expect("write");
+    let r = ifss_in(
+        &dir.0,
+        &[
+            "run",
+            "bad.toml",
+            "--reps",
+            "2",
+            "--no-output",
+            "--set",
+            "pathway.advice_only=0.1",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("bad.toml:{line}:")) && !r.stderr.contains("--set"),
+        "expected line {line}: {}",
+        r.stderr
+    );
+}
+
 /// Names that would give two measures one name (so a JSON reader would keep only one of
 /// them) are refused where they are written.
 #[test]
