@@ -152,10 +152,33 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
             problems: vec![Problem {
                 path,
                 line_col,
-                message: e.message().trim().to_string(),
+                message: plain_type_names(e.message().trim()),
             }],
         }
     })
+}
+
+/// A parser message with Rust type names put as a scenario's author knows them:
+/// "expected f64" becomes "expected a number", "expected struct RawDist" a distribution.
+fn plain_type_names(message: &str) -> String {
+    const NAMES: [(&str, &str); 8] = [
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected u32", "expected a whole number of 0 or more"),
+        (
+            "expected struct RawDist",
+            "expected a distribution table, e.g. { dist = \"uniform\", min = 28, max = 42 }",
+        ),
+        ("expected a sequence", "expected a list in [brackets]"),
+        ("expected struct ", "expected a table, of the kind named "),
+        ("number too large to fit in target type", "number too large"),
+    ];
+    let mut out = message.to_string();
+    for (from, to) in NAMES {
+        out = out.replace(from, to);
+    }
+    out
 }
 
 /// The key written on the given line (`key = value`), to name the field of a syntax

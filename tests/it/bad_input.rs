@@ -64,11 +64,20 @@ fn wrong_types_name_the_field() {
     );
     refused(
         western_bay_with("count = 4", "count = 4.5").as_bytes(),
-        &["staff[1].count", "invalid type"],
+        &["staff[1].count", "invalid type", "expected a whole number"],
     );
     refused(
         western_bay_with("advice_only = 0.12", "advice_only = true").as_bytes(),
-        &["pathway.advice_only", "invalid type"],
+        &["pathway.advice_only", "invalid type", "expected a number"],
+    );
+    // in the author's terms, not Rust's
+    refused(
+        western_bay_with(
+            "duration = { dist = \"uniform\", min = 28, max = 42 }",
+            "duration = 35",
+        )
+        .as_bytes(),
+        &["pathway.phase1.duration", "expected a distribution table"],
     );
 }
 
