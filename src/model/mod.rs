@@ -16,6 +16,9 @@ pub use policy::{Matching, Policy, PolicyKind};
 
 /// Largest horizon a scenario may ask for, in days (50 years).
 pub const MAX_HORIZON_DAYS: f64 = 50.0 * 365.0;
+/// Largest number of posts in a scenario (the default team has 20; allocation scans
+/// posts, so a replication slows with the square of their number).
+pub const MAX_POSTS: usize = 5_000;
 /// Largest number of replications in one batch.
 pub const MAX_REPLICATIONS: u64 = 1_000_000;
 /// Largest expected number of referrals in one replication (bounds memory per run).

@@ -106,7 +106,17 @@ impl std::error::Error for ScenarioError {}
 /// Parse and validate scenario text. `file` names the source in messages.
 pub fn load(text: &str, file: &str) -> Result<Model, ScenarioError> {
     let raw = parse(text, file)?;
-    validate::validate(&raw).map_err(|problems| {
+    let mut control = Vec::new();
+    if let Ok(value) = text.parse::<toml::Table>() {
+        control_characters(&toml::Value::Table(value), "", &mut control);
+    }
+    // reported alone, as other messages would echo the text
+    let validated = if control.is_empty() {
+        validate::validate(&raw)
+    } else {
+        Err(control)
+    };
+    validated.map_err(|problems| {
         let mut problems: Vec<Problem> = problems
             .into_iter()
             .map(|fp| Problem {
@@ -121,6 +131,47 @@ pub fn load(text: &str, file: &str) -> Result<Model, ScenarioError> {
             problems,
         }
     })
+}
+
+/// Every string in `value` with a control character other than a line break or a tab:
+/// text from a scenario reaches terminals and reports, where such characters could
+/// rewrite what is shown.
+fn control_characters(value: &toml::Value, path: &str, out: &mut Vec<validate::FieldProblem>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        toml::Value::String(s) => {
+            if let Some(c) = s
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+            {
+                out.push(validate::FieldProblem {
+                    path: path.to_string(),
+                    message: format!(
+                        "contains the control character U+{:04X}; text may use printable \
+                         characters, line breaks and tabs only",
+                        u32::from(c)
+                    ),
+                });
+            }
+        }
+        toml::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        toml::Value::Table(table) => {
+            for (key, item) in table {
+                control_characters(item, &join(key), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Parse scenario text into its raw form (syntax and types only).

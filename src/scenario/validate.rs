@@ -648,6 +648,16 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             });
         }
     }
+    if posts.len() > crate::model::MAX_POSTS {
+        p.add(
+            "staff",
+            format!(
+                "{} posts in all; a scenario may have at most {}",
+                posts.len(),
+                crate::model::MAX_POSTS
+            ),
+        );
+    }
     let intake = pathway.intake_hours();
     if !raw.staff.is_empty() && !posts.iter().any(|post| post.takes_families(intake)) {
         p.add(

@@ -318,3 +318,25 @@ fn names_that_would_clash_in_measure_names_are_refused() {
         &["staff[8].post", "staff[7]", "business-support"],
     );
 }
+
+/// Control characters (an ANSI escape, a bell) in scenario text would reach the
+/// terminal and the report; they are refused where they are written.
+#[test]
+fn control_characters_in_text_are_refused() {
+    refused(
+        western_bay_with("name = \"Swansea\"", "name = \"Swan\\u001b[31msea\"").as_bytes(),
+        &["authorities[0].name", "U+001B"],
+    );
+    refused(
+        western_bay_with("name = \"Bridgend\"", "name = \"Bridgend\\u0007\"").as_bytes(),
+        &["authorities[2].name", "U+0007"],
+    );
+}
+
+/// Posts are bounded in all, not only per entry: six entries of 1,000 are refused.
+#[test]
+fn too_many_posts_in_all_are_refused() {
+    let entry = "\n[[staff]]\npost = \"Extra\"\ncount = 1000\nbase = \"Swansea\"\n";
+    let t = text("western-bay").to_owned() + &entry.repeat(6);
+    refused(t.as_bytes(), &["staff", "posts in all", "at most 5000"]);
+}
