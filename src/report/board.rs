@@ -232,8 +232,14 @@ fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
             },
         });
     }
+    // with several policies, the figures below are the chosen policy's: say so
+    let under = if input.comparison.is_some() {
+        format!(", {}", best.policy)
+    } else {
+        String::new()
+    };
     key.push(KeyFigure {
-        label: "Mean wait for a first meeting".into(),
+        label: format!("Mean wait for a first meeting{under}"),
         value: mean(best, wait).map_or("n/a".into(), |w| format!("{w:.1} days")),
         detail: match (input.comparison, best.policy != base.policy) {
             (Some(c), true) => c
@@ -249,7 +255,10 @@ fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
     });
     let starts = "phase1_starts";
     key.push(KeyFigure {
-        label: format!("Families starting Phase 1 in {} years", input.model.years()),
+        label: format!(
+            "Families starting Phase 1 in {} years{under}",
+            input.model.years()
+        ),
         value: mean(best, starts).map_or("n/a".into(), |x| format!("{x:.0}")),
         detail: match (input.comparison, best.policy != base.policy) {
             (Some(c), true) => c
@@ -275,7 +284,7 @@ fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
         if let Some((y, c)) = worst {
             let p_over = mean(best, &format!("over_budget.y{y}")).unwrap_or(f64::NAN);
             key.push(KeyFigure {
-                label: format!("Cost in the dearest year (year {y})"),
+                label: format!("Cost in the dearest year (year {y}){under}"),
                 value: pounds(c),
                 detail: format!(
                     "against {}: over budget in {} of runs",
@@ -883,21 +892,18 @@ fn risk_section(m: &Model, rows: &[Assessment]) -> Section {
 
 /// Rows `(field, value, source)` from the scenario text: every `key = value` line, with
 /// the source its comment cites (`[P §x]`, `[E]`, `[ext]`, `[assume]`).
+///
+/// A source cited on a comment line, or on a table's header line, applies to the values
+/// below it until a blank line. A value written over several lines (an array, a
+/// multi-line string) is one row, shown on one line.
 pub fn annotated_inputs(text: &str) -> Vec<[String; 3]> {
     let mut out = Vec::new();
     let mut table = String::new();
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-    let mut in_string = false;
-    // sources cited on a comment line apply to the values below it, until a blank line
     let mut carried = String::new();
-    for line in text.lines() {
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
         let t = line.trim();
-        if in_string {
-            if t.contains("\"\"\"") {
-                in_string = false;
-            }
-            continue;
-        }
         if t.is_empty() {
             carried.clear();
             continue;
@@ -909,40 +915,70 @@ pub fn annotated_inputs(text: &str) -> Vec<[String; 3]> {
             }
             continue;
         }
-        if t.starts_with("[[") {
-            carried.clear();
-            let name = t
-                .trim_start_matches("[[")
-                .split("]]")
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            let n = counts.entry(name.clone()).or_insert(0);
-            table = format!("{name}[{n}]");
-            *n += 1;
-            continue;
-        }
         if t.starts_with('[') {
-            carried.clear();
-            table = t
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
+            // a header: `[table]` or `[[array]]`, perhaps with a comment citing a source
+            let (header, comment) = split_comment(t);
+            let cited = source_of(comment);
+            if !cited.starts_with("set in") {
+                carried = cited;
+            }
+            let name = header
+                .trim_matches(|c| c == '[' || c == ']')
                 .trim()
                 .to_string();
+            table = if header.starts_with("[[") {
+                let n = counts.entry(name.clone()).or_insert(0);
+                *n += 1;
+                format!("{name}[{}]", *n - 1)
+            } else {
+                name
+            };
             continue;
         }
         let Some((key, rest)) = t.split_once('=') else {
             continue;
         };
-        let (value, comment) = match rest.find(" #") {
-            Some(i) => (rest[..i].trim(), rest[i + 2..].trim()),
-            None => (rest.trim(), ""),
-        };
-        if value.starts_with("\"\"\"") && !value[3..].contains("\"\"\"") {
-            in_string = true;
+        let (value, mut comment) = split_comment(rest.trim());
+        let mut value_text = value.to_string();
+        if let Some(body) = value.strip_prefix("\"\"\"") {
+            // a multi-line string: its lines joined
+            let mut parts = vec![
+                body.trim_end_matches("\"\"\"")
+                    .trim_end_matches('\\')
+                    .trim(),
+            ];
+            let mut open = !body.contains("\"\"\"");
+            while open {
+                let Some(next) = lines.next() else { break };
+                let next = next.trim();
+                open = !next.contains("\"\"\"");
+                parts.push(
+                    next.trim_end_matches("\"\"\"")
+                        .trim_end_matches('\\')
+                        .trim(),
+                );
+            }
+            value_text = parts
+                .iter()
+                .filter(|p| !p.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+        } else if value.starts_with('[') && bracket_depth(value) > 0 {
+            // an array over several lines: its items joined
+            let mut depth = bracket_depth(value);
+            let mut joined = value.to_string();
+            while depth > 0 {
+                let Some(next) = lines.next() else { break };
+                let (item, item_comment) = split_comment(next.trim());
+                depth += bracket_depth(item);
+                joined.push(' ');
+                joined.push_str(item);
+                if comment.is_empty() {
+                    comment = item_comment;
+                }
+            }
+            value_text = joined.replace("[ ", "[").replace(", ]", "]");
         }
         let mut source = source_of(comment);
         if source.starts_with("set in") && !carried.is_empty() {
@@ -953,13 +989,44 @@ pub fn annotated_inputs(text: &str) -> Vec<[String; 3]> {
         } else {
             format!("{table}.{}", key.trim())
         };
-        let mut value = value.to_string();
-        if value.chars().count() > 70 {
-            value = format!("{}…", value.chars().take(69).collect::<String>());
+        if ["schema", "name", "title", "description"].contains(&field.as_str()) {
+            continue; // what the scenario is called, not an input to the model
         }
-        out.push([field, value, source]);
+        if value_text.chars().count() > 70 {
+            value_text = format!("{}…", value_text.chars().take(69).collect::<String>());
+        }
+        out.push([field, value_text, source]);
     }
     out
+}
+
+/// A line's text and its trailing comment (`x = 1  # why [E]`); a `#` inside a quoted
+/// string is not a comment.
+fn split_comment(line: &str) -> (&str, &str) {
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' if !quoted => return (line[..i].trim(), line[i + 1..].trim()),
+            _ => {}
+        }
+    }
+    (line.trim(), "")
+}
+
+/// Opening minus closing brackets outside quoted strings.
+fn bracket_depth(text: &str) -> i32 {
+    let mut quoted = false;
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
 }
 
 fn source_of(comment: &str) -> String {
@@ -979,7 +1046,7 @@ fn source_of(comment: &str) -> String {
         } else {
             None
         };
-        if let Some(w) = words {
+        if let Some(w) = words.filter(|w| !tags.contains(w)) {
             tags.push(w);
         }
         rest = &rest[i + j + 1..];
@@ -1001,10 +1068,11 @@ fn inputs_section(text: &str) -> Section {
     Section {
         heading: "Inputs and their sources".into(),
         paragraphs: vec![format!(
-            "Every value the scenario sets, with the source its comment cites (on its own line or \
-             the comment just above it): the proposal, the evaluation of the pioneer teams, public \
-             data, or an assumption the board can change. {cited} of {} values cite a source; \
-             {assumed} are marked as assumptions.",
+            "Every value the scenario sets, with the source its comment cites (on its own line, \
+             on its table's heading, or in the comment just above; a blank line ends a comment's \
+             reach): the proposal, the evaluation of the pioneer teams, public data, or an \
+             assumption the board can change. {cited} of {} values cite a source; {assumed} are \
+             marked as assumptions.",
             rows.len()
         )],
         figures: Vec::new(),
@@ -1122,5 +1190,33 @@ mod tests {
             find("authorities[1].z")[2].starts_with("set in"),
             "a blank line ends a comment's reach"
         );
+        assert!(rows.iter().all(|r| r[0] != "name" && r[0] != "description"));
+    }
+
+    #[test]
+    fn values_over_several_lines_are_one_row_and_headings_cite_for_their_table() {
+        let text = "[travel]   # one-way hours [assume]\nroutes = [\n  { to = \"B\", hours = 0.5 },\n  { to = \"C\", hours = 1 },\n]\nvisits = 2\n\n# about the next table [E]\n[[staff]]\npost = \"X # not a comment\"\nnote = \"\"\"\nfirst line \\\nsecond\"\"\"\ncount = 1 # [P §2]\n";
+        let rows = annotated_inputs(text);
+        let fields: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "travel.routes",
+                "travel.visits",
+                "staff[0].post",
+                "staff[0].note",
+                "staff[0].count"
+            ]
+        );
+        assert_eq!(
+            rows[0][1],
+            "[{ to = \"B\", hours = 0.5 }, { to = \"C\", hours = 1 }]"
+        );
+        assert_eq!(rows[0][2], "assumption");
+        assert_eq!(rows[1][2], "assumption");
+        assert_eq!(rows[2][1], "\"X # not a comment\"");
+        assert_eq!(rows[2][2], "evaluation");
+        assert_eq!(rows[3][1], "first line second");
+        assert_eq!(rows[4][2], "proposal §2");
     }
 }

@@ -126,6 +126,20 @@ fn compare_writes_a_board_report_with_every_picture() {
     assert!(o.success(), "{}", o.stderr);
     let out = dir.join("output/western-bay");
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    // the key figures name the policy they are for
+    let policy = ["proportional", "demand-led"]
+        .into_iter()
+        .find(|p| html.contains(&format!("Mean wait for a first meeting, {p}")))
+        .expect("the mean wait card names its policy");
+    assert!(
+        html.contains(&format!("(year 3), {policy}")),
+        "the cost card is for another policy than the wait card"
+    );
+    // every input row that spans lines is one row: no fragments of the travel routes
+    assert!(
+        !html.contains("travel.{"),
+        "a multi-line value split into rows"
+    );
     for text in [
         "how should the team be deployed?",
         "The headline answer",
