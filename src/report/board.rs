@@ -61,7 +61,7 @@ fn with_ci(k: Option<&Kpi>, unit: &str, decimals: usize) -> String {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    super::percent(x)
 }
 
 fn pounds(x: f64) -> String {
@@ -479,7 +479,14 @@ fn over_time_section(input: &BoardInput<'_>) -> Section {
         .unwrap_or_default();
     let waiting = SERIES.iter().position(|s| *s == "waiting").unwrap_or(0);
     let open = SERIES.iter().position(|s| *s == "open_cases").unwrap_or(1);
-    for (pm, b) in input.runs {
+    // one scale for every policy's waiting list, so the charts compare at a glance
+    let waiting_fans: Vec<Vec<Fan>> = input
+        .runs
+        .iter()
+        .map(|(pm, b)| fans(pm, b, waiting))
+        .collect();
+    let ceiling = plots::fan_ceiling(waiting_fans.iter().flatten());
+    for ((pm, _), policy_fans) in input.runs.iter().zip(waiting_fans) {
         let policy = pm.policy().kind().name();
         figures.push(Figure {
             caption: format!(
@@ -491,7 +498,8 @@ fn over_time_section(input: &BoardInput<'_>) -> Section {
                 x_label: "weeks since the contract started".into(),
                 y_label: "families waiting".into(),
                 x: x.clone(),
-                fans: fans(m, b, waiting),
+                fans: policy_fans,
+                y_max: Some(ceiling),
             }),
         });
     }
@@ -507,19 +515,77 @@ fn over_time_section(input: &BoardInput<'_>) -> Section {
                 y_label: "open cases".into(),
                 x,
                 fans: fans(m, b, open),
+                y_max: None,
             }),
         });
     }
+    let mut paragraphs = vec![
+        "Referral flow builds up over the first year, so queues and caseloads grow at first. \
+         A waiting list that is still rising at the end means the authority's demand outruns \
+         its staff."
+            .into(),
+    ];
+    if let Some((pm, b)) = input.runs.first() {
+        paragraphs.push(waiting_trend(pm, b, waiting));
+    }
     Section {
         heading: "Waiting lists and caseloads over time".into(),
-        paragraphs: vec![
-            "Referral flow builds up over the first year, so queues and caseloads grow before they \
-             settle. A band that keeps widening means the authority's demand outruns its staff."
-                .into(),
-        ],
+        paragraphs,
         figures,
         tables: Vec::new(),
     }
+}
+
+/// Mean of the weekly means of `series` for authority `a` over the 13 weeks ending at
+/// week `end`.
+fn quarter_mean(b: &Batch, a: usize, series: usize, end: usize) -> Option<f64> {
+    let start = end.checked_sub(12)?;
+    let means: Vec<f64> = (start..=end)
+        .filter_map(|w| b.bands.get(w, a, series).welford().mean())
+        .collect();
+    (!means.is_empty()).then(|| means.iter().sum::<f64>() / means.len() as f64)
+}
+
+/// Whether each authority's mean waiting list is still rising in the last quarter of the
+/// run against the same quarter a year before, in words with the figures.
+fn waiting_trend(m: &Model, b: &Batch, waiting: usize) -> String {
+    let last = b.bands.weeks().saturating_sub(1);
+    let Some(year_before) = last.checked_sub(52).filter(|w| *w >= 12) else {
+        return "The run is too short to tell whether the waiting lists settle.".into();
+    };
+    let mut rising = Vec::new();
+    let mut steady = Vec::new();
+    for (a, auth) in m.authorities().iter().enumerate() {
+        let (Some(then), Some(now)) = (
+            quarter_mean(b, a, waiting, year_before),
+            quarter_mean(b, a, waiting, last),
+        ) else {
+            continue;
+        };
+        let words = format!("{} {then:.1} to {now:.1}", auth.name());
+        // a rise of a tenth, and of at least a fifth of a family, is not noise
+        if now > then * 1.1 && now - then >= 0.2 {
+            rising.push(words);
+        } else {
+            steady.push(words);
+        }
+    }
+    let mut out = format!(
+        "Under {}, the mean number of families waiting over the last quarter, against the same \
+         quarter a year earlier: ",
+        m.policy().kind().name()
+    );
+    if !rising.is_empty() {
+        out.push_str(&format!("still rising in {}", rising.join("; ")));
+    }
+    if !steady.is_empty() {
+        if !rising.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(&format!("steady or falling in {}", steady.join("; ")));
+    }
+    out.push('.');
+    out
 }
 
 fn staff_section(input: &BoardInput<'_>) -> Section {

@@ -11,3 +11,27 @@ pub mod plots;
 pub mod summary;
 pub mod text;
 pub mod write;
+
+/// A probability as a whole percentage, with one decimal where rounding would show a
+/// share that is not zero as 0% (or one that is not certain as 100%).
+pub(crate) fn percent(x: f64) -> String {
+    let p = x * 100.0;
+    if (p > 0.0 && p < 1.0) || (p > 99.0 && p < 100.0) {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rare_events_are_not_shown_as_never() {
+        assert_eq!(super::percent(0.0), "0%");
+        assert_eq!(super::percent(0.005), "0.5%");
+        assert_eq!(super::percent(0.0088), "0.9%");
+        assert_eq!(super::percent(0.43), "43%");
+        assert_eq!(super::percent(0.999), "99.9%");
+        assert_eq!(super::percent(1.0), "100%");
+    }
+}

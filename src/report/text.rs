@@ -402,7 +402,8 @@ pub fn risk_table(rows: &[crate::risks::Assessment]) -> String {
         };
         let prob = match (r.simulated_probability, r.ci95) {
             (Some(p), Some([lo, hi])) => {
-                format!("{:.0}% [{:.0}%, {:.0}%]", p * 100.0, lo * 100.0, hi * 100.0)
+                let pct = super::percent;
+                format!("{} [{}, {}]", pct(p), pct(lo), pct(hi))
             }
             _ => "-".into(),
         };

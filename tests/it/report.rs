@@ -135,6 +135,7 @@ fn compare_writes_a_board_report_with_every_picture() {
         html.contains(&format!("(year 3), {policy}")),
         "the cost card is for another policy than the wait card"
     );
+    assert!(html.contains("the mean number of families waiting over the last quarter"));
     // every input row that spans lines is one row: no fragments of the travel routes
     assert!(
         !html.contains("travel.{"),

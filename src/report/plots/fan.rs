@@ -34,6 +34,19 @@ pub struct FanChart {
     pub x: Vec<f64>,
     /// One panel each, drawn in order.
     pub fans: Vec<Fan>,
+    /// The top of the y axis, to share one scale with other charts; `None` fits this
+    /// chart's own bands.
+    pub y_max: Option<f64>,
+}
+
+/// The top of a y axis that holds every band of `fans` with a little room above.
+pub fn fan_ceiling<'a>(fans: impl IntoIterator<Item = &'a Fan>) -> f64 {
+    fans.into_iter()
+        .flat_map(|f| f.p95.iter().chain(&f.p50))
+        .filter(|v| v.is_finite())
+        .copied()
+        .fold(1.0_f64, f64::max)
+        * 1.1
 }
 
 const PANEL_H: u32 = 230;
@@ -66,16 +79,12 @@ pub fn fan_chart(chart: &FanChart) -> String {
         .copied()
         .fold(f64::NEG_INFINITY, f64::max);
     let y_max = chart
-        .fans
-        .iter()
-        .flat_map(|f| f.p95.iter().chain(&f.p50))
-        .filter(finite)
-        .copied()
-        .fold(1.0_f64, f64::max)
-        * 1.1;
+        .y_max
+        .filter(|y| y.is_finite() && *y > 0.0)
+        .unwrap_or_else(|| fan_ceiling(&chart.fans));
     let keys = [
-        Key::new("median over replications", Swatch::Line(&INK)),
-        Key::new("5th–95th percentile band", Swatch::Band(&INK)),
+        Key::new("line: median over replications", Swatch::Line(&INK)),
+        Key::new("shaded: 5th–95th percentile band", Swatch::Band(&INK)),
     ];
     let cols = chart.fans.len().min(COLS);
     let rows = chart.fans.len().div_ceil(cols);
@@ -192,6 +201,7 @@ mod tests {
             y_label: "families waiting".into(),
             x: (0..157).map(f64::from).collect(),
             fans,
+            y_max: None,
         }
     }
 
@@ -208,14 +218,24 @@ mod tests {
             "Swansea",
             "Neath Port Talbot",
             "Bridgend",
-            "median over replications",
-            "5th–95th percentile band",
+            "line: median over replications",
+            "shaded: 5th–95th percentile band",
             "families waiting",
             "weeks since the contract started",
         ] {
             assert!(t.iter().any(|x| x == want), "{want:?} missing in {t:?}");
         }
         assert_eq!(svg.matches("<polygon").count(), 3, "one band per authority");
+    }
+
+    #[test]
+    fn a_shared_ceiling_sets_the_y_axis() {
+        let own = texts(&fan_chart(&chart(vec![fan("Swansea", 3.0)])));
+        assert!(!own.iter().any(|t| t == "30"), "{own:?}");
+        let mut c = chart(vec![fan("Swansea", 3.0)]);
+        c.y_max = Some(40.0);
+        let shared = texts(&fan_chart(&c));
+        assert!(shared.iter().any(|t| t == "30"), "{shared:?}");
     }
 
     #[test]

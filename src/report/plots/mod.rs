@@ -24,7 +24,7 @@ mod wait;
 
 pub use bars::{Bar, BarChart, BarGroup, Reference, ratio_bars};
 pub use cost::{CostChart, YearCosts, cost_distribution};
-pub use fan::{Fan, FanChart, fan_chart};
+pub use fan::{Fan, FanChart, fan_ceiling, fan_chart};
 pub use forest::{DiffRow, ForestChart, diff_forest};
 pub use risk::{RiskChart, RiskPoint, Verdict, risk_chart};
 pub use wait::{Histogram, HistogramError, WaitChart, WaitSeries, wait_distribution};

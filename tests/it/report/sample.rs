@@ -129,6 +129,7 @@ fn figures(rng: &mut Synthetic) -> Vec<(String, String)> {
                 y_label: "families waiting".into(),
                 x: weeks.clone(),
                 fans: fans([6.0, 5.0, 3.0], 0.1),
+                y_max: None,
             }),
         ),
         (
@@ -139,6 +140,7 @@ fn figures(rng: &mut Synthetic) -> Vec<(String, String)> {
                 y_label: "open cases".into(),
                 x: weeks.clone(),
                 fans: fans([38.0, 20.0, 19.0], 0.0),
+                y_max: None,
             }),
         ),
         (
