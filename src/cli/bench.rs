@@ -86,9 +86,9 @@ pub fn bench(a: BenchArgs) -> Result<()> {
     let threads = cfg.threads.unwrap_or(cores);
     if !a.json {
         outln!(
-            "{}: {} replications of {:.0} days, policy {}, seed {}",
+            "{}: {} of {:.0} days, policy {}, seed {}",
             m.title(),
-            cfg.replications,
+            ifss_sim::report::counted(cfg.replications, "replication", "replications"),
             m.horizon_days(),
             m.policy().kind(),
             cfg.seed

@@ -259,8 +259,10 @@ fn projection_text(projector: &Projector, table: &CostTable, p: &ProjectionJson)
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Projected cost over the contract: {} policy, {} replications, seed {}",
-        p.policy, p.replications, p.seed
+        "Projected cost over the contract: {} policy, {}, seed {}",
+        p.policy,
+        ifss_sim::report::counted(p.replications, "replication", "replications"),
+        p.seed
     );
     let non_salary = table.column(SalaryPoint::Min).non_salary();
     wrap_paragraph(

@@ -4,6 +4,7 @@ use super::run::{check_reps, config, progress};
 use super::scenarios;
 use super::{BatchArgs, InputError};
 use anyhow::{Context, Result};
+use ifss_sim::report::counted;
 use ifss_sim::report::{csv, text};
 use ifss_sim::risks;
 use serde::Serialize;
@@ -59,9 +60,9 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         outln!("{}", serde_json::to_string_pretty(&j)?)?;
     } else {
         outln!(
-            "{} — the risk register beside {} replications (seed {}); probabilities are per three-year run\n",
+            "{} — the risk register beside {} (seed {}); probabilities are per three-year run\n",
             loaded.model.title(),
-            cfg.replications,
+            counted(cfg.replications, "replication", "replications"),
             cfg.seed
         )?;
         out!("{}", text::risk_table(&rows))?;

@@ -3,6 +3,7 @@
 use super::InputError;
 use anyhow::Result;
 use ifss_sim::model::Model;
+use ifss_sim::report::counted;
 use ifss_sim::scenario::{self, BUNDLED, overrides::Override};
 use std::path::Path;
 
@@ -81,11 +82,15 @@ pub fn check(files: &[String]) -> Result<()> {
     for f in files {
         match load(Some(f), &[]) {
             Ok(l) => outln!(
-                "{}: ok — \"{}\": {} authorities, {} posts, {:.0} days, policy {}",
+                "{}: ok — \"{}\": {}, {}, {:.0} days, policy {}",
                 l.label,
                 l.model.title(),
-                l.model.authorities().len(),
-                l.model.posts().len(),
+                counted(
+                    l.model.authorities().len() as u64,
+                    "authority",
+                    "authorities"
+                ),
+                counted(l.model.posts().len() as u64, "post", "posts"),
                 l.model.horizon_days(),
                 l.model.policy().kind()
             )?,

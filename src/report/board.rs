@@ -101,9 +101,9 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
     let mut report = Report {
         title: format!("{}: how should the team be deployed?", m.title()),
         subtitle: format!(
-            "Simulation report for the management board · scenario “{}” · {} replications of {:.0} days per policy",
+            "Simulation report for the management board · scenario “{}” · {} of {:.0} days per policy",
             m.name(),
-            reps,
+            super::counted(reps as u64, "replication", "replications"),
             m.horizon_days()
         ),
         question: question(&policies, m),
@@ -1156,6 +1156,7 @@ fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
     let reps = base.replications;
     let precision = kpi(base, "wait_to_first_meeting_days")
         .and_then(|k| Some((k.mean?, k.ci95?)))
+        .filter(|(mn, _)| *mn != 0.0)
         .map_or("not defined".into(), |(mn, [lo, hi])| {
             format!(
                 "±{:.1}% of the mean wait (95% CI half-width)",
@@ -1186,7 +1187,10 @@ fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
         ),
         (
             "Replications and precision".into(),
-            format!("{reps} replications per policy; precision achieved: {precision}."),
+            format!(
+                "{} per policy; precision achieved: {precision}.",
+                super::counted(reps, "replication", "replications")
+            ),
         ),
         (
             "Random numbers".into(),

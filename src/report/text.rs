@@ -177,12 +177,21 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — policy {}, {} replications of {:.0} days, seed {}",
-        s.title, s.policy, s.replications, s.horizon_days, s.seed
+        "{} — policy {}, {} of {:.0} days, seed {}",
+        s.title,
+        s.policy,
+        super::counted(s.replications, "replication", "replications"),
+        s.horizon_days,
+        s.seed
     );
     let _ = writeln!(
         out,
-        "Each cell: mean over replications ± half-width of the 95% confidence interval (counts are over the whole horizon).\n"
+        "Each cell: mean over replications ± half-width of the 95% confidence interval (counts are over the whole horizon){}.\n",
+        if s.replications < 2 {
+            "; one replication gives no interval"
+        } else {
+            ""
+        }
     );
     out.push_str(&align(&rows));
     if let Some(p) = &s.precision {
@@ -369,8 +378,10 @@ pub fn comparison_table(model: &Model, c: &super::compare::Comparison) -> String
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — {} replications per policy on common random numbers (seed {})",
-        c.title, c.replications, c.seed
+        "{} — {} per policy on common random numbers (seed {})",
+        c.title,
+        super::counted(c.replications, "replication", "replications"),
+        c.seed
     );
     let _ = writeln!(
         out,
