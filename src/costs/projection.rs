@@ -93,6 +93,9 @@ struct TitleCost {
     line: Option<(u32, Vec<Pence>)>,
 }
 
+/// The largest yearly total of one salary line the projection accepts: £1 billion.
+pub const LARGEST_YEARLY_LINE: Pence = Pence::from_pounds(1_000_000_000);
+
 /// Projects the yearly cost of the service from simulated staffing and travel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Projector {
@@ -140,6 +143,21 @@ impl Projector {
             assumptions,
             titles,
         })
+    }
+
+    /// The first contract year (1-based) in which a salary line's yearly total passes
+    /// [`LARGEST_YEARLY_LINE`], if any: beyond that the projection is no longer a
+    /// costing (and beyond about £92 quadrillion exact money cannot hold it).
+    pub fn first_runaway_year(&self) -> Option<usize> {
+        (0..self.years)
+            .find(|&y| {
+                self.titles.iter().any(|t| {
+                    t.line
+                        .as_ref()
+                        .is_some_and(|(_, totals)| totals[y] > LARGEST_YEARLY_LINE)
+                })
+            })
+            .map(|y| y + 1)
     }
 
     /// Number of contract years the horizon touches (a partial last year counts).

@@ -825,6 +825,19 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         costs,
         risks,
     };
+    if let Some(year) = crate::costs::Projector::new(&model)
+        .as_ref()
+        .and_then(crate::costs::Projector::first_runaway_year)
+    {
+        return Err(vec![FieldProblem {
+            path: "costs.pay_award".into(),
+            message: format!(
+                "with these salary lines, pay awards and horizon, a salary line costs more than \
+                 £1,000,000,000 in contract year {year}; lower the pay award, the salary \
+                 figures or the horizon"
+            ),
+        }]);
+    }
     // the rules above keep names apart; this is the last word, so that no two measures
     // ever share a name in the outputs (a JSON reader would keep only one of them)
     if let Some(name) = crate::measures::Catalogue::new(&model).first_duplicate() {

@@ -340,3 +340,19 @@ fn too_many_posts_in_all_are_refused() {
     let t = text("western-bay").to_owned() + &entry.repeat(6);
     refused(t.as_bytes(), &["staff", "posts in all", "at most 5000"]);
 }
+
+/// Pay awards compounding over a long horizon would take the cost projection past any
+/// real budget (and past what exact money holds): refused, with the year it happens.
+#[test]
+fn a_runaway_cost_projection_is_refused() {
+    let t = text("western-bay")
+        .replacen("pay_award = 0.01", "pay_award = 1", 1)
+        .replacen("horizon_days = 1095", "horizon_days = 18250", 1);
+    refused(
+        t.as_bytes(),
+        &[
+            "costs.pay_award",
+            "more than £1,000,000,000 in contract year 13",
+        ],
+    );
+}
