@@ -120,7 +120,8 @@ struct BatchArgs {
     /// Print the machine-readable summary (JSON) on stdout instead of tables.
     #[arg(long)]
     json: bool,
-    /// Output folder [default: output/<scenario-name>].
+    /// Output folder [default: output/<scenario>, the file's name without .toml or the
+    /// bundled scenario's name].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Write no files; only print.

@@ -77,9 +77,8 @@ pub(super) fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Output
         return Ok(None);
     }
     let dir = args.out.clone().unwrap_or_else(|| {
-        std::path::Path::new("output").join(ifss_sim::report::write::safe_folder_name(
-            loaded.model.name(),
-        ))
+        std::path::Path::new("output")
+            .join(ifss_sim::report::write::safe_folder_name(&loaded.folder))
     });
     Ok(Some(Outputs::prepare(&dir)?))
 }

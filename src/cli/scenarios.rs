@@ -14,12 +14,15 @@ pub struct Loaded {
     pub model: Model,
     /// The `--set` overrides applied, as `PATH=VALUE`.
     pub overrides: Vec<String>,
+    /// What to call its output folder: a file's name without `.toml`, or a bundled
+    /// scenario's name. Two files never share a folder because they share a `name`.
+    pub folder: String,
 }
 
 /// Load a scenario named on the command line: an existing file, else a bundled name.
 pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
     let arg = arg.unwrap_or("western-bay");
-    let (text, label) = if Path::new(arg).is_file() {
+    let (text, label, folder) = if Path::new(arg).is_file() {
         let bytes =
             std::fs::read(arg).map_err(|e| InputError(format!("{arg}: cannot read: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|_| {
@@ -27,9 +30,16 @@ pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
                 "{arg}: not a text file (scenario files are UTF-8 TOML)"
             ))
         })?;
-        (text, arg.to_string())
+        let stem = Path::new(arg)
+            .file_stem()
+            .map_or_else(|| arg.to_string(), |s| s.to_string_lossy().into_owned());
+        (text, arg.to_string(), stem)
     } else if let Some(b) = scenario::bundled(arg) {
-        (b.text.to_string(), format!("{}.toml (bundled)", b.name))
+        (
+            b.text.to_string(),
+            format!("{}.toml (bundled)", b.name),
+            b.name.to_string(),
+        )
     } else if let Ok(meta) = std::fs::metadata(arg) {
         let what = if meta.is_dir() {
             "a folder"
@@ -74,6 +84,7 @@ pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
         label,
         model,
         overrides,
+        folder,
     })
 }
 

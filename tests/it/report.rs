@@ -191,8 +191,24 @@ fn no_report_skips_the_report_but_keeps_the_data() {
     assert!(!out.join("report.html").exists());
 }
 
-/// A scenario named with HTML and path characters: the name shows literally in the
-/// report, and every file lands inside one folder under output/.
+/// A copy of a bundled scenario writes to a folder named after its own file, so it never
+/// replaces the outputs of the scenario it was copied from.
+#[test]
+fn a_scenario_file_writes_to_a_folder_named_after_the_file() {
+    let dir = folder("board-own-folder");
+    let text = ifss_sim::scenario::bundled("western-bay").unwrap().text;
+    std::fs::write(dir.join("mine.toml"), text).unwrap();
+    let o = ifss_in(
+        &dir,
+        &["run", "mine.toml", "--reps", "3", "--quiet", "--no-report"],
+    );
+    assert!(o.success(), "{}", o.stderr);
+    assert!(dir.join("output/mine/summary.json").exists());
+    assert!(!dir.join("output/western-bay").exists());
+}
+
+/// A scenario named with HTML and path characters, in a file named with them: the name
+/// shows literally in the report, and every file lands inside one folder under output/.
 #[test]
 fn a_hostile_scenario_name_is_escaped_and_stays_inside_the_output_folder() {
     let dir = folder("board-hostile");
@@ -204,8 +220,9 @@ fn a_hostile_scenario_name_is_escaped_and_stays_inside_the_output_folder() {
             "name = \"../../<script>alert(1)</script> & \\\"x\\\" /etc/passwd\"",
             1,
         );
-    std::fs::write(dir.join("hostile.toml"), text).unwrap();
-    let o = ifss_in(&dir, &["run", "hostile.toml", "--reps", "5", "--quiet"]);
+    let file = "..<b> & x.toml";
+    std::fs::write(dir.join(file), text).unwrap();
+    let o = ifss_in(&dir, &["run", file, "--reps", "5", "--quiet"]);
     assert!(o.success(), "{}", o.stderr);
     // only output/ and the scenario file in the working folder; one folder inside output/
     let mut top: Vec<String> = std::fs::read_dir(&dir)
@@ -213,7 +230,7 @@ fn a_hostile_scenario_name_is_escaped_and_stays_inside_the_output_folder() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     top.sort();
-    assert_eq!(top, ["hostile.toml", "output"]);
+    assert_eq!(top, [file, "output"]);
     let inside: Vec<_> = std::fs::read_dir(dir.join("output"))
         .unwrap()
         .map(|e| e.unwrap().path())
