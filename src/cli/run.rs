@@ -56,8 +56,16 @@ pub(super) fn progress_bar(quiet: bool, total: u64, label: &str) -> ProgressBar 
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template(
-            "{prefix} [{bar:40}] {pos}/{len} replications ({per_sec}, eta {eta})",
+            "{prefix} [{bar:40}] {pos}/{len} replications ({rate}, eta {eta})",
         )
+        .map(|style| {
+            style.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", state.per_sec());
+                },
+            )
+        })
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
     );

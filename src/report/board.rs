@@ -839,7 +839,7 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
                 "Line".into(),
                 "Stated".into(),
                 "Recomputed".into(),
-                "Difference".into(),
+                "Difference (recomputed − stated)".into(),
             ],
             rows: audit_rows,
         });
@@ -1195,7 +1195,7 @@ fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
         (
             "Random numbers".into(),
             format!(
-                "Master seed {}. {} Each family episode, each staff post and each authority's \
+                "Master seed {}. Streams: {}. Each family episode, each staff post and each authority's \
                  arrivals has its own stream, so policies see identical families and absences, and \
                  results do not depend on the number of threads.",
                 base.seed,
