@@ -151,10 +151,11 @@ pub fn ratio_bars(chart: &BarChart) -> String {
             let (x0, y) = px(0.0, r.value);
             let (x1, _) = px(n, r.value);
             dashed_line(area, x0, x1, y, ShapeStyle::from(&ALERT).stroke_width(2))?;
+            // above the line's right end, inside the picture
             area.draw(&Text::new(
                 percent(r.value),
-                (x1 + 3, y),
-                text(12.0, &ALERT, HPos::Left, VPos::Center),
+                (x1, y - 4),
+                text(12.0, &ALERT, HPos::Right, VPos::Bottom),
             ))?;
         }
         Ok(())

@@ -381,9 +381,9 @@ pub(super) fn signed(x: f64, decimals: usize) -> String {
     }
 }
 
-/// A fraction as a whole percentage: `0.402` → `40%`.
+/// A fraction as a whole percentage: `0.402` → `40%` (`0.005` → `0.5%`, not `0%`).
 pub(super) fn percent(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
+    crate::report::percent(x)
 }
 
 /// Whole pounds with thousands separators: `850000` → `£850,000`.
