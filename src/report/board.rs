@@ -382,6 +382,24 @@ fn histogram(batch: &Batch, a: usize) -> Option<Histogram> {
     Histogram::new(edges, counts).ok()
 }
 
+/// What the waits leave out: families who gave up waiting, per policy.
+fn withdrawn_words(input: &BoardInput<'_>) -> String {
+    let counts: Vec<String> = input
+        .summaries
+        .iter()
+        .filter_map(|s| {
+            let n = mean(s, "withdrawn_while_waiting")?;
+            Some(format!("{n:.1} under {}", s.policy))
+        })
+        .collect();
+    format!(
+        "Only families who were allocated a worker have a wait. Families who gave up while \
+         waiting are counted apart (withdrawn while waiting, mean per run: {}); a policy that \
+         loses fewer of them keeps some longer waits that another would not count.",
+        counts.join(", ")
+    )
+}
+
 fn waits_section(input: &BoardInput<'_>) -> Section {
     let m = input.model;
     let mut series = Vec::new();
@@ -428,13 +446,16 @@ fn waits_section(input: &BoardInput<'_>) -> Section {
     }
     Section {
         heading: "Waiting for a first meeting".into(),
-        paragraphs: vec![format!(
-            "The time from acceptance of a referral to the first meeting with the family is the \
-             proposal's headline measure. The picture pools every family over all replications; \
-             the dashed line is the {:.0}-day target. The table gives the mean over replications \
-             with its 95% confidence interval.",
-            m.wait_target_days()
-        )],
+        paragraphs: vec![
+            format!(
+                "The time from acceptance of a referral to the first meeting with the family is \
+                 the proposal's headline measure. The picture pools every family over all \
+                 replications; the dashed line is the {:.0}-day target. The table gives the mean \
+                 over replications with its 95% confidence interval.",
+                m.wait_target_days()
+            ),
+            withdrawn_words(input),
+        ],
         figures: vec![Figure {
             caption: "Distribution of waits from acceptance to first meeting, per authority and \
                       policy. A long right tail means some families wait far longer than the mean."
@@ -628,8 +649,9 @@ fn staff_section(input: &BoardInput<'_>) -> Section {
     Section {
         heading: "Staff time".into(),
         paragraphs: vec![
-            "Utilisation counts the hours a week committed to families against the direct hours \
-             staff have while present. The achieved direct-contact ratio divides direct hours \
+            "Utilisation counts the hours a week committed to families, travel to families in \
+             another authority included, against the direct hours staff have while present: \
+             sharing staff across the region raises it partly with time on the road. The achieved direct-contact ratio divides direct hours \
              delivered by contracted hours while in post; it can never exceed the 40% the \
              evaluation found, and falls with leave, sickness and idle time. Whiskers are 95% \
              confidence intervals."
