@@ -63,6 +63,8 @@ impl Timing {
 #[derive(Debug, Serialize)]
 struct BenchJson {
     schema: u32,
+    /// The ifss-sim version that wrote it.
+    version: &'static str,
     scenario: String,
     policy: String,
     replications: u64,
@@ -110,6 +112,7 @@ pub fn bench(a: BenchArgs) -> Result<()> {
     let fastest = all.as_ref().unwrap_or(&one);
     let out = BenchJson {
         schema: SCHEMA,
+        version: env!("CARGO_PKG_VERSION"),
         scenario: m.name().to_string(),
         policy: m.policy().kind().name().to_string(),
         replications: cfg.replications,

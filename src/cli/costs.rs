@@ -45,6 +45,7 @@ pub fn costs(a: CostsArgs) -> Result<()> {
     if a.json {
         let out = CostsJson {
             schema: SCHEMA,
+            version: env!("CARGO_PKG_VERSION"),
             scenario: model.name(),
             report: CostsReport::new(&table, &audit),
             projection,
@@ -62,6 +63,8 @@ pub fn costs(a: CostsArgs) -> Result<()> {
 #[derive(Debug, Serialize)]
 struct CostsJson<'a> {
     schema: u32,
+    /// The ifss-sim version that wrote it.
+    version: &'static str,
     scenario: &'a str,
     #[serde(flatten)]
     report: CostsReport,

@@ -12,6 +12,8 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct RisksJson<'a> {
     schema: u32,
+    /// The ifss-sim version that wrote it.
+    version: &'static str,
     scenario: &'a str,
     replications: u64,
     seed: u64,
@@ -52,6 +54,7 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     if a.json {
         let j = RisksJson {
             schema: 1,
+            version: env!("CARGO_PKG_VERSION"),
             scenario: loaded.model.name(),
             replications: cfg.replications,
             seed: cfg.seed,
