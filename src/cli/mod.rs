@@ -121,7 +121,7 @@ struct BatchArgs {
     #[arg(long)]
     json: bool,
     /// Output folder [default: output/<scenario>, the file's name without .toml or the
-    /// bundled scenario's name].
+    /// bundled scenario's name; for `risks`, output/<scenario>/risks].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Write no files; only print.

@@ -64,11 +64,7 @@ impl Outputs {
         Ok(old)
     }
 
-    /// Write every file of a run; the manifest goes last, so a manifest means a complete set.
-    /// `earlier` lists files already written for this run (the report), for the manifest;
-    /// `previous` the files of the set being replaced ([`Outputs::start_set`]), of which
-    /// those this run did not write are removed, so no stale picture or table is left
-    /// beside the new ones.
+    /// Write every file of a run; see [`Outputs::write_set`].
     pub fn write_run(
         &self,
         run: &Run<'_>,
@@ -92,8 +88,37 @@ impl Outputs {
         if let Some(c) = comparison {
             files.push(("comparison.csv", csv::comparison(c)?));
         }
+        let policies: Vec<String> = runs
+            .iter()
+            .map(|(m, _)| m.policy().kind().name().to_string())
+            .collect();
+        let origin = Origin {
+            loaded,
+            model,
+            cfg,
+            replications: runs.first().map_or(0, |(_, b)| b.len() as u64),
+            policies: &policies,
+        };
+        self.write_set(&origin, &files, earlier, previous)
+    }
+
+    /// Write the files of a set, then its manifest: the manifest goes last, so a manifest
+    /// means a complete set. `earlier` lists files already written for this set (the
+    /// report), for the manifest; `previous` the files of the set being replaced
+    /// ([`Outputs::start_set`]), of which those this set did not write are removed, so
+    /// no stale picture or table is left beside the new ones.
+    pub fn write_set(
+        &self,
+        origin: &Origin<'_>,
+        files: &[(&str, Vec<u8>)],
+        earlier: &[PathBuf],
+        previous: &[String],
+    ) -> Result<Vec<PathBuf>> {
+        let Origin {
+            loaded, model, cfg, ..
+        } = *origin;
         let mut written = Vec::new();
-        for (name, bytes) in &files {
+        for (name, bytes) in files {
             written.push(self.dir.write(name, bytes)?);
         }
         let manifest = Manifest {
@@ -105,11 +130,8 @@ impl Outputs {
             overrides: loaded.overrides.clone(),
             seed: cfg.seed,
             first_replication: cfg.first,
-            replications: runs.first().map_or(0, |(_, b)| b.len() as u64),
-            policies: runs
-                .iter()
-                .map(|(m, _)| m.policy().kind().name().to_string())
-                .collect(),
+            replications: origin.replications,
+            policies: origin.policies.to_vec(),
             threads: cfg.threads,
             stream_scheme: ifss_sim::rng::STREAM_SCHEME,
             generators: "rand 0.9, rand_xoshiro 0.7 (Xoshiro256++), rand_distr 0.5",
@@ -138,6 +160,19 @@ impl Outputs {
         )?);
         Ok(written)
     }
+}
+
+/// What produced a set of files, for its manifest.
+#[derive(Clone, Copy)]
+pub struct Origin<'a> {
+    pub loaded: &'a Loaded,
+    /// The model run (the baseline policy's, for a comparison).
+    pub model: &'a Model,
+    pub cfg: &'a BatchConfig,
+    /// Replications of each batch.
+    pub replications: u64,
+    /// The policies run, baseline first.
+    pub policies: &'a [String],
 }
 
 /// Tell the user where the files went (stderr, so stdout stays the summary).

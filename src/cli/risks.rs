@@ -1,9 +1,11 @@
 //! `risks`: the register beside the simulation.
 
+use super::output::{Origin, Outputs, say_written};
 use super::run::{check_reps, config, progress};
 use super::scenarios;
 use super::{BatchArgs, InputError};
 use anyhow::{Context, Result};
+use ifss_sim::model::PolicyKind;
 use ifss_sim::report::counted;
 use ifss_sim::report::{csv, text};
 use ifss_sim::risks;
@@ -38,7 +40,13 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     })?;
     let cfg = config(&a.input, &loaded.model);
     check_reps(cfg.replications)?;
-    let out = super::run::outputs(&a, &loaded)?;
+    // its own folder by default, so it never mixes its file into a run's set
+    let out = match a.no_output {
+        true => None,
+        false => Some(Outputs::prepare(&a.out.clone().unwrap_or_else(|| {
+            super::run::default_folder(&loaded).join("risks")
+        }))?),
+    };
     let bar = progress(&a, cfg.replications, "");
     let rows = risks::evaluate(&loaded.model, &register, &cfg, &|label, n| {
         bar.set_prefix(label.to_string());
@@ -48,8 +56,24 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     bar.finish_and_clear();
     // the file first, so that a reader closing standard output early loses nothing
     let written = match out {
-        Some(out) => Some(out.write_file("risks.csv", &csv::risks(&rows)?)?),
-        None => None,
+        Some(out) => {
+            let previous = out.start_set()?;
+            let needs = register.needs();
+            let policies: Vec<String> = std::iter::once(PolicyKind::Proportional)
+                .chain(needs.demand_led.then_some(PolicyKind::DemandLed))
+                .map(|p| p.name().to_string())
+                .collect();
+            let origin = Origin {
+                loaded: &loaded,
+                model: &loaded.model,
+                cfg: &cfg,
+                replications: cfg.replications,
+                policies: &policies,
+            };
+            let files = [("risks.csv", csv::risks(&rows)?)];
+            out.write_set(&origin, &files, &[], &previous)?
+        }
+        None => Vec::new(),
     };
     if a.json {
         let j = RisksJson {
@@ -70,8 +94,8 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         )?;
         out!("{}", text::risk_table(&rows))?;
     }
-    if let (Some(path), false) = (written, a.json) {
-        note!("\nwrote {}", path.display());
+    if !a.json {
+        say_written(&written);
     }
     Ok(())
 }

@@ -84,11 +84,13 @@ pub(super) fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Output
     if args.no_output {
         return Ok(None);
     }
-    let dir = args.out.clone().unwrap_or_else(|| {
-        std::path::Path::new("output")
-            .join(ifss_sim::report::write::safe_folder_name(&loaded.folder))
-    });
+    let dir = args.out.clone().unwrap_or_else(|| default_folder(loaded));
     Ok(Some(Outputs::prepare(&dir)?))
+}
+
+/// `output/<scenario>`: the folder a scenario's outputs go to unless `--out` says otherwise.
+pub(super) fn default_folder(loaded: &Loaded) -> std::path::PathBuf {
+    std::path::Path::new("output").join(ifss_sim::report::write::safe_folder_name(&loaded.folder))
 }
 
 pub fn run(a: RunArgs) -> Result<()> {

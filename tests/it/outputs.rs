@@ -7,12 +7,13 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Every file in `dir` with its bytes.
+/// Every file in `dir` with its bytes (folders in it left out).
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .expect("output folder")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.path().is_file())
         .map(|e| {
-            let e = e.expect("entry");
             (
                 e.file_name().to_string_lossy().into_owned(),
                 std::fs::read(e.path()).expect("readable"),
@@ -198,4 +199,38 @@ fn a_new_set_replaces_the_old_one_whole() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stderr.contains("timeseries.csv"), "{}", r.stderr);
     assert!(!out.join("manifest.json").exists());
+}
+
+#[test]
+fn the_risks_command_keeps_its_set_apart_from_a_runs() {
+    let dir = TempDir::new("risk-set");
+    let r = ifss_in(&dir.0, &["compare", "--reps", "3", "--quiet"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let run_folder = dir.join("output").join("western-bay");
+    let before = snapshot(&run_folder);
+    assert!(before.contains_key("risks.csv") && before.contains_key("manifest.json"));
+
+    // a risks run on other seeds must not put its risks.csv under the compare's manifest
+    let r = ifss_in(&dir.0, &["risks", "--reps", "4", "--seed", "7", "--quiet"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(snapshot(&run_folder), before);
+
+    let risk_folder = run_folder.join("risks");
+    let files = snapshot(&risk_folder);
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(names, ["manifest.json", "risks.csv"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&files["manifest.json"]).expect("manifest");
+    assert_eq!(manifest["files"], serde_json::json!(["risks.csv"]));
+    assert_eq!(manifest["seed"], 7);
+    assert_eq!(manifest["replications"], 4);
+    assert_eq!(
+        manifest["policies"],
+        serde_json::json!(["proportional", "demand-led"])
+    );
+    assert!(
+        r.stderr.contains("risks.csv, manifest.json"),
+        "the files written are named: {}",
+        r.stderr
+    );
 }
