@@ -269,9 +269,11 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                 if fraction < 1.0 {
                     continue; // targets are annual: judge whole years only
                 }
+                // the targets, like the rates, count first referrals
                 let referrals = column(b.base, &format!("referrals.y{y}"));
+                let rereferrals = column(b.base, &format!("rereferrals.y{y}"));
                 for r in 0..n {
-                    if referrals[r] < target {
+                    if referrals[r] - rereferrals[r] < target {
                         happened[r] = true;
                     }
                 }
@@ -281,7 +283,7 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                 impact: diff(b.base, reduced, "phase1_starts"),
                 impact_unconditional: true,
                 explanation: format!(
-                    "referrals below the board's target of {target:.0} a year in any whole year from year {from_year} on; \
+                    "first referrals below the board's target of {target:.0} a year in any whole year from year {from_year} on; \
                      impact (every replication): Phase 1 starts lost if liaison fails and referral flow falls to {:.0}% of plan",
                     flow_factor * 100.0
                 ),
