@@ -96,6 +96,15 @@ impl SalaryPoint {
         }
     }
 
+    /// The point in words: `minimum`, `mid` or `maximum`.
+    pub const fn words(self) -> &'static str {
+        match self {
+            SalaryPoint::Min => "minimum",
+            SalaryPoint::Mid => "mid",
+            SalaryPoint::Max => "maximum",
+        }
+    }
+
     /// The point with this scenario-file name.
     pub fn from_name(name: &str) -> Option<SalaryPoint> {
         SalaryPoint::ALL.into_iter().find(|p| p.name() == name)

@@ -79,7 +79,7 @@ pub fn render_table_text(table: &CostTable, audit: &Audit) -> String {
         let _ = writeln!(
             out,
             "  at the {} salary points the service is {}",
-            point_words(point),
+            point.words(),
             against_budget(table.column(point))
         );
     }
@@ -129,14 +129,6 @@ fn line_row(row: &Row) -> (String, Option<ByPoint<Pence>>) {
     (label, Some(row.amounts()))
 }
 
-const fn point_words(point: SalaryPoint) -> &'static str {
-    match point {
-        SalaryPoint::Min => "minimum",
-        SalaryPoint::Mid => "mid",
-        SalaryPoint::Max => "maximum",
-    }
-}
-
 /// "under budget by £6,487", "over budget by £30,764" or "exactly on budget".
 fn against_budget(column: Column) -> String {
     let headroom = column.headroom();
@@ -175,7 +167,7 @@ fn recomputed_in_words(stated: &CostTable, recomputed: &CostTable) -> String {
             text,
             "{joint}{} at the {} salary points ({})",
             column.total(),
-            point_words(point),
+            point.words(),
             against_budget(column)
         );
     }

@@ -13,7 +13,7 @@ use super::plots::{
 };
 use super::summary::{Kpi, RunSummary};
 use crate::batch::Batch;
-use crate::costs::{Audit, CostTable};
+use crate::costs::{Audit, CostTable, Projector, SalaryPoint};
 use crate::measures::{SERIES, WAIT_BIN_DAYS, WAIT_BINS};
 use crate::model::Model;
 use crate::risks::Assessment;
@@ -60,6 +60,32 @@ fn with_ci(k: Option<&Kpi>, unit: &str, decimals: usize) -> String {
     }
 }
 
+/// A paired difference in words, its size first: "1.6 days shorter (95% CI 1.5 to 1.7, …)",
+/// "6.7 more families start Phase 1 (95% CI 6.2 to 7.2, …)". `words` are (above zero,
+/// below zero); the interval is turned round with the sign; `note` closes the bracket.
+fn change_words(
+    mean: f64,
+    [lo, hi]: [f64; 2],
+    unit: &str,
+    words: (&str, &str),
+    note: &str,
+) -> String {
+    let (size, word, lo, hi) = if mean < 0.0 {
+        (-mean, words.1, -hi, -lo)
+    } else {
+        (mean, words.0, lo, hi)
+    };
+    format!("{size:.1}{unit} {word} (95% CI {lo:.1} to {hi:.1}, {note})")
+}
+
+/// "95% CI 3.8 to 4.2 days": the interval alone, for a figure whose value is shown beside it.
+fn ci_only(k: Option<&Kpi>, unit: &str, decimals: usize) -> String {
+    match k.and_then(|k| k.ci95) {
+        Some([lo, hi]) => format!("95% CI {lo:.decimals$} to {hi:.decimals$}{unit}"),
+        None => "one replication gives no interval".into(),
+    }
+}
+
 fn pct(x: f64) -> String {
     super::percent(x)
 }
@@ -98,16 +124,23 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
     let reps = input.runs.first().map_or(0, |(_, b)| b.len());
     let policies: Vec<&str> = input.summaries.iter().map(|s| s.policy.as_str()).collect();
 
+    let several = policies.len() > 1;
     let mut report = Report {
-        title: format!("{}: how should the team be deployed?", m.title()),
+        title: match (several, policies.first()) {
+            (false, Some(p)) => {
+                format!("{}: how does the team do under {p} allocation?", m.title())
+            }
+            _ => format!("{}: how should the team be deployed?", m.title()),
+        },
         subtitle: format!(
-            "Simulation report for the management board · scenario “{}” · {} of {:.0} days per policy",
+            "Simulation report for the management board · scenario “{}” · {} of {:.0} days{}",
             m.name(),
             super::counted(reps as u64, "replication", "replications"),
-            m.horizon_days()
+            m.horizon_days(),
+            if several { " per policy" } else { "" }
         ),
         question: question(&policies, m),
-        scenario: scenario_words(m),
+        scenario: scenario_words(m, input.runs),
         ..Report::default()
     };
     let (key, headline) = headline(input);
@@ -144,20 +177,63 @@ fn question(policies: &[&str], m: &Model) -> String {
              population, or shared across the region where families are waiting? Which \
              deployment gives shorter waits and more families helped, and is it affordable \
              within the budget? Compared here: {}.",
-            names.join(", "),
+            super::and_list(&names),
             policies.join(", ")
         )
     } else {
         format!(
             "How does the team serving {} perform under {} allocation: how long do families \
              wait, how many are helped, how busy are staff, and is it affordable?",
-            names.join(", "),
+            super::and_list(&names),
             policies.first().copied().unwrap_or("its")
         )
     }
 }
 
-fn scenario_words(m: &Model) -> Vec<String> {
+/// What a policy does, in words, with the scenario's own settings.
+fn policy_definition(m: &Model) -> String {
+    use crate::model::{Matching, PolicyKind};
+    let p = m.policy();
+    let rule = match p.kind() {
+        PolicyKind::Proportional => {
+            "each authority's families are seen only by staff based in that authority, oldest \
+             referral first"
+                .to_string()
+        }
+        PolicyKind::DemandLed => {
+            let after = p.share_after_days();
+            let when = if after > 0.0 {
+                format!("once a family has waited {after:.0} days")
+            } else {
+                "as soon as no one at home has room".into()
+            };
+            format!(
+                "staff see their own authority's families first; {when}, a worker at another \
+                 base with room may take the family (the nearest base first), travelling there \
+                 for every visit out of their direct-contact time"
+            )
+        }
+        PolicyKind::Pooled => {
+            "one regional waiting list: the least-loaded worker with room takes the \
+                               oldest referral, the nearest base on ties"
+                .to_string()
+        }
+    };
+    let matching = match p.matching() {
+        Matching::Capacity => "",
+        Matching::Expertise => {
+            "; a family waits for a worker whose specialism fits its primary need"
+        }
+    };
+    let kind = p.kind().name();
+    let mut name = kind.to_string();
+    if let Some(first) = name.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    format!("{name}: {rule}{matching}.")
+}
+
+fn scenario_words(m: &Model, runs: &[(&Model, &Batch)]) -> Vec<String> {
     let mut out = Vec::new();
     if !m.description().trim().is_empty() {
         out.push(m.description().trim().to_string());
@@ -177,6 +253,7 @@ fn scenario_words(m: &Model) -> Vec<String> {
         ));
     }
     out.push(format!("Authorities and bases: {}.", bases.join("; ")));
+    out.extend(runs.iter().map(|(pm, _)| policy_definition(pm)));
     let direct: Vec<f64> = m
         .posts()
         .iter()
@@ -250,7 +327,7 @@ fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
                 .map_or(String::new(), |(m, [lo, hi])| {
                     format!("{:.1} days shorter (95% CI {:.1} to {:.1})", -m, -hi, -lo)
                 }),
-            _ => with_ci(kpi(best, wait), " days", 1),
+            _ => ci_only(kpi(best, wait), " days", 1),
         },
     });
     let starts = "phase1_starts";
@@ -272,7 +349,7 @@ fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
                         base.policy
                     )
                 }),
-            _ => with_ci(kpi(best, starts), "", 0),
+            _ => ci_only(kpi(best, starts), "", 0),
         },
     });
     let years = input.model.years();
@@ -283,11 +360,25 @@ fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((y, c)) = worst {
             let p_over = mean(best, &format!("over_budget.y{y}")).unwrap_or(f64::NAN);
+            let extra = audit_extra(costs);
+            let batch = input
+                .summaries
+                .iter()
+                .position(|s| s.policy == best.policy)
+                .and_then(|i| input.runs.get(i));
+            let audited = match (Projector::new(input.model), batch) {
+                (Some(projector), Some((_, b))) if extra != 0.0 => {
+                    share_over(b, &projector, y - 1, extra).map_or(String::new(), |p| {
+                        format!(" ({} with the audit's recomputed non-salary costs)", pct(p))
+                    })
+                }
+                _ => String::new(),
+            };
             key.push(KeyFigure {
                 label: format!("Cost in the dearest year (year {y}){under}"),
                 value: pounds(c),
                 detail: format!(
-                    "against {}: over budget in {} of runs",
+                    "against {}: over budget in {} of runs{audited}",
                     pounds(budget),
                     pct(p_over)
                 ),
@@ -337,10 +428,25 @@ fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
             } else {
                 "not distinguishable from no difference"
             };
+            let starts_sure = if ds.distinguishable {
+                "a real difference"
+            } else {
+                "not distinguishable from none"
+            };
             words.push(format!(
-                "Under {p}, on the same families and absences, the mean wait changes by {mw:+.1} days \
-                 (95% CI {wl:+.1} to {wh:+.1}; {sure}) and Phase 1 starts by {ms:+.1} (95% CI {sl:+.1} \
-                 to {sh:+.1}), for {travel:.0} hours of cross-region travel over the contract."
+                "Under {p}, on the same families and absences, the mean wait is {}, and {}, for \
+                 {travel:.0} hours of cross-region travel over the contract.",
+                change_words(mw, [wl, wh], " days", ("longer", "shorter"), sure),
+                change_words(
+                    ms,
+                    [sl, sh],
+                    "",
+                    (
+                        "more families start Phase 1",
+                        "fewer families start Phase 1"
+                    ),
+                    starts_sure
+                ),
             ));
         }
     }
@@ -382,6 +488,14 @@ fn histogram(batch: &Batch, a: usize) -> Option<Histogram> {
     Histogram::new(edges, counts).ok()
 }
 
+/// `words` when the report compares policies, else the one policy's name as "under …".
+fn per_policy(input: &BoardInput<'_>, words: &str) -> String {
+    match input.summaries {
+        [one] => format!(" under {}", one.policy),
+        _ => words.to_string(),
+    }
+}
+
 /// What the waits leave out: families who gave up waiting, per policy.
 fn withdrawn_words(input: &BoardInput<'_>) -> String {
     let counts: Vec<String> = input
@@ -392,10 +506,14 @@ fn withdrawn_words(input: &BoardInput<'_>) -> String {
             Some(format!("{n:.1} under {}", s.policy))
         })
         .collect();
+    let caveat = if counts.len() > 1 {
+        "; a policy that loses fewer of them keeps some longer waits that another would not count"
+    } else {
+        ""
+    };
     format!(
         "Only families who were allocated a worker have a wait. Families who gave up while \
-         waiting are counted apart (withdrawn while waiting, mean per run: {}); a policy that \
-         loses fewer of them keeps some longer waits that another would not count.",
+         waiting are counted apart (withdrawn while waiting, mean per run: {}){caveat}.",
         counts.join(", ")
     )
 }
@@ -457,9 +575,11 @@ fn waits_section(input: &BoardInput<'_>) -> Section {
             withdrawn_words(input),
         ],
         figures: vec![Figure {
-            caption: "Distribution of waits from acceptance to first meeting, per authority and \
-                      policy. A long right tail means some families wait far longer than the mean."
-                .into(),
+            caption: format!(
+                "Distribution of waits from acceptance to first meeting, per authority{}. A long \
+                 right tail means some families wait far longer than the mean.",
+                per_policy(input, " and policy")
+            ),
             svg,
         }],
         tables: vec![Table {
@@ -485,6 +605,7 @@ fn fans(m: &Model, b: &Batch, series: usize) -> Vec<Fan> {
                 p5: get(|f| f.p5()),
                 p50: get(|f| f.p50()),
                 p95: get(|f| f.p95()),
+                mean: get(|f| f.welford().mean()),
             }
         })
         .collect()
@@ -511,8 +632,9 @@ fn over_time_section(input: &BoardInput<'_>) -> Section {
         let policy = pm.policy().kind().name();
         figures.push(Figure {
             caption: format!(
-                "Families waiting for a first meeting, week by week, under {policy}: the line is \
-                 the median over replications, the band holds 90% of them (P5 to P95)."
+                "Families waiting for a first meeting, week by week, under {policy}: the solid \
+                 line is the median over replications, the dashed line the mean, and the band \
+                 holds 90% of them (P5 to P95)."
             ),
             svg: plots::fan_chart(&FanChart {
                 title: format!("How long is the waiting list over the contract? ({policy})"),
@@ -527,7 +649,8 @@ fn over_time_section(input: &BoardInput<'_>) -> Section {
     if let Some((pm, b)) = input.runs.first() {
         figures.push(Figure {
             caption: format!(
-                "Open cases (accepted and not yet closed) under {}: median and P5–P95 band.",
+                "Open cases (accepted and not yet closed) under {}: median, mean (dashed) and \
+                 P5–P95 band.",
                 pm.policy().kind().name()
             ),
             svg: plots::fan_chart(&FanChart {
@@ -557,56 +680,72 @@ fn over_time_section(input: &BoardInput<'_>) -> Section {
     }
 }
 
-/// Mean of the weekly means of `series` for authority `a` over the 13 weeks ending at
-/// week `end`.
-fn quarter_mean(b: &Batch, a: usize, series: usize, end: usize) -> Option<f64> {
+/// The mean over replications of a series over the 13 weeks ending at week `end`, with
+/// its standard error: `(mean, se)`. The error takes each replication's 13 weeks as one
+/// (they are strongly correlated), so it errs on the wide side.
+fn quarter_mean(b: &Batch, a: usize, series: usize, end: usize) -> Option<(f64, f64)> {
     let start = end.checked_sub(12)?;
-    let means: Vec<f64> = (start..=end)
-        .filter_map(|w| b.bands.get(w, a, series).welford().mean())
-        .collect();
-    (!means.is_empty()).then(|| means.iter().sum::<f64>() / means.len() as f64)
+    let (mut sum, mut var, mut weeks, mut n) = (0.0, 0.0, 0usize, usize::MAX);
+    for w in start..=end {
+        let acc = b.bands.get(w, a, series).welford();
+        if let Some(mean) = acc.mean() {
+            sum += mean;
+            var += acc.variance().unwrap_or(0.0);
+            weeks += 1;
+            n = n.min(acc.count());
+        }
+    }
+    (weeks > 0).then(|| {
+        let k = weeks as f64;
+        (sum / k, (var / k / n.max(1) as f64).sqrt())
+    })
 }
 
-/// Whether each authority's mean waiting list is still rising in the last quarter of the
-/// run against the same quarter a year before, in words with the figures.
 fn waiting_trend(m: &Model, b: &Batch, waiting: usize) -> String {
     let last = b.bands.weeks().saturating_sub(1);
     let Some(year_before) = last.checked_sub(52).filter(|w| *w >= 12) else {
         return "The run is too short to tell whether the waiting lists settle.".into();
     };
     let mut rising = Vec::new();
-    let mut steady = Vec::new();
+    let mut falling = Vec::new();
+    let mut unclear = Vec::new();
     for (a, auth) in m.authorities().iter().enumerate() {
-        let (Some(then), Some(now)) = (
+        let (Some((then, se_then)), Some((now, se_now))) = (
             quarter_mean(b, a, waiting, year_before),
             quarter_mean(b, a, waiting, last),
         ) else {
             continue;
         };
-        let words = format!("{} {then:.1} to {now:.1}", auth.name());
-        // a rise of a tenth, and of at least a fifth of a family, is not noise
-        if now > then * 1.1 && now - then >= 0.2 {
+        let words = format!("{} ({then:.1} to {now:.1})", auth.name());
+        // a change beyond its 95% margin is not chance
+        let margin = 1.96 * se_then.hypot(se_now);
+        if now - then > margin {
             rising.push(words);
+        } else if then - now > margin {
+            falling.push(words);
         } else {
-            steady.push(words);
+            unclear.push(words);
         }
     }
-    let mut out = format!(
+    let mut parts = Vec::new();
+    for (list, label) in [
+        (&rising, "still rising in"),
+        (&falling, "falling in"),
+        (&unclear, "no clear change in"),
+    ] {
+        if !list.is_empty() {
+            let names: Vec<&str> = list.iter().map(String::as_str).collect();
+            parts.push(format!("{label} {}", super::and_list(&names)));
+        }
+    }
+    format!(
         "Under {}, the mean number of families waiting over the last quarter, against the same \
-         quarter a year earlier: ",
-        m.policy().kind().name()
-    );
-    if !rising.is_empty() {
-        out.push_str(&format!("still rising in {}", rising.join("; ")));
-    }
-    if !steady.is_empty() {
-        if !rising.is_empty() {
-            out.push_str("; ");
-        }
-        out.push_str(&format!("steady or falling in {}", steady.join("; ")));
-    }
-    out.push('.');
-    out
+         quarter a year earlier: {}. A change counts only when it is beyond what chance over \
+         this many replications would give. In the pictures the dashed line is this mean; the \
+         solid median stays at zero where most runs have nobody waiting.",
+        m.policy().kind().name(),
+        parts.join("; ")
+    )
 }
 
 fn staff_section(input: &BoardInput<'_>) -> Section {
@@ -659,12 +798,14 @@ fn staff_section(input: &BoardInput<'_>) -> Section {
         ],
         figures: vec![
             Figure {
-                caption: "Staff utilisation by base and policy.".into(),
+                caption: format!("Staff utilisation by base{}.", per_policy(input, " and policy")),
                 svg: util,
             },
             Figure {
-                caption: "Achieved direct-contact ratio by base and policy, against the 40% line."
-                    .into(),
+                caption: format!(
+                    "Achieved direct-contact ratio by base{}, against the 40% line.",
+                    per_policy(input, " and policy")
+                ),
                 svg: dcr,
             },
         ],
@@ -739,8 +880,12 @@ fn comparison_section(c: &Comparison) -> Section {
             rows.push(vec![
                 format!("{p} − {}", c.baseline),
                 label.to_string(),
-                format!("{:+.2} {unit}", mn * scale),
-                format!("{:+.2} to {:+.2}", lo * scale, hi * scale),
+                format!("{} {unit}", super::signed(mn * scale, 2)),
+                format!(
+                    "{} to {}",
+                    super::signed(lo * scale, 2),
+                    super::signed(hi * scale, 2)
+                ),
                 if x.distinguishable { "yes" } else { "no" }.into(),
             ]);
         }
@@ -834,13 +979,27 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         header: vec!["".into(), "Minimum".into(), "Mid".into(), "Maximum".into()],
         rows: stated_rows,
     }];
+    let assumed = costs.projection();
+    let cover = if assumed.agency_cover() {
+        format!(
+            "agency cover for vacant posts at {} above salary",
+            pct(assumed.agency_premium())
+        )
+    } else {
+        "no agency cover (a vacant post costs nothing)".into()
+    };
     let mut paragraphs = vec![format!(
-        "Each replication prices its own staffing: salaries for the days posts are filled (with \
-         grade increments and pay awards each year), agency cover if the scenario buys it, \
-         mileage for cross-region travel and the stated non-salary costs. The picture shows one \
-         dot per replication under {}.",
+        "Each replication prices its own staffing: salaries for the days posts are filled, \
+         starting at the {} salary points of the proposal's table and rising each year with \
+         grade increments and a {} pay award; {cover}; mileage for cross-region travel; and the \
+         non-salary costs as the table states them ({} a year). The picture shows one dot per \
+         replication under {}.",
+        assumed.salary_point().words(),
+        pct(assumed.pay_award()),
+        money(cols.min.non_salary()),
         pm.policy().kind().name()
     )];
+    let extra = audit_extra(costs);
     if audit_rows.is_empty() {
         paragraphs.push("Every line of the cost table agrees with its unit rate.".into());
     } else {
@@ -852,6 +1011,28 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         ));
         for l in audit.lines() {
             paragraphs.push(format!("{}: {}", l.line(), l.explanation()));
+        }
+        if let Some(projector) = Projector::new(m).filter(|_| extra != 0.0) {
+            let shares: Vec<String> = (0..m.years())
+                .filter_map(|y| {
+                    let stated = mean_of(b, &format!("over_budget.y{}", y + 1))?;
+                    let audited = share_over(b, &projector, y, extra)?;
+                    Some(format!(
+                        "year {} {} (as stated {})",
+                        y + 1,
+                        pct(audited),
+                        pct(stated)
+                    ))
+                })
+                .collect();
+            paragraphs.push(format!(
+                "The projection keeps the stated non-salary costs. Priced with the recomputed \
+                 ones instead ({} a year {}), the share of runs over budget under {} would be: {}.",
+                pounds(extra.abs()),
+                if extra > 0.0 { "more" } else { "less" },
+                pm.policy().kind().name(),
+                shares.join("; ")
+            ));
         }
         tables.push(Table {
             caption:
@@ -866,13 +1047,17 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
             rows: audit_rows,
         });
     }
+    if let Some(projector) = Projector::new(m) {
+        tables.push(projection_table(input, &projector, budget, extra));
+    }
     Some(Section {
         heading: "Cost against the budget".into(),
         paragraphs,
         figures: vec![Figure {
             caption: format!(
-                "Projected annual cost per contract year (box: middle half of replications, \
-                 whiskers: P5 to P95) against the {} budget line.",
+                "Projected annual cost per contract year under {} (box: middle half of \
+                 replications, whiskers: P5 to P95) against the {} budget line.",
+                pm.policy().kind().name(),
                 pounds(budget)
             ),
             svg: plots::cost_distribution(&CostChart {
@@ -883,6 +1068,91 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         }],
         tables,
     })
+}
+
+/// The audit's recomputed non-salary cost less the stated one, pounds a full year.
+fn audit_extra(costs: &crate::costs::Costs) -> f64 {
+    let stated = CostTable::stated(costs)
+        .column(SalaryPoint::Min)
+        .non_salary();
+    let recomputed = Audit::of(costs)
+        .recomputed()
+        .column(SalaryPoint::Min)
+        .non_salary();
+    (recomputed - stated).pence() as f64 / 100.0
+}
+
+/// The mean of measure `name` over `b`'s replications (`None` if it has no values).
+fn mean_of(b: &Batch, name: &str) -> Option<f64> {
+    let v = b.measure(name)?;
+    let finite: Vec<f64> = v.into_iter().filter(|x| x.is_finite()).collect();
+    (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64)
+}
+
+/// The share of `b`'s replications whose cost in contract year `year` (from 0), with
+/// `extra` pounds a full year added (pro-rated like the non-salary cost), is over that
+/// year's budget.
+fn share_over(b: &Batch, projector: &Projector, year: usize, extra: f64) -> Option<f64> {
+    let costs = b.measure(&format!("cost.y{}", year + 1))?;
+    let fraction = projector.year_days(year) / crate::time::DAYS_PER_YEAR;
+    let budget = projector.budget(year).pence() as f64 / 100.0;
+    let finite: Vec<f64> = costs.into_iter().filter(|x| x.is_finite()).collect();
+    let over = finite
+        .iter()
+        .filter(|&&c| c + extra * fraction > budget)
+        .count();
+    (!finite.is_empty()).then(|| over as f64 / finite.len() as f64)
+}
+
+/// Each policy's projected cost per contract year, with the share of runs over budget as
+/// the table states the non-salary costs and, when the audit disagrees, as it recomputes them.
+fn projection_table(
+    input: &BoardInput<'_>,
+    projector: &Projector,
+    budget: f64,
+    extra: f64,
+) -> Table {
+    let mut header = vec![
+        "Policy".into(),
+        "Year".into(),
+        "Mean cost (95% CI)".into(),
+        "Over budget".into(),
+    ];
+    if extra != 0.0 {
+        header.push("Over budget with the recomputed non-salary costs".into());
+    }
+    let mut rows = Vec::new();
+    for ((pm, b), summary) in input.runs.iter().zip(input.summaries) {
+        for y in 0..projector.years() {
+            let cost = kpi(summary, &format!("cost.y{}", y + 1));
+            let mut row = vec![
+                pm.policy().kind().name().to_string(),
+                (y + 1).to_string(),
+                match cost.and_then(|k| Some((k.mean?, k.ci95))) {
+                    Some((m, Some([lo, hi]))) => {
+                        format!("{} ({} to {})", pounds(m), pounds(lo), pounds(hi))
+                    }
+                    Some((m, None)) => pounds(m),
+                    None => "n/a".into(),
+                },
+                mean(summary, &format!("over_budget.y{}", y + 1)).map_or("n/a".into(), pct),
+            ];
+            if extra != 0.0 {
+                row.push(share_over(b, projector, y, extra).map_or("n/a".into(), pct));
+            }
+            rows.push(row);
+        }
+    }
+    Table {
+        caption: format!(
+            "Projected cost per contract year under each policy, against the {} budget: the \
+             mean over replications with its 95% confidence interval, and the share of \
+             replications over budget.",
+            pounds(budget)
+        ),
+        header,
+        rows,
+    }
 }
 
 fn risk_section(m: &Model, rows: &[Assessment]) -> Section {
@@ -1210,8 +1480,9 @@ fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
         (
             "Replications and precision".into(),
             format!(
-                "{} per policy; precision achieved: {precision}.",
-                super::counted(reps, "replication", "replications")
+                "{}{}; precision achieved: {precision}.",
+                super::counted(reps, "replication", "replications"),
+                per_policy(input, " per policy")
             ),
         ),
         (
@@ -1258,6 +1529,56 @@ fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_share_over_budget_with_extra_cost_agrees_with_the_projection_and_grows() {
+        let m = crate::scenario::load_bundled("western-bay")
+            .expect("bundled")
+            .expect("valid");
+        let cfg = crate::batch::BatchConfig {
+            seed: 3,
+            first: 0,
+            replications: 40,
+            threads: Some(1),
+        };
+        let b = crate::batch::run(&m, &cfg, &|_| {}).expect("batch");
+        let projector = Projector::new(&m).expect("costs");
+        for y in 0..m.years() {
+            let stated = mean_of(&b, &format!("over_budget.y{}", y + 1)).expect("measured");
+            // no extra cost: exactly the projection's own verdicts
+            assert_eq!(
+                share_over(&b, &projector, y, 0.0),
+                Some(stated),
+                "year {}",
+                y + 1
+            );
+            let more = share_over(&b, &projector, y, 41_060.0).expect("measured");
+            assert!(more >= stated, "year {}: {more} < {stated}", y + 1);
+            assert_eq!(share_over(&b, &projector, y, 1e9), Some(1.0));
+            assert_eq!(share_over(&b, &projector, y, -1e9), Some(0.0));
+        }
+        // the default's audit recomputes occupancy at ten times the stated figure and the
+        // phones without their capital: £41,400 more, £340 less
+        assert_eq!(audit_extra(m.costs().expect("costs")), 41_060.0);
+    }
+
+    #[test]
+    fn differences_read_with_their_direction_and_a_turned_interval() {
+        assert_eq!(
+            change_words(
+                -1.57,
+                [-1.68, -1.47],
+                " days",
+                ("longer", "shorter"),
+                "real"
+            ),
+            "1.6 days shorter (95% CI 1.5 to 1.7, real)"
+        );
+        assert_eq!(
+            change_words(6.7, [6.2, 7.2], "", ("more start", "fewer start"), "real"),
+            "6.7 more start (95% CI 6.2 to 7.2, real)"
+        );
+    }
 
     #[test]
     fn inputs_carry_their_cited_sources() {

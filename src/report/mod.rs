@@ -31,8 +31,46 @@ pub(crate) fn percent(x: f64) -> String {
     }
 }
 
+/// A number with its sign, `+` or a true minus sign (U+2212) as the pictures print it:
+/// "+6.72", "−1.57". Zero, and what rounds to zero, has no sign.
+pub(crate) fn signed(x: f64, decimals: usize) -> String {
+    let text = format!("{:.decimals$}", x.abs());
+    if text.bytes().all(|b| b == b'0' || b == b'.') {
+        text
+    } else if x < 0.0 {
+        format!("−{text}")
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// A list in words: "a", "a and b", "a, b and c".
+pub(crate) fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn signs_are_typographic_and_zero_has_none() {
+        assert_eq!(super::signed(6.716, 2), "+6.72");
+        assert_eq!(super::signed(-1.566, 2), "−1.57");
+        assert_eq!(super::signed(-0.001, 2), "0.00");
+        assert_eq!(super::signed(0.0, 1), "0.0");
+    }
+
+    #[test]
+    fn lists_read_as_words() {
+        assert_eq!(super::and_list(&[]), "");
+        assert_eq!(super::and_list(&["Swansea"]), "Swansea");
+        assert_eq!(super::and_list(&["a", "b"]), "a and b");
+        assert_eq!(super::and_list(&["a", "b", "c"]), "a, b and c");
+    }
+
     #[test]
     fn one_of_a_thing_is_singular() {
         assert_eq!(

@@ -136,6 +136,14 @@ fn compare_writes_a_board_report_with_every_picture() {
         "the cost card is for another policy than the wait card"
     );
     assert!(html.contains("the mean number of families waiting over the last quarter"));
+    // each policy compared is defined, with the scenario's own sharing threshold
+    assert!(html.contains("Proportional: each authority&#39;s families are seen only by staff"));
+    assert!(html.contains("Demand-led: staff see their own authority&#39;s families first; once a family has waited 14 days"));
+    // cost: what the projection assumes, every policy's years, and the audit's effect
+    assert!(html.contains("starting at the minimum salary points"));
+    assert!(html.contains("Over budget with the recomputed non-salary costs"));
+    assert!(html.contains("with the audit&#39;s recomputed non-salary costs)"));
+    assert!(html.contains("under proportional (box: middle half"));
     // every input row that spans lines is one row: no fragments of the travel routes
     assert!(
         !html.contains("travel.{"),
@@ -179,6 +187,39 @@ fn compare_writes_a_board_report_with_every_picture() {
     );
     assert!(dom.contains("Shortest wait"));
     assert!(page_errors(&log).is_empty(), "{:?}", page_errors(&log));
+}
+
+#[test]
+fn a_single_policy_report_asks_its_own_question() {
+    let dir = folder("board-run");
+    let o = ifss_in(&dir, &["run", "--reps", "5", "--quiet"]);
+    assert!(o.success(), "{}", o.stderr);
+    let html =
+        std::fs::read_to_string(dir.join("output/western-bay/report.html")).expect("report.html");
+    assert!(html.contains("how does the team do under proportional allocation?"));
+    for text in [
+        "how should the team be deployed?",
+        "per policy",
+        "and policy",
+        "a policy that loses fewer",
+    ] {
+        assert!(!html.contains(text), "a one-policy report says {text:?}");
+    }
+    // a key figure's detail is its interval, not the value again
+    assert!(html.contains("<div class=\"kf-detail\">95% CI "));
+    let values: Vec<&str> = html
+        .split("<div class=\"kf-value\">")
+        .skip(1)
+        .filter_map(|v| v.split("</div><div class=\"kf-detail\">").next())
+        .collect();
+    let details: Vec<&str> = html.split("<div class=\"kf-detail\">").skip(1).collect();
+    assert!(
+        values.len() >= 2 && values.len() == details.len(),
+        "key figures present"
+    );
+    for (v, d) in values.iter().zip(&details) {
+        assert!(!d.starts_with(v), "value {v} repeated: {d:.60}");
+    }
 }
 
 #[test]

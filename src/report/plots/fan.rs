@@ -1,9 +1,9 @@
 //! A quantity over time across replications: the median line inside the band from the
-//! 5th to the 95th percentile, one panel per authority on a shared scale.
+//! 5th to the 95th percentile, with the mean dashed, one panel per authority on a shared
+//! scale.
 
 use super::canvas::{
-    AXIS, Area, Drawn, GRID, INK, Key, MUTED, Swatch, bold, colour, desc_font, no_data, picture,
-    tick_font,
+    AXIS, Area, Drawn, GRID, INK, Key, MUTED, Swatch, bold, desc_font, no_data, picture, tick_font,
 };
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -19,6 +19,8 @@ pub struct Fan {
     pub p50: Vec<f64>,
     /// 95th percentile across replications.
     pub p95: Vec<f64>,
+    /// Mean across replications (dashed); empty to leave it out.
+    pub mean: Vec<f64>,
 }
 
 /// The fan-chart picture.
@@ -82,10 +84,14 @@ pub fn fan_chart(chart: &FanChart) -> String {
         .y_max
         .filter(|y| y.is_finite() && *y > 0.0)
         .unwrap_or_else(|| fan_ceiling(&chart.fans));
-    let keys = [
+    let mut keys = vec![
         Key::new("line: median over replications", Swatch::Line(&INK)),
+        Key::new("dashed: mean", Swatch::Dashed(&INK)),
         Key::new("shaded: 5th–95th percentile band", Swatch::Band(&INK)),
     ];
+    if chart.fans.iter().all(|f| f.mean.is_empty()) {
+        keys.remove(1);
+    }
     let cols = chart.fans.len().min(COLS);
     let rows = chart.fans.len().div_ceil(cols);
     let height = PANEL_H * rows as u32 + 40;
@@ -165,7 +171,9 @@ fn draw_fan(
         ))?;
         return Ok(());
     }
-    let c0 = colour(i);
+    // one neutral colour in every panel, as the key shows: the panels are told apart by
+    // their headings, and colours elsewhere in the report stand for policies
+    let c0 = INK;
     let band: Vec<(f64, f64)> = idx
         .iter()
         .map(|&j| (chart.x[j], fan.p95[j]))
@@ -176,6 +184,14 @@ fn draw_fan(
         idx.iter().map(|&j| (chart.x[j], fan.p50[j])),
         c0.stroke_width(2),
     ))?;
+    let mean: Vec<(f64, f64)> = idx
+        .iter()
+        .filter_map(|&j| Some((chart.x[j], *fan.mean.get(j)?)))
+        .filter(|(_, v)| v.is_finite())
+        .collect();
+    if mean.len() >= 2 {
+        c.draw_series(DashedLineSeries::new(mean, 6, 4, c0.stroke_width(2)))?;
+    }
     Ok(())
 }
 
@@ -190,6 +206,7 @@ mod tests {
             label: label.into(),
             p5: p50.iter().map(|v| v * 0.5).collect(),
             p95: p50.iter().map(|v| v * 1.6).collect(),
+            mean: p50.iter().map(|v| v * 1.1).collect(),
             p50,
         }
     }

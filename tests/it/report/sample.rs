@@ -60,6 +60,7 @@ fn figures(rng: &mut Synthetic) -> Vec<(String, String)> {
                     label: (*a).into(),
                     p5: p50.iter().map(|v| (v * 0.45).floor()).collect(),
                     p95: p50.iter().map(|v| (v * 1.7).ceil()).collect(),
+                    mean: p50.iter().map(|v| v * 1.1).collect(),
                     p50,
                 }
             })
