@@ -1,11 +1,10 @@
 //! Writing the board report (`report.html` and one SVG per picture) after a run.
 
 use super::BatchArgs;
-use super::output::{Outputs, Run};
+use super::output::Run;
 use anyhow::{Context, Result};
 use ifss_sim::report::board::{self, BoardInput};
 use ifss_sim::report::html;
-use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// The machine in a line: cores, processor, operating system.
@@ -47,13 +46,10 @@ fn utc(secs: u64) -> String {
     )
 }
 
-/// Build and write the report; returns the files written.
-pub fn write(
-    args: &BatchArgs,
-    out: &Outputs,
-    run: &Run<'_>,
-    started: Instant,
-) -> Result<Vec<PathBuf>> {
+/// Build the report: its files as `(name, bytes)`, pictures first, nothing written yet.
+/// This runs the risk register's batches (and the validation checks with `--verify`), so
+/// it comes before the folder's old set is touched.
+pub fn build(args: &BatchArgs, run: &Run<'_>, started: Instant) -> Result<Vec<(String, Vec<u8>)>> {
     let Run {
         loaded,
         cfg,
@@ -117,15 +113,15 @@ pub fn write(
         run_time: &run_time,
         machine: &machine,
     });
-    let mut written = Vec::new();
-    for (name, svg) in board::figure_files(&report) {
-        written.push(out.write_file(&name, svg.as_bytes())?);
-    }
+    let mut files: Vec<(String, Vec<u8>)> = board::figure_files(&report)
+        .into_iter()
+        .map(|(name, svg)| (name, svg.into_bytes()))
+        .collect();
     if let Some(rows) = &risks {
-        written.push(out.write_file("risks.csv", &ifss_sim::report::csv::risks(rows)?)?);
+        files.push(("risks.csv".into(), ifss_sim::report::csv::risks(rows)?));
     }
-    written.push(out.write_file("report.html", html::render(&report).as_bytes())?);
-    Ok(written)
+    files.push(("report.html".into(), html::render(&report).into_bytes()));
+    Ok(files)
 }
 
 #[cfg(test)]

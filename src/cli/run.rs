@@ -190,8 +190,9 @@ fn precision_measure(model: &Model, a: &RunArgs, reps: u64) -> Result<usize> {
     Ok(index)
 }
 
-/// Write the report (unless `--no-report`), then the data files and the manifest; the
-/// files written.
+/// Build the report (unless `--no-report`), then write it, the data files and the
+/// manifest; the files written. The folder's old set stays whole, manifest included,
+/// until everything is computed and writing begins.
 fn write_all(
     args: &BatchArgs,
     out: &Outputs,
@@ -199,10 +200,14 @@ fn write_all(
     summary_json: &[u8],
     started: std::time::Instant,
 ) -> Result<Vec<PathBuf>> {
+    let report = match args.no_report {
+        true => Vec::new(),
+        false => super::report::build(args, run, started)?,
+    };
     let previous = out.start_set()?;
     let mut written = Vec::new();
-    if !args.no_report {
-        written = super::report::write(args, out, run, started)?;
+    for (name, bytes) in &report {
+        written.push(out.write_file(name, bytes)?);
     }
     written.extend(out.write_run(run, summary_json, &written, &previous)?);
     Ok(written)
