@@ -132,13 +132,29 @@ impl OutputDir {
     }
 }
 
-/// A folder name made from free text (a scenario name): lower-case letters, digits and
-/// hyphens only, never empty, never `.` or `..`, at most 64 characters.
+/// The longest folder name [`safe_folder_name`] makes.
+const MAX_FOLDER_NAME: usize = 64;
+
+/// A folder name made from free text (a scenario file's name): lower-case letters, digits
+/// and hyphens only, never empty, never `.` or `..`, at most 64 characters. Text that
+/// loses more than case and punctuation on the way (it is cut short, or has letters
+/// outside ASCII, or none at all) gets the first 8 hex digits of its fingerprint
+/// appended, so two such names do not share a folder.
 pub fn safe_folder_name(text: &str) -> String {
-    let mut s = crate::scenario::slug(text);
-    s.truncate(64);
-    let s = s.trim_end_matches('-').to_string();
-    if s.is_empty() { "unnamed".into() } else { s }
+    let slug = crate::scenario::slug(text);
+    let lossy = !text.chars().any(|c| c.is_ascii_alphanumeric())
+        || slug.len() > MAX_FOLDER_NAME
+        || text.chars().any(|c| c.is_alphanumeric() && !c.is_ascii());
+    if !lossy {
+        return slug;
+    }
+    let tag = &super::manifest::fnv1a64(text)[..8];
+    let mut stem = slug;
+    stem.truncate(MAX_FOLDER_NAME - tag.len() - 1);
+    match stem.trim_end_matches('-') {
+        "" => format!("unnamed-{tag}"),
+        stem => format!("{stem}-{tag}"),
+    }
 }
 
 #[cfg(test)]
@@ -186,8 +202,25 @@ mod tests {
             safe_folder_name("<script>alert(1)</script>"),
             "script-alert-1-script"
         );
-        assert_eq!(safe_folder_name("..."), "unnamed");
+        assert!(safe_folder_name("...").starts_with("unnamed-"));
         assert_eq!(safe_folder_name("Western Bay"), "western-bay");
         assert!(safe_folder_name(&"x".repeat(500)).len() <= 64);
+        // names that lose more than case and punctuation keep apart
+        let long = "western-bay-sensitivity-sweep-neath-port-talbot-referrals-uplift-of-10pct";
+        let other = long.replace("10pct", "20pct");
+        let (a, b) = (safe_folder_name(long), safe_folder_name(&other));
+        assert_ne!(a, b);
+        assert!(a.len() <= 64 && a.starts_with("western-bay-sensitivity-sweep"), "{a}");
+        assert_ne!(safe_folder_name("日本"), safe_folder_name("中国"));
+        assert!(safe_folder_name("Ynys Môn").starts_with("ynys-m-n-"));
+        for name in [long, "日本", "...", "Ynys Môn"] {
+            let folder = safe_folder_name(name);
+            assert!(
+                folder
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{folder}"
+            );
+        }
     }
 }
