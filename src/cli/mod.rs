@@ -107,7 +107,8 @@ struct ScenarioArgs {
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Change a scenario field for this run, e.g. --set 'authorities[Swansea].referrals_per_year=130'
-    /// (repeatable; validated like the file; `run` and `compare` record it in manifest.json).
+    /// (repeatable; validated like the file; recorded in manifest.json). A list entry is
+    /// picked by position from 0 or by a name only it has.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     sets: Vec<Override>,
 }

@@ -210,7 +210,10 @@ mod tests {
         let other = long.replace("10pct", "20pct");
         let (a, b) = (safe_folder_name(long), safe_folder_name(&other));
         assert_ne!(a, b);
-        assert!(a.len() <= 64 && a.starts_with("western-bay-sensitivity-sweep"), "{a}");
+        assert!(
+            a.len() <= 64 && a.starts_with("western-bay-sensitivity-sweep"),
+            "{a}"
+        );
         assert_ne!(safe_folder_name("日本"), safe_folder_name("中国"));
         assert!(safe_folder_name("Ynys Môn").starts_with("ynys-m-n-"));
         for name in [long, "日本", "...", "Ynys Môn"] {

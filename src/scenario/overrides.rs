@@ -94,22 +94,47 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The table at `sel` (a position or a name) and its position.
-    fn select(self, sel: &str) -> Option<(Cursor<'a>, usize)> {
+    /// The table of array `key` at `sel` (a position, or a name only one entry has) and
+    /// its position.
+    fn select(self, key: &str, sel: &str) -> Result<(Cursor<'a>, usize), String> {
+        let missing = || format!("no entry `{key}[{sel}]` (use a position from 0 or a name)");
         let Cursor::Item(Item::ArrayOfTables(array)) = self else {
-            return None;
+            return Err(missing());
         };
         let index = match sel.parse::<usize>() {
             Ok(i) => i,
-            Err(_) => array.iter().position(|t| {
-                ["name", "post"].iter().any(|k| {
-                    t.get(k).and_then(Item::as_str).is_some_and(|v| {
-                        v.eq_ignore_ascii_case(sel) || super::slug(v) == super::slug(sel)
+            Err(_) => {
+                let named: Vec<usize> = array
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| {
+                        ["name", "post"].iter().any(|k| {
+                            t.get(k).and_then(Item::as_str).is_some_and(|v| {
+                                v.eq_ignore_ascii_case(sel) || super::slug(v) == super::slug(sel)
+                            })
+                        })
                     })
-                })
-            })?,
+                    .map(|(i, _)| i)
+                    .collect();
+                match named[..] {
+                    [] => return Err(missing()),
+                    [i] => i,
+                    [first, ..] => {
+                        let list: Vec<String> = named.iter().map(usize::to_string).collect();
+                        return Err(format!(
+                            "`{key}[{sel}]` names {} entries (positions {}); pick one by \
+                             position, e.g. `{key}[{first}]`, and set each one you mean",
+                            named.len(),
+                            list.join(", ")
+                        ));
+                    }
+                }
+            }
         };
-        array.get_mut(index).map(|t| (Cursor::Table(t), index))
+        array
+            .get_mut(index)
+            .map(|t| (Cursor::Table(t), index))
+            .ok_or_else(missing)
     }
 
     fn insert(self, key: &str, value: Value) -> Result<(), String> {
@@ -160,9 +185,7 @@ fn set(doc: &mut DocumentMut, path: &str, value: Value) -> Result<String, String
             .ok_or_else(|| format!("no field `{key}` in the scenario"))?;
         resolved.push_str(key);
         if let Some(sel) = sel {
-            let (table, index) = cursor.select(sel).ok_or_else(|| {
-                format!("no entry `{key}[{sel}]` (use a position from 0 or a name)")
-            })?;
+            let (table, index) = cursor.select(key, sel)?;
             cursor = table;
             resolved.push_str(&format!("[{index}]"));
         }
@@ -255,6 +278,15 @@ mod tests {
                 .unwrap_err()
                 .contains("no field `nothing`")
         );
+        // a name several entries share is refused, naming them, rather than setting the first
+        let twice =
+            "[[staff]]\npost = \"Worker\"\ncount = 2\n[[staff]]\npost = \"Worker\"\ncount = 3\n";
+        let e = apply(twice, &[o("staff[Worker].count=0")]).unwrap_err();
+        assert!(
+            e.contains("positions 0, 1") && e.contains("staff[0]"),
+            "{e}"
+        );
+        assert!(apply(twice, &[o("staff[1].count=0")]).is_ok());
         assert!("novalue".parse::<Override>().is_err());
         assert!("=3".parse::<Override>().is_err());
     }
