@@ -128,22 +128,29 @@ struct BatchArgs {
     /// Write no files; only print.
     #[arg(long, conflicts_with = "out")]
     no_output: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// The board report's options, for `run` and `compare`.
+#[derive(Debug, Args)]
+struct ReportArgs {
     /// Skip report.html and the SVG pictures (the other files are still written).
     #[arg(long)]
     no_report: bool,
     /// Also run the quick analytic validation checks (`verify --quick`, a few seconds)
     /// and put their results in the report's assurance section.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["no_report", "no_output"])]
     verify: bool,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 #[derive(Debug, Args)]
 struct RunArgs {
     #[command(flatten)]
     batch: BatchArgs,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
     #[arg(long, short, value_name = "P")]
     policy: Option<String>,
@@ -194,6 +201,8 @@ struct BenchArgs {
 struct CompareArgs {
     #[command(flatten)]
     batch: BatchArgs,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Policies to compare, comma-separated; differences are against the first.
     #[arg(long, value_delimiter = ',', default_value = "proportional,demand-led")]
     policies: Vec<String>,

@@ -1,7 +1,7 @@
 //! Writing the board report (`report.html` and one SVG per picture) after a run.
 
-use super::BatchArgs;
 use super::output::Run;
+use super::{BatchArgs, ReportArgs};
 use anyhow::{Context, Result};
 use ifss_sim::report::board::{self, BoardInput};
 use ifss_sim::report::html;
@@ -49,7 +49,12 @@ fn utc(secs: u64) -> String {
 /// Build the report: its files as `(name, bytes)`, pictures first, nothing written yet.
 /// This runs the risk register's batches (and the validation checks with `--verify`), so
 /// it comes before the folder's old set is touched.
-pub fn build(args: &BatchArgs, run: &Run<'_>, started: Instant) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn build(
+    args: &BatchArgs,
+    options: &ReportArgs,
+    run: &Run<'_>,
+    started: Instant,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let Run {
         loaded,
         cfg,
@@ -72,7 +77,7 @@ pub fn build(args: &BatchArgs, run: &Run<'_>, started: Instant) -> Result<Vec<(S
         None => None,
     };
     // validation evidence for the assurance section, when asked for
-    let validation: Option<Vec<[String; 4]>> = if args.verify {
+    let validation: Option<Vec<[String; 4]>> = if options.verify {
         let results = ifss_sim::verify::run_all(true, ifss_sim::verify::DEFAULT_SEED, cfg.threads)
             .context("validation checks failed to run")?;
         Some(

@@ -23,14 +23,6 @@ struct RisksJson<'a> {
 }
 
 pub fn risks(a: BatchArgs) -> Result<()> {
-    if a.verify || a.no_report {
-        return Err(InputError(
-            "risks writes only risks.csv, so --verify and --no-report do not apply \
-             (run and compare put the risk register in their report)"
-                .into(),
-        )
-        .into());
-    }
     let loaded = scenarios::load(a.input.scenario.as_deref(), &a.input.sets)?;
     let register = loaded.model.risks().cloned().ok_or_else(|| {
         InputError(format!(

@@ -2,7 +2,7 @@
 
 use super::output::{self, Outputs, Run};
 use super::scenarios::{self, Loaded};
-use super::{BatchArgs, CompareArgs, InputError, RunArgs, ScenarioArgs};
+use super::{BatchArgs, CompareArgs, InputError, ReportArgs, RunArgs, ScenarioArgs};
 use anyhow::{Context, Result};
 use ifss_sim::batch::{self, Batch, BatchConfig};
 use ifss_sim::model::{Model, PolicyKind};
@@ -151,7 +151,7 @@ pub fn run(a: RunArgs) -> Result<()> {
             summaries: &summaries,
             comparison: None,
         };
-        written = write_all(&a.batch, &out, &run, json.as_bytes(), started)?;
+        written = write_all(&a.batch, &a.report, &out, &run, json.as_bytes(), started)?;
     }
     print_result(&a.batch, &json, &table, &written)
 }
@@ -195,14 +195,15 @@ fn precision_measure(model: &Model, a: &RunArgs, reps: u64) -> Result<usize> {
 /// until everything is computed and writing begins.
 fn write_all(
     args: &BatchArgs,
+    options: &ReportArgs,
     out: &Outputs,
     run: &Run<'_>,
     summary_json: &[u8],
     started: std::time::Instant,
 ) -> Result<Vec<PathBuf>> {
-    let report = match args.no_report {
+    let report = match options.no_report {
         true => Vec::new(),
-        false => super::report::build(args, run, started)?,
+        false => super::report::build(args, options, run, started)?,
     };
     let previous = out.start_set()?;
     let mut written = Vec::new();
@@ -260,7 +261,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             summaries: &summaries,
             comparison: Some(&comparison),
         };
-        written = write_all(&a.batch, &out, &run, json.as_bytes(), started)?;
+        written = write_all(&a.batch, &a.report, &out, &run, json.as_bytes(), started)?;
     }
     print_result(&a.batch, &json, &table, &written)
 }

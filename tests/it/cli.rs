@@ -122,7 +122,19 @@ fn options_that_cannot_apply_are_refused_before_the_batch() {
             vec!["run", "--out", "x", "--no-output"],
             "cannot be used with",
         ),
-        (vec!["risks", "--verify", "--no-output"], "do not apply"),
+        (
+            vec!["risks", "--verify", "--no-output"],
+            "unexpected argument",
+        ),
+        (vec!["risks", "--no-report"], "unexpected argument"),
+        (
+            vec!["run", "--verify", "--no-report", "--reps", "1000000"],
+            "cannot be used with",
+        ),
+        (
+            vec!["compare", "--verify", "--no-output", "--reps", "1000000"],
+            "cannot be used with",
+        ),
         // found before a long batch, not after it
         (
             vec![
