@@ -79,10 +79,11 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         outln!("{}", serde_json::to_string_pretty(&j)?)?;
     } else {
         outln!(
-            "{} — the risk register beside {} (seed {}); probabilities are per three-year run\n",
+            "{} — the risk register beside {} (seed {}); probabilities are per {} run\n",
             loaded.model.title(),
             counted(cfg.replications, "replication", "replications"),
-            cfg.seed
+            cfg.seed,
+            run_length(loaded.model.horizon_days())
         )?;
         out!("{}", text::risk_table(&rows))?;
     }
@@ -90,4 +91,14 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         say_written(&written);
     }
     Ok(())
+}
+
+/// "3-year" for a horizon of whole years, else "300-day".
+fn run_length(days: f64) -> String {
+    let years = days / 365.0;
+    if years >= 1.0 && years.fract() == 0.0 {
+        format!("{years:.0}-year")
+    } else {
+        format!("{days}-day")
+    }
 }

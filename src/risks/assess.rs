@@ -262,6 +262,14 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                 .iter()
                 .filter_map(|a| a.referral_target_per_year())
                 .sum();
+            let whole_year = |y: usize| model.horizon_days() - 365.0 * (y - 1) as f64 >= 365.0;
+            if !(*from_year..=years).any(whole_year) {
+                return Err(format!(
+                    "no whole contract year from year {from_year} on lies within the {:.0}-day \
+                     horizon, so a shortfall against an annual target cannot be measured",
+                    model.horizon_days()
+                ));
+            }
             let mut happened = vec![false; n];
             for y in *from_year..=years {
                 let fraction =

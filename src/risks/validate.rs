@@ -60,7 +60,8 @@ fn effect_defaults(kind: ImpactKind) -> Vec<Band> {
     }
 }
 
-/// Check a band table: finite lower ends, low < high, within `[0, max]`; sorted by low end.
+/// Check a band table: finite lower ends, low < high, within `[0, max]`, no two
+/// overlapping; sorted by low end.
 fn band_table(
     problems: &mut Vec<FieldProblem>,
     path: &str,
@@ -86,6 +87,18 @@ fn band_table(
         });
     }
     out.sort_by(|a, b| a.low.total_cmp(&b.low));
+    // a probability or an impact falls in one band at most: bands may touch, not overlap
+    for pair in out.windows(2) {
+        if pair[1].low < pair[0].high {
+            problems.push(FieldProblem {
+                path: format!("{path}.{}", pair[1].name),
+                message: format!(
+                    "overlaps band {:?} [{}, {}]: bands may touch but not overlap",
+                    pair[0].name, pair[0].low, pair[0].high
+                ),
+            });
+        }
+    }
     if out.is_empty() && problems.is_empty() {
         problems.push(FieldProblem {
             path: path.into(),

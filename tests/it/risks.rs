@@ -137,6 +137,30 @@ fn referral_shortfall_follows_the_target() {
 }
 
 #[test]
+fn a_horizon_too_short_for_an_indicator_gives_no_verdict() {
+    // no whole year from year 2 on: the shortfall cannot be measured, not "overstated"
+    let rows = assess(&["simulation.horizon_days=300"], 5);
+    assert_eq!(risk(&rows, 5).verdict, Verdict::NotSimulable);
+    assert!(risk(&rows, 5).simulated_probability.is_none());
+    assert!(risk(&rows, 5).explanation.contains("300-day horizon"));
+}
+
+#[test]
+fn overlapping_likelihood_bands_are_refused() {
+    let e = load_with(
+        "western-bay",
+        &["risks.likelihood={ Low = [0.0, 0.5], \"Low/medium\" = [0.15, 0.35], Medium = [0.35, 0.65], High = [0.65, 1.0] }"],
+    )
+    .unwrap_err();
+    assert!(
+        e.problems
+            .iter()
+            .any(|p| p.path == "risks.likelihood.Low/medium" && p.message.contains("overlaps")),
+        "{e}"
+    );
+}
+
+#[test]
 fn bad_register_entries_are_refused_with_their_field() {
     let e = load_with(
         "western-bay",
