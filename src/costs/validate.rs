@@ -34,6 +34,13 @@ impl Problems {
                 );
                 None
             }
+            _ if pounds.is_finite() && pounds > max_amount().pence() as f64 / 100.0 => {
+                self.push(
+                    path,
+                    format!("must be at most {}, got {pounds:e}", max_amount()),
+                );
+                None
+            }
             _ => {
                 self.push(
                     path,
@@ -476,6 +483,17 @@ max = 30
                 "costs.non_salary[1].unit_rate",
                 "must be a non-negative amount in pounds with at most 2 decimal places, got 1.234"
             )]
+        );
+    }
+
+    #[test]
+    fn a_huge_amount_is_refused_for_its_size_not_its_decimals() {
+        let source = WESTERN_BAY.replace("budget = 850000", "budget = 1e300");
+        let found = problems(&source);
+        assert_eq!(paths(&found), ["costs.budget"]);
+        assert!(
+            found[0].message.starts_with("must be at most £"),
+            "{found:?}"
         );
     }
 

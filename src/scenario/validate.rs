@@ -296,10 +296,20 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             p.add(format!("{path}.name"), "must not be empty");
         }
         if let Some(j) = seen.insert(slug(&a.name), i) {
-            p.add(
-                format!("{path}.name"),
-                format!("duplicate authority \"{}\" (also authorities[{j}])", a.name),
-            );
+            let other = &raw.authorities[j].name;
+            let message = if *other == a.name {
+                format!("duplicate authority \"{}\" (also authorities[{j}])", a.name)
+            } else {
+                // measure names keep ASCII letters and digits only
+                format!(
+                    "\"{}\" and \"{other}\" (authorities[{j}]) are the same authority in \
+                     measure names ({}): they keep only ASCII letters and digits, so give the \
+                     names letters that tell them apart",
+                    a.name,
+                    slug(&a.name)
+                )
+            };
+            p.add(format!("{path}.name"), message);
         } else if reserved_suffix(&slug(&a.name)) {
             p.add(
                 format!("{path}.name"),
@@ -887,9 +897,11 @@ fn availability(
         52.0,
         " spells",
     );
-    let sickness_duration = pick_dist(&a.sickness_duration, |x| &x.sickness_duration)
-        .and_then(|d| p.dist(&format!("{path}.sickness_duration"), &d));
-    if sickness_spells_per_year > 0.0 && sickness_duration.is_none() {
+    let given = pick_dist(&a.sickness_duration, |x| &x.sickness_duration);
+    let stated = given.is_some();
+    let sickness_duration = given.and_then(|d| p.dist(&format!("{path}.sickness_duration"), &d));
+    // a distribution given but invalid has its own message already
+    if sickness_spells_per_year > 0.0 && !stated {
         p.add(
             format!("{path}.sickness_duration"),
             "sickness spells need a duration distribution (e.g. { dist = \"lognormal\", mean = 8, sd = 10 })",

@@ -146,6 +146,24 @@ fn mixes_not_summing_to_one_are_refused() {
 }
 
 #[test]
+fn a_bad_distribution_is_reported_once() {
+    let dir = TempDir::new("bad-dist");
+    let text = western_bay_with(
+        "sickness_duration = { dist = \"lognormal\", mean = 6, sd = 8 }",
+        "sickness_duration = { dist = \"lognormal\", mean = 6, sd = -8 }",
+    );
+    std::fs::write(dir.join("bad.toml"), text).expect("write the file");
+    let r = ifss_in(&dir.0, &["check", "bad.toml"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 problem in this scenario"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("sd must be 0 or more"), "{}", r.stderr);
+}
+
+#[test]
 fn unknown_and_duplicate_names_are_refused() {
     refused(
         western_bay_with("base = \"Neath Port Talbot\"", "base = \"Neath\"").as_bytes(),
@@ -154,6 +172,13 @@ fn unknown_and_duplicate_names_are_refused() {
     refused(
         western_bay_with("name = \"Bridgend\"", "name = \"Swansea\"").as_bytes(),
         &["authorities[2].name", "duplicate authority"],
+    );
+    // different names that measure names cannot tell apart are not called duplicates
+    refused(
+        western_bay_with("name = \"Bridgend\"", "name = \"日本\"")
+            .replace("name = \"Neath Port Talbot\"", "name = \"中国\"")
+            .as_bytes(),
+        &["authorities[2].name", "the same authority in measure names"],
     );
     refused(
         western_bay_with(
