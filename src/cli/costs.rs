@@ -81,6 +81,8 @@ struct ProjectionJson {
     years: Vec<YearJson>,
     contract: ContractJson,
     cost_per_phase1_completion: Kpi,
+    /// Where the cost table's counts differ from the scenario's posts, in words.
+    staffing_note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -193,6 +195,7 @@ impl ProjectionJson {
                 p_over_budget_any_year: Probability::of(&column("over_budget.any")?),
             },
             cost_per_phase1_completion: pounds("cost_per_phase1_completion")?,
+            staffing_note: projector.staffing_note(model),
         })
     }
 }
@@ -274,6 +277,10 @@ fn projection_text(projector: &Projector, table: &CostTable, p: &ProjectionJson)
         92,
         2,
     );
+    if let Some(note) = &p.staffing_note {
+        out.push('\n');
+        wrap_paragraph(&mut out, note, 92, 2);
+    }
     out.push('\n');
     let _ = writeln!(
         out,

@@ -160,6 +160,44 @@ impl Projector {
             .map(|y| y + 1)
     }
 
+    /// Salary lines whose `count` differs from the scenario's posts of that title, as
+    /// `(title index, count, posts)`: each post is paid the line total ÷ `count`, so the
+    /// projection pays for the posts the scenario has, not for the table's count.
+    pub fn staffing_differences(&self) -> Vec<(usize, u32, u32)> {
+        self.titles
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| match &t.line {
+                Some((count, _)) if *count != t.posts => Some((i, *count, t.posts)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// [`Projector::staffing_differences`] in words, or `None` when the table's counts
+    /// match the scenario's posts.
+    pub fn staffing_note(&self, model: &Model) -> Option<String> {
+        let titles = model.post_titles();
+        let parts: Vec<String> = self
+            .staffing_differences()
+            .into_iter()
+            .map(|(i, count, posts)| {
+                format!(
+                    "{count} × {} where the scenario has {posts}",
+                    titles.get(i).copied().unwrap_or("?")
+                )
+            })
+            .collect();
+        (!parts.is_empty()).then(|| {
+            format!(
+                "The cost table's counts differ from the scenario's posts: it costs {}. Each \
+                 post is paid its line's total ÷ the table's count, so the projection pays for \
+                 the posts the scenario has.",
+                parts.join("; ")
+            )
+        })
+    }
+
     /// Number of contract years the horizon touches (a partial last year counts).
     pub fn years(&self) -> usize {
         self.years
@@ -304,6 +342,27 @@ mod tests {
         let overrides: Vec<Override> = sets.iter().map(|s| s.parse().unwrap()).collect();
         let text = scenario::overrides::apply(text, &overrides).unwrap();
         scenario::load(&text, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn counts_that_differ_from_the_posts_are_named() {
+        let m = western_bay_with(&[]);
+        let p = Projector::new(&m).unwrap();
+        assert!(p.staffing_differences().is_empty());
+        assert_eq!(p.staffing_note(&m), None);
+        let m = western_bay_with(&["costs.salary[1].count=16"]);
+        let p = Projector::new(&m).unwrap();
+        let title = m
+            .post_titles()
+            .iter()
+            .position(|t| *t == "Consultant Social Worker")
+            .unwrap();
+        assert_eq!(p.staffing_differences(), [(title, 16, 8)]);
+        let note = p.staffing_note(&m).unwrap();
+        assert!(
+            note.contains("16 × Consultant Social Worker where the scenario has 8"),
+            "{note}"
+        );
     }
 
     fn projector(sets: &[&str]) -> Projector {

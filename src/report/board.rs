@@ -999,6 +999,9 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         money(cols.min.non_salary()),
         pm.policy().kind().name()
     )];
+    if let Some(note) = Projector::new(m).and_then(|p| p.staffing_note(m)) {
+        paragraphs.push(note);
+    }
     let extra = audit_extra(costs);
     if audit_rows.is_empty() {
         paragraphs.push("Every line of the cost table agrees with its unit rate.".into());
