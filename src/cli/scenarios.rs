@@ -93,7 +93,7 @@ pub fn check(files: &[String]) -> Result<()> {
     for f in files {
         match load(Some(f), &[]) {
             Ok(l) => outln!(
-                "{}: ok — \"{}\": {}, {}, {:.0} days, policy {}",
+                "{}: ok — \"{}\": {}, {}, {}, policy {}",
                 l.label,
                 l.model.title(),
                 counted(
@@ -102,7 +102,7 @@ pub fn check(files: &[String]) -> Result<()> {
                     "authorities"
                 ),
                 counted(l.model.posts().len() as u64, "post", "posts"),
-                l.model.horizon_days(),
+                ifss_sim::report::days(l.model.horizon_days()),
                 l.model.policy().kind()
             )?,
             Err(e) => {

@@ -133,10 +133,10 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
             _ => format!("{}: how should the team be deployed?", m.title()),
         },
         subtitle: format!(
-            "Simulation report for the management board · scenario “{}” · {} of {:.0} days{}",
+            "Simulation report for the management board · scenario “{}” · {} of {}{}",
             m.name(),
             super::counted(reps as u64, "replication", "replications"),
-            m.horizon_days(),
+            super::days(m.horizon_days()),
             if several { " per policy" } else { "" }
         ),
         question: question(&policies, m),
@@ -266,10 +266,10 @@ fn scenario_words(m: &Model, runs: &[(&Model, &Batch)]) -> Vec<String> {
     ) {
         out.push(format!(
             "Each worker has {lo:.1} to {hi:.1} hours a week for direct work with families; the \
-             simulation runs {:.0} days ({} contract years), with leave, sickness, turnover and \
-             recruitment delays as the scenario sets them.",
-            m.horizon_days(),
-            m.years()
+             simulation runs {} ({}), with leave, sickness, turnover and recruitment delays as \
+             the scenario sets them.",
+            super::days(m.horizon_days()),
+            super::counted(m.years() as u64, "contract year", "contract years")
         ));
     }
     out
@@ -1475,9 +1475,10 @@ fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
         (
             "Run length".into(),
             format!(
-                "{:.0} days ({years} contract years) per replication, from an empty service (no \
-                 warm-up is deleted: the start-up is part of the contract).",
-                m.horizon_days()
+                "{} ({}) per replication, from an empty service (no warm-up is deleted: the \
+                 start-up is part of the contract).",
+                super::days(m.horizon_days()),
+                super::counted(years as u64, "contract year", "contract years")
             ),
         ),
         (

@@ -20,6 +20,17 @@ pub fn counted(n: impl Into<u64>, singular: &str, plural: &str) -> String {
     }
 }
 
+/// A number of days as people write it: "1 day", "1.5 days", "1095 days".
+pub fn days(d: f64) -> String {
+    let text = format!("{d:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "1" {
+        "1 day".into()
+    } else {
+        format!("{text} days")
+    }
+}
+
 /// A probability as a whole percentage, with one decimal where rounding would show a
 /// share that is not zero as 0% (or one that is not certain as 100%).
 pub(crate) fn percent(x: f64) -> String {
@@ -61,6 +72,14 @@ mod tests {
         assert_eq!(super::signed(-1.566, 2), "−1.57");
         assert_eq!(super::signed(-0.001, 2), "0.00");
         assert_eq!(super::signed(0.0, 1), "0.0");
+    }
+
+    #[test]
+    fn days_read_as_words() {
+        assert_eq!(super::days(1.0), "1 day");
+        assert_eq!(super::days(1.5), "1.5 days");
+        assert_eq!(super::days(1095.0), "1095 days");
+        assert_eq!(super::days(7.25), "7.25 days");
     }
 
     #[test]

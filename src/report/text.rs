@@ -177,11 +177,11 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — policy {}, {} of {:.0} days, seed {}",
+        "{} — policy {}, {} of {}, seed {}",
         s.title,
         s.policy,
         super::counted(s.replications, "replication", "replications"),
-        s.horizon_days,
+        super::days(s.horizon_days),
         s.seed
     );
     let _ = writeln!(
@@ -204,10 +204,12 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
             p.measure,
             p.replications,
             p.target * 100.0,
-            if p.met {
-                ", met"
-            } else {
-                ", NOT met: raise --max-reps"
+            match (p.met, p.achieved) {
+                (true, _) => ", met",
+                (false, Some(_)) => ", NOT met: raise --max-reps",
+                // a zero mean has no relative precision, however many replications
+                (false, None) =>
+                    ", NOT met: its mean is zero, so a relative precision is undefined",
             }
         );
     }
@@ -318,9 +320,6 @@ const COMPARE_ROWS: &[(&str, &str, Fmt)] = &[
 
 fn diff_cell(d: Option<&super::compare::Diff>, f: Fmt) -> String {
     let Some(d) = d else { return "-".into() };
-    let (Some(m), Some([lo, hi])) = (d.mean, d.ci95) else {
-        return d.mean.map_or("n/a".into(), |m| format!("{m:+.2}"));
-    };
     let scale = if matches!(f, Fmt::Percent) {
         100.0
     } else {
@@ -330,6 +329,12 @@ fn diff_cell(d: Option<&super::compare::Diff>, f: Fmt) -> String {
         Fmt::Percent => " pts",
         Fmt::Days => "d",
         _ => "",
+    };
+    let (Some(m), Some([lo, hi])) = (d.mean, d.ci95) else {
+        // one replication: a difference, but no interval
+        return d
+            .mean
+            .map_or("n/a".into(), |m| format!("{:+.2}{unit}", m * scale));
     };
     let star = if d.distinguishable { " *" } else { "" };
     format!(
@@ -454,6 +459,24 @@ pub fn risk_table(rows: &[crate::risks::Assessment]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_difference_keeps_its_unit_without_an_interval() {
+        let one = super::super::compare::Diff {
+            n: 1,
+            mean: Some(-0.87),
+            sd: None,
+            ci95: None,
+            distinguishable: false,
+        };
+        assert_eq!(diff_cell(Some(&one), Fmt::Days), "-0.87d");
+        let two = super::super::compare::Diff {
+            ci95: Some([-1.0, -0.5]),
+            distinguishable: true,
+            ..one
+        };
+        assert_eq!(diff_cell(Some(&two), Fmt::Days), "-0.87d [-1.00, -0.50] *");
+    }
 
     #[test]
     fn paragraphs_wrap_within_the_width_with_a_hanging_indent() {
