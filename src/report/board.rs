@@ -841,7 +841,32 @@ const DIFFS: &[(&str, &str, &str, f64)] = &[
         "percentage points",
         100.0,
     ),
+    ("travel_hours", "Cross-region travel", "hours", 1.0),
+    ("cost.total", "Cost over the contract", "pounds", 1.0),
+    (
+        "over_budget.any",
+        "Over budget in some year",
+        "percentage points",
+        100.0,
+    ),
 ];
+
+/// A signed difference in its unit's precision: whole pounds, else two decimals.
+fn signed_in(x: f64, unit: &str) -> String {
+    match unit {
+        "pounds" => {
+            let sign = if x.round() < 0.0 {
+                "−"
+            } else if x.round() > 0.0 {
+                "+"
+            } else {
+                ""
+            };
+            format!("{sign}{}", pounds(x.abs()))
+        }
+        _ => super::signed(x, 2),
+    }
+}
 
 fn comparison_section(c: &Comparison) -> Section {
     let mut figures = Vec::new();
@@ -880,11 +905,14 @@ fn comparison_section(c: &Comparison) -> Section {
             rows.push(vec![
                 format!("{p} − {}", c.baseline),
                 label.to_string(),
-                format!("{} {unit}", super::signed(mn * scale, 2)),
+                match *unit {
+                    "pounds" => signed_in(mn * scale, unit),
+                    _ => format!("{} {unit}", signed_in(mn * scale, unit)),
+                },
                 format!(
                     "{} to {}",
-                    super::signed(lo * scale, 2),
-                    super::signed(hi * scale, 2)
+                    signed_in(lo * scale, unit),
+                    signed_in(hi * scale, unit)
                 ),
                 if x.distinguishable { "yes" } else { "no" }.into(),
             ]);
@@ -1509,8 +1537,19 @@ fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
                     .iter()
                     .map(|r| format!("{}: theory {}, simulated {} ({})", r[0], r[1], r[2], r[3]))
                     .collect();
+                let verdict = if pass == rows.len() {
+                    "reproduces them within their sampling error"
+                } else {
+                    "misses some of them: treat this report's figures with caution until \
+                     the failures are understood"
+                };
                 format!(
-                    "{pass} of {} analytic checks passed. {}",
+                    "{pass} of {} checks passed. In plain words: cut down to queues whose \
+                     answers are known exactly (one or several workers, fixed or variable \
+                     visit lengths, unlimited workers, the pathway's branching, and Little's \
+                     law linking queue length, arrivals and waits), the simulator {verdict}. \
+                     Each check runs its own small scenario, so its figures are not this \
+                     report's. The checks in detail: {}",
                     rows.len(),
                     list.join("; ")
                 )

@@ -144,6 +144,14 @@ fn compare_writes_a_board_report_with_every_picture() {
     assert!(html.contains("Over budget with the recomputed non-salary costs"));
     assert!(html.contains("with the audit&#39;s recomputed non-salary costs)"));
     assert!(html.contains("under proportional (box: middle half"));
+    // the comparison weighs cost and travel beside waits
+    for row in [
+        "Cost over the contract",
+        "Cross-region travel",
+        "Over budget in some year",
+    ] {
+        assert!(html.contains(row), "the comparison lacks {row:?}");
+    }
     // every input row that spans lines is one row: no fragments of the travel routes
     assert!(
         !html.contains("travel.{"),
