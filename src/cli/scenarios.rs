@@ -40,6 +40,12 @@ pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
             format!("{}.toml (bundled)", b.name),
             b.name.to_string(),
         )
+    } else if let Some(text) = ifss_sim::verify::scenario_file(arg) {
+        // a validation scenario, as `verify` names it, outside the source tree
+        let stem = Path::new(arg)
+            .file_stem()
+            .map_or_else(|| arg.to_string(), |s| s.to_string_lossy().into_owned());
+        (text.to_string(), format!("{arg} (built in)"), stem)
     } else if let Ok(meta) = std::fs::metadata(arg) {
         let what = if meta.is_dir() {
             "a folder"

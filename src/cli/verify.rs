@@ -63,7 +63,7 @@ fn row(c: &CheckResult) -> String {
     )
 }
 
-fn print_case(case: &verify::Case, r: &CaseResult) -> Result<()> {
+fn print_case(case: &verify::Case, r: &CaseResult, seed: u64) -> Result<()> {
     outln!(
         "\n{} — {} ({} replications{}, {:.1} s)",
         r.name,
@@ -76,10 +76,20 @@ fn print_case(case: &verify::Case, r: &CaseResult) -> Result<()> {
         },
         r.seconds
     )?;
-    outln!("  {}{}", case.file, {
-        let sets: Vec<String> = case.sets.iter().map(|s| format!(" --set '{s}'")).collect();
-        sets.concat()
-    })?;
+    outln!(
+        "  ifss-sim {} {}{} --seed {} --reps {}",
+        match case.kind {
+            verify::Kind::LittlesLaw(_) => "compare --policies proportional,demand-led,pooled",
+            _ => "run",
+        },
+        case.file,
+        case.sets
+            .iter()
+            .map(|s| format!(" --set '{s}'"))
+            .collect::<String>(),
+        verify::case_seed(seed, case),
+        r.replications
+    )?;
     for c in &r.checks {
         outln!("{}", row(c))?;
     }
@@ -113,7 +123,7 @@ pub fn verify(a: VerifyArgs) -> Result<()> {
     let (mut checks, mut failed, mut events) = (0, 0, 0);
     for case in verify::cases().iter().filter(|c| !a.quick || c.quick) {
         let r = verify::run_case(case, seed, threads)?;
-        print_case(case, &r)?;
+        print_case(case, &r, seed)?;
         checks += r.checks.len();
         failed += r.checks.iter().filter(|c| !c.pass).count();
         events += r.events;

@@ -120,6 +120,12 @@ pub struct Case {
     pub kind: Kind,
 }
 
+/// The text of a validation scenario by its path in the source tree (as `verify` prints
+/// it), so its commands run from any folder.
+pub fn scenario_file(path: &str) -> Option<&'static str> {
+    cases().into_iter().find(|c| c.file == path).map(|c| c.text)
+}
+
 /// The verdict on one check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {

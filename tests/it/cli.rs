@@ -226,3 +226,34 @@ fn bench_reports_speed_in_both_event_counts() {
         assert!(out.contains(part), "missing {part:?} in:\n{out}");
     }
 }
+
+/// A validation case's printed command reruns its scenario from any folder, on the same
+/// seed and replications, and gives the same mean wait.
+#[test]
+fn a_validation_case_reruns_from_its_printed_command() {
+    use ifss_sim::verify;
+    let case = verify::cases()
+        .into_iter()
+        .find(|c| c.name.starts_with("M/M/1, rho 0.5"))
+        .expect("the first M/M/1 case");
+    let result = verify::run_case(&case, 5, Some(2)).expect("runs");
+    let seed = verify::case_seed(5, &case).to_string();
+    let reps = result.replications.to_string();
+    let sets: Vec<String> = case.sets.iter().map(|s| format!("--set={s}")).collect();
+    let mut args = vec!["run", case.file];
+    args.extend(sets.iter().map(String::as_str));
+    args.extend(["--seed", &seed, "--reps", &reps, "--json", "--no-output"]);
+    // a folder with no scenarios/ in it: the scenario is built in
+    let dir = super::support::TempDir::new("rerun");
+    let o = super::support::ifss_in(&dir.0, &args);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let wait = o.json()["kpis"]["wait_to_first_meeting_days"]["mean"]
+        .as_f64()
+        .expect("mean wait");
+    let checked = result
+        .checks
+        .iter()
+        .find(|c| c.label.starts_with("mean wait"))
+        .expect("a mean wait check");
+    assert_eq!(wait, checked.mean);
+}
