@@ -193,17 +193,23 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
         // the full dotted path (`staff[1].count`) when the text is valid TOML, else the
         // key written on the line of a syntax error
         let path = crate::costs::FieldProblem::from_toml_error(text, &e).path;
-        let path = if path.is_empty() {
+        let syntax = path.is_empty();
+        let path = if syntax {
             key_at(text, line_col).unwrap_or_default()
         } else {
             path
         };
+        let mut message = plain_type_names(e.message().trim());
+        if syntax && message == "number too large" {
+            // the parser's own limit, before any field's narrower one
+            message.push_str(": whole numbers in a scenario file are at most 9223372036854775807");
+        }
         ScenarioError {
             file: file.to_string(),
             problems: vec![Problem {
                 path,
                 line_col,
-                message: plain_type_names(e.message().trim()),
+                message,
             }],
         }
     })
@@ -243,7 +249,27 @@ fn key_at(text: &str, line_col: Option<(usize, usize)>) -> Option<String> {
     let plain = key
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '"'));
-    (plain && !key.is_empty()).then(|| key.to_string())
+    (plain && !key.is_empty()).then(|| format!("{}{key}", table_at(text, line)))
+}
+
+/// The dotted path of the table a line (from 1) sits in, with a trailing dot, from the
+/// last `[table]` or `[[array]]` header above it: `simulation.`, `staff[2].`, or nothing
+/// at the top level.
+fn table_at(text: &str, line: usize) -> String {
+    let mut current = String::new();
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for l in text.lines().take(line.saturating_sub(1)) {
+        let l = l.split('#').next().unwrap_or("").trim();
+        if let Some(name) = l.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
+            let name = name.trim().to_string();
+            let n = counts.entry(name.clone()).or_insert(0);
+            current = format!("{name}[{n}].");
+            *n += 1;
+        } else if let Some(name) = l.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            current = format!("{}.", name.trim());
+        }
+    }
+    current
 }
 
 /// Load a bundled scenario by name. Bundled scenarios are valid by test.

@@ -146,6 +146,22 @@ fn mixes_not_summing_to_one_are_refused() {
 }
 
 #[test]
+fn syntax_errors_name_the_table_they_sit_in() {
+    refused(
+        western_bay_with("seed = 20130601", "seed = 18446744073709551615").as_bytes(),
+        &["simulation.seed", "at most 9223372036854775807"],
+    );
+    refused(
+        western_bay_with(
+            "post = \"Intervention Specialist\"",
+            "post = \"Intervention Specialist",
+        )
+        .as_bytes(),
+        &["staff[4].post"],
+    );
+}
+
+#[test]
 fn a_bad_distribution_is_reported_once() {
     let dir = TempDir::new("bad-dist");
     let text = western_bay_with(
