@@ -576,8 +576,9 @@ fn waits_section(input: &BoardInput<'_>) -> Section {
         ],
         figures: vec![Figure {
             caption: format!(
-                "Distribution of waits from acceptance to first meeting, per authority{}. A long \
-                 right tail means some families wait far longer than the mean.",
+                "Share of families seen within each number of days from acceptance to first \
+                 meeting, per authority{}. The higher the line, the sooner families are seen; \
+                 where it crosses the dashed line is the share seen within the target.",
                 per_policy(input, " and policy")
             ),
             svg,

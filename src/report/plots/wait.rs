@@ -1,5 +1,5 @@
 //! How long families wait from acceptance to first meeting: one panel per authority,
-//! one outline per policy, as the share of families in each band of days.
+//! one line per policy, as the share of families seen within each number of days.
 
 use super::canvas::{
     ALERT, AXIS, Area, Drawn, GRID, INK, Key, Pixels, Swatch, colour, dashed_vline, desc_font,
@@ -88,24 +88,24 @@ impl Histogram {
         self.counts.iter().sum()
     }
 
-    /// The outline of the histogram as a step line in percent of the total, cut at
-    /// `x_max` (the line stops at the cut rather than dropping to zero).
-    fn steps(&self, x_max: f64) -> Vec<(f64, f64)> {
+    /// The cumulative share in percent: at each bin edge up to `x_max`, the share of the
+    /// total in the bins below it, joined by straight lines within a bin.
+    fn cumulative(&self, x_max: f64) -> Vec<(f64, f64)> {
         let total = self.total();
         let scale = if total > 0.0 { 100.0 / total } else { 0.0 };
         let mut pts = vec![(self.edges[0], 0.0)];
+        let mut sum = 0.0;
         for (i, c) in self.counts.iter().enumerate() {
             let (lo, hi) = (self.edges[i], self.edges[i + 1]);
-            if lo >= x_max {
-                return pts;
-            }
-            pts.push((lo, c * scale));
-            pts.push((hi.min(x_max), c * scale));
             if hi > x_max {
+                // the line stops at the cut, part-way through the bin
+                let part = (x_max - lo) / (hi - lo);
+                pts.push((x_max, (sum + c * part) * scale));
                 return pts;
             }
+            sum += c;
+            pts.push((hi, sum * scale));
         }
-        pts.push((self.edges[self.edges.len() - 1], 0.0));
         pts
     }
 
@@ -188,13 +188,7 @@ pub fn wait_distribution(chart: &WaitChart) -> String {
         .iter()
         .map(|s| s.histogram.edges[0])
         .fold(0.0_f64, f64::min);
-    let y_max = chart
-        .series
-        .iter()
-        .flat_map(|s| s.histogram.steps(x_max))
-        .map(|(_, y)| y)
-        .fold(1.0_f64, f64::max)
-        * 1.15;
+    let y_max = 100.0;
     let height = PANEL_H * panels.len() as u32 + 46;
     picture(&chart.title, &keys, height, |area| {
         let mut rest = area.clone();
@@ -259,7 +253,7 @@ fn draw_panel(
         .axis_style(AXIS)
         .label_style(tick_font())
         .axis_desc_style(desc_font())
-        .y_desc("% of families")
+        .y_desc("% seen within")
         .y_labels(4)
         .y_label_formatter(&|v| format!("{v:.0}%"));
     let no_label = |_: &f64| String::new();
@@ -274,7 +268,7 @@ fn draw_panel(
         let i = labels.iter().position(|l| *l == s.label).unwrap_or(0);
         let c0 = colour(i);
         c.draw_series(LineSeries::new(
-            s.histogram.steps(x_max),
+            s.histogram.cumulative(x_max),
             c0.stroke_width(2),
         ))?;
     }
@@ -284,19 +278,21 @@ fn draw_panel(
         let (_, y1) = px.at(t, 0.0);
         dashed_vline(area, x, y0, y1, ShapeStyle::from(&ALERT).stroke_width(2))?;
         if place.first {
+            // low down, where the rising lines have long passed
+            let (_, y_label) = px.at(t, y_max * 0.08);
             area.draw(&Text::new(
                 format!("target {t:.0} days"),
-                (x + 5, y0 + 4),
-                text(12.0, &ALERT, HPos::Left, VPos::Top),
+                (x + 5, y_label),
+                text(12.0, &ALERT, HPos::Left, VPos::Bottom),
             ))?;
         }
     }
     if last && place.cut {
-        let (x, y) = Pixels::new(&c, area).at(x_max, y_max);
+        let (x, y) = Pixels::new(&c, area).at(x_max, y_max * 0.08);
         area.draw(&Text::new(
             format!("axis ends at {x_max:.0} days; 1% or fewer of families waited longer"),
-            (x, y + 4),
-            text(12.0, &super::canvas::MUTED, HPos::Right, VPos::Top),
+            (x, y),
+            text(12.0, &super::canvas::MUTED, HPos::Right, VPos::Bottom),
         ))?;
     }
     Ok(())
@@ -364,7 +360,7 @@ mod tests {
             "proportional",
             "demand-led",
             "target: 14 days",
-            "% of families",
+            "% seen within",
             "days from acceptance to first meeting",
         ] {
             assert!(t.iter().any(|x| x == want), "{want:?} missing in {t:?}");
@@ -376,7 +372,12 @@ mod tests {
         let mut samples: Vec<f64> = (0..990).map(|i| (i % 10) as f64).collect();
         samples.extend([500.0; 5]);
         let h = Histogram::from_samples(&samples, 1.0).unwrap();
-        assert!(h.steps(12.0).iter().all(|(x, _)| *x <= 12.0));
+        let line = h.cumulative(12.0);
+        assert!(line.iter().all(|(x, _)| *x <= 12.0));
+        // 990 of 995 waits are under 10 days
+        let at_10 = line.iter().find(|(x, _)| *x == 10.0).unwrap().1;
+        assert!((at_10 - 99_000.0 / 995.0).abs() < 1e-9, "{at_10}");
+        assert!(line.windows(2).all(|w| w[1].1 >= w[0].1), "never falls");
         assert_eq!(h.reach(0.99), 10.0);
         let chart = WaitChart {
             title: "Waits".into(),
