@@ -149,8 +149,9 @@ const PANEL_H: u32 = 170;
 /// The day axis stops where every series has this share of its families.
 const TAIL_SHOWN: f64 = 0.99;
 
-/// The distribution of waits from acceptance to first meeting: one panel per authority
-/// sharing the day axis, one outline per policy in the same colour on every panel.
+/// The distribution of waits from acceptance to first meeting as the share seen within
+/// each number of days: one panel per authority sharing the day axis, one line per policy
+/// in the same colour on every panel.
 pub fn wait_distribution(chart: &WaitChart) -> String {
     if chart.series.is_empty() {
         return no_data(&chart.title, "no waits were recorded");
