@@ -151,7 +151,7 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
     report.sections.push(over_time_section(input));
     report.sections.push(staff_section(input));
     if let Some(c) = input.comparison {
-        report.sections.push(comparison_section(c));
+        report.sections.push(comparison_section(m, c));
     }
     if let Some(s) = cost_section(input) {
         report.sections.push(s);
@@ -869,9 +869,10 @@ fn signed_in(x: f64, unit: &str) -> String {
     }
 }
 
-fn comparison_section(c: &Comparison) -> Section {
+fn comparison_section(m: &Model, c: &Comparison) -> Section {
     let mut figures = Vec::new();
     let mut rows = Vec::new();
+    let mut losers: Vec<String> = Vec::new();
     for (p, d) in &c.diff.0 {
         let forest: Vec<DiffRow> = DIFFS
             .iter()
@@ -918,16 +919,71 @@ fn comparison_section(c: &Comparison) -> Section {
                 if x.distinguishable { "yes" } else { "no" }.into(),
             ]);
         }
+        // who gains and who loses: each authority's wait and share seen within the target
+        for a in m.authorities() {
+            let slug = a.slug();
+            for (name, label, unit, scale) in [
+                ("wait_to_first_meeting_days", "Mean wait", "days", 1.0),
+                (
+                    "wait_within_target",
+                    "Seen within the target",
+                    "percentage points",
+                    100.0,
+                ),
+            ] {
+                let Some(x) = d.get(&format!("{name}.{slug}")) else {
+                    continue;
+                };
+                let (Some(mn), Some([lo, hi])) = (x.mean, x.ci95) else {
+                    continue;
+                };
+                // worse: a longer wait, or fewer seen within the target
+                let worse = if name == "wait_within_target" {
+                    hi < 0.0
+                } else {
+                    lo > 0.0
+                };
+                if x.distinguishable && worse {
+                    losers.push(format!(
+                        "{} under {p} ({}: {} {unit}, 95% CI {} to {})",
+                        a.name(),
+                        label.to_lowercase(),
+                        super::signed(mn * scale, 1),
+                        super::signed(lo * scale, 1),
+                        super::signed(hi * scale, 1)
+                    ));
+                }
+                rows.push(vec![
+                    format!("{p} − {}", c.baseline),
+                    format!("{label}, {}", a.name()),
+                    format!("{} {unit}", super::signed(mn * scale, 2)),
+                    format!(
+                        "{} to {}",
+                        super::signed(lo * scale, 2),
+                        super::signed(hi * scale, 2)
+                    ),
+                    if x.distinguishable { "yes" } else { "no" }.into(),
+                ]);
+            }
+        }
+    }
+    let mut paragraphs = vec![format!(
+        "Every policy ran the same {} replications with the same families, arrival times and \
+         staff absences (common random numbers), so each difference below is the effect of \
+         the policy alone. The interval is the 95% confidence interval of the mean paired \
+         difference. The table adds each authority's mean wait and share seen within the \
+         target, so gains in one authority are not read as gains everywhere.",
+        c.replications
+    )];
+    if !losers.is_empty() {
+        paragraphs.push(format!(
+            "Not every authority gains: waits get measurably worse for {}.",
+            super::and_list(&losers.iter().map(String::as_str).collect::<Vec<_>>())
+        ));
     }
     Section {
         heading: "What changes between policies".into(),
-        paragraphs: vec![format!(
-            "Every policy ran the same {} replications with the same families, arrival times and \
-             staff absences (common random numbers), so each difference below is the effect of \
-             the policy alone. The interval is the 95% confidence interval of the mean paired \
-             difference.",
-            c.replications
-        )],
+        paragraphs,
         figures,
         tables: vec![Table {
             caption: "Paired differences against the baseline with 95% confidence intervals."

@@ -144,6 +144,9 @@ fn compare_writes_a_board_report_with_every_picture() {
     assert!(html.contains("Over budget with the recomputed non-salary costs"));
     assert!(html.contains("with the audit&#39;s recomputed non-salary costs)"));
     assert!(html.contains("under proportional (box: middle half"));
+    // each authority's own difference, so a gain in one is not read as a gain in all
+    assert!(html.contains("Mean wait, Neath Port Talbot"));
+    assert!(html.contains("Seen within the target, Swansea"));
     // the comparison weighs cost and travel beside waits
     for row in [
         "Cost over the contract",
