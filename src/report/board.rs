@@ -1207,7 +1207,7 @@ fn projection_table(
         "Over budget".into(),
     ];
     if extra != 0.0 {
-        header.push("Over budget with the recomputed non-salary costs".into());
+        header.push("Over budget, audited".into());
     }
     let mut rows = Vec::new();
     for ((pm, b), summary) in input.runs.iter().zip(input.summaries) {
@@ -1235,7 +1235,8 @@ fn projection_table(
         caption: format!(
             "Projected cost per contract year under each policy, against the {} budget: the \
              mean over replications with its 95% confidence interval, and the share of \
-             replications over budget.",
+             replications over budget, as the table states the non-salary costs and (audited) \
+             as the audit recomputes them.",
             pounds(budget)
         ),
         header,

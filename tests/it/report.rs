@@ -141,7 +141,7 @@ fn compare_writes_a_board_report_with_every_picture() {
     assert!(html.contains("Demand-led: staff see their own authority&#39;s families first; once a family has waited 14 days"));
     // cost: what the projection assumes, every policy's years, and the audit's effect
     assert!(html.contains("starting at the minimum salary points"));
-    assert!(html.contains("Over budget with the recomputed non-salary costs"));
+    assert!(html.contains("Over budget, audited"));
     assert!(html.contains("with the audit&#39;s recomputed non-salary costs)"));
     assert!(html.contains("under proportional (box: middle half"));
     // each authority's own difference, so a gain in one is not read as a gain in all
