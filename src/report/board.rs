@@ -852,6 +852,32 @@ const DIFFS: &[(&str, &str, &str, f64)] = &[
     ),
 ];
 
+/// A row of the differences table: comparison, measure, mean difference, its interval
+/// and whether it is distinguishable from zero; `None` without an interval.
+fn diff_row(
+    comparison: &str,
+    label: &str,
+    x: &super::compare::Diff,
+    unit: &str,
+    scale: f64,
+) -> Option<Vec<String>> {
+    let (mn, [lo, hi]) = (x.mean?, x.ci95?);
+    Some(vec![
+        comparison.to_string(),
+        label.to_string(),
+        match unit {
+            "pounds" => signed_in(mn * scale, unit),
+            _ => format!("{} {unit}", signed_in(mn * scale, unit)),
+        },
+        format!(
+            "{} to {}",
+            signed_in(lo * scale, unit),
+            signed_in(hi * scale, unit)
+        ),
+        if x.distinguishable { "yes" } else { "no" }.into(),
+    ])
+}
+
 /// A signed difference in its unit's precision: whole pounds, else two decimals.
 fn signed_in(x: f64, unit: &str) -> String {
     match unit {
@@ -899,25 +925,14 @@ fn comparison_section(m: &Model, c: &Comparison) -> Section {
                 rows: forest,
             }),
         });
+        let comparison = format!("{p} − {}", c.baseline);
         for (name, label, unit, scale) in DIFFS {
-            let Some(x) = d.get(name) else { continue };
-            let (Some(mn), Some([lo, hi])) = (x.mean, x.ci95) else {
-                continue;
-            };
-            rows.push(vec![
-                format!("{p} − {}", c.baseline),
-                label.to_string(),
-                match *unit {
-                    "pounds" => signed_in(mn * scale, unit),
-                    _ => format!("{} {unit}", signed_in(mn * scale, unit)),
-                },
-                format!(
-                    "{} to {}",
-                    signed_in(lo * scale, unit),
-                    signed_in(hi * scale, unit)
-                ),
-                if x.distinguishable { "yes" } else { "no" }.into(),
-            ]);
+            if let Some(row) = d
+                .get(name)
+                .and_then(|x| diff_row(&comparison, label, x, unit, *scale))
+            {
+                rows.push(row);
+            }
         }
         // who gains and who loses: each authority's wait and share seen within the target
         for a in m.authorities() {
@@ -934,6 +949,10 @@ fn comparison_section(m: &Model, c: &Comparison) -> Section {
                 let Some(x) = d.get(&format!("{name}.{slug}")) else {
                     continue;
                 };
+                let label = format!("{label}, {}", a.name());
+                let Some(row) = diff_row(&comparison, &label, x, unit, scale) else {
+                    continue;
+                };
                 let (Some(mn), Some([lo, hi])) = (x.mean, x.ci95) else {
                     continue;
                 };
@@ -947,23 +966,13 @@ fn comparison_section(m: &Model, c: &Comparison) -> Section {
                     losers.push(format!(
                         "{} under {p} ({}: {} {unit}, 95% CI {} to {})",
                         a.name(),
-                        label.to_lowercase(),
+                        label.split(',').next().unwrap_or_default().to_lowercase(),
                         super::signed(mn * scale, 1),
                         super::signed(lo * scale, 1),
                         super::signed(hi * scale, 1)
                     ));
                 }
-                rows.push(vec![
-                    format!("{p} − {}", c.baseline),
-                    format!("{label}, {}", a.name()),
-                    format!("{} {unit}", super::signed(mn * scale, 2)),
-                    format!(
-                        "{} to {}",
-                        super::signed(lo * scale, 2),
-                        super::signed(hi * scale, 2)
-                    ),
-                    if x.distinguishable { "yes" } else { "no" }.into(),
-                ]);
+                rows.push(row);
             }
         }
     }
@@ -1004,6 +1013,7 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
     let m = input.model;
     let costs = m.costs()?;
     let (pm, b) = input.runs.first()?;
+    let summary = input.summaries.first()?;
     let budget = costs.budget().pence() as f64 / 100.0;
     let years: Vec<YearCosts> = (1..=m.years())
         .filter_map(|y| {
@@ -1084,7 +1094,8 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         money(cols.min.non_salary()),
         pm.policy().kind().name()
     )];
-    if let Some(note) = Projector::new(m).and_then(|p| p.staffing_note(m)) {
+    let projector = Projector::new(m);
+    if let Some(note) = projector.as_ref().and_then(|p| p.staffing_note(m)) {
         paragraphs.push(note);
     }
     let extra = audit_extra(costs);
@@ -1100,11 +1111,11 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         for l in audit.lines() {
             paragraphs.push(format!("{}: {}", l.line(), l.explanation()));
         }
-        if let Some(projector) = Projector::new(m).filter(|_| extra != 0.0) {
+        if let Some(projector) = projector.as_ref().filter(|_| extra != 0.0) {
             let shares: Vec<String> = (0..m.years())
                 .filter_map(|y| {
-                    let stated = mean_of(b, &format!("over_budget.y{}", y + 1))?;
-                    let audited = share_over(b, &projector, y, extra)?;
+                    let stated = mean(summary, &format!("over_budget.y{}", y + 1))?;
+                    let audited = share_over(b, projector, y, extra)?;
                     Some(format!(
                         "year {} {} (as stated {})",
                         y + 1,
@@ -1135,8 +1146,8 @@ fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
             rows: audit_rows,
         });
     }
-    if let Some(projector) = Projector::new(m) {
-        tables.push(projection_table(input, &projector, budget, extra));
+    if let Some(projector) = &projector {
+        tables.push(projection_table(input, projector, budget, extra));
     }
     Some(Section {
         heading: "Cost against the budget".into(),
@@ -1168,13 +1179,6 @@ fn audit_extra(costs: &crate::costs::Costs) -> f64 {
         .column(SalaryPoint::Min)
         .non_salary();
     (recomputed - stated).pence() as f64 / 100.0
-}
-
-/// The mean of measure `name` over `b`'s replications (`None` if it has no values).
-fn mean_of(b: &Batch, name: &str) -> Option<f64> {
-    let v = b.measure(name)?;
-    let finite: Vec<f64> = v.into_iter().filter(|x| x.is_finite()).collect();
-    (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64)
 }
 
 /// The share of `b`'s replications whose cost in contract year `year` (from 0), with
@@ -1645,7 +1649,10 @@ mod tests {
         let b = crate::batch::run(&m, &cfg, &|_| {}).expect("batch");
         let projector = Projector::new(&m).expect("costs");
         for y in 0..m.years() {
-            let stated = mean_of(&b, &format!("over_budget.y{}", y + 1)).expect("measured");
+            let flags = b
+                .measure(&format!("over_budget.y{}", y + 1))
+                .expect("measured");
+            let stated = flags.iter().sum::<f64>() / flags.len() as f64;
             // no extra cost: exactly the projection's own verdicts
             assert_eq!(
                 share_over(&b, &projector, y, 0.0),
