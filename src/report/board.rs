@@ -1248,6 +1248,18 @@ fn projection_table(
     }
 }
 
+/// The bands a register's words stand for, e.g. "Low 0% to 15%, Major 30 or more".
+fn band_words(bands: &[crate::risks::Band], value: impl Fn(f64) -> String) -> String {
+    bands
+        .iter()
+        .map(|b| match b.high.is_finite() {
+            true => format!("{} {} to {}", b.name, value(b.low), value(b.high)),
+            false => format!("{} {} or more", b.name, value(b.low)),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn risk_section(m: &Model, rows: &[Assessment]) -> Section {
     let bands = m
         .risks()
@@ -1284,13 +1296,16 @@ fn risk_section(m: &Model, rows: &[Assessment]) -> Section {
                     _ => "—".into(),
                 },
                 format!(
-                    "{} (stated {})",
+                    "{}{} (stated {})",
                     match &r.impact {
                         Some(i) if i.unit == "pounds" => pounds(i.mean),
                         Some(i) => format!("{:.1} {}", i.mean, i.unit),
                         None if r.simulated_probability.is_some() => "none observed".into(),
                         None => "—".into(),
                     },
+                    r.effect_band
+                        .as_ref()
+                        .map_or(String::new(), |b| format!(": {b}")),
                     r.stated_effect
                 ),
                 match r.effect_verdict {
@@ -1310,6 +1325,29 @@ fn risk_section(m: &Model, rows: &[Assessment]) -> Section {
          effect is judged the same way, from the mean impact when the risk happens."
             .to_string(),
     ];
+    if let Some(register) = m.risks() {
+        use crate::risks::ImpactKind;
+        let mut bands = vec![format!(
+            "The bands, editable in the scenario: likelihood {}",
+            band_words(register.likelihood_bands(), pct)
+        )];
+        for kind in [
+            ImpactKind::Families,
+            ImpactKind::WaitWeeks,
+            ImpactKind::Pounds,
+        ] {
+            let value = |x: f64| match kind {
+                ImpactKind::Pounds => pounds(x),
+                _ => format!("{x:.0}"),
+            };
+            bands.push(format!(
+                "effect in {} {}",
+                kind.unit(),
+                band_words(register.effect_bands(kind), value)
+            ));
+        }
+        paragraphs.push(format!("{}.", bands.join("; ")));
+    }
     paragraphs.extend(
         rows.iter()
             .map(|r| format!("Risk {}: {}.", r.id, r.explanation)),

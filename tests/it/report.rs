@@ -144,6 +144,10 @@ fn compare_writes_a_board_report_with_every_picture() {
     assert!(html.contains("Over budget, audited"));
     assert!(html.contains("with the audit&#39;s recomputed non-salary costs)"));
     assert!(html.contains("under proportional (box: middle half"));
+    // the bands behind the verdicts, and the band each simulated impact falls in
+    assert!(html.contains("likelihood Low 0% to 15%"));
+    assert!(html.contains("Major 30 or more"));
+    assert!(html.contains(": Minor (stated Major)") || html.contains(": Moderate (stated Major)"));
     // each authority's own difference, so a gain in one is not read as a gain in all
     assert!(html.contains("Mean wait, Neath Port Talbot"));
     assert!(html.contains("Seen within the target, Swansea"));
