@@ -1,6 +1,6 @@
 //! `risks`: the register beside the simulation.
 
-use super::output::{Origin, Outputs, say_written};
+use super::output::{Origin, say_written};
 use super::run::{check_reps, config, progress};
 use super::scenarios;
 use super::{BatchArgs, InputError};
@@ -33,12 +33,7 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     let cfg = config(&a.input, &loaded.model);
     check_reps(cfg.replications)?;
     // its own folder by default, so it never mixes its file into a run's set
-    let out = match a.no_output {
-        true => None,
-        false => Some(Outputs::prepare(&a.out.clone().unwrap_or_else(|| {
-            super::run::default_folder(&loaded).join("risks")
-        }))?),
-    };
+    let out = super::run::outputs(&a, super::run::default_folder(&loaded).join("risks"))?;
     let bar = progress(&a, cfg.replications, "");
     let rows = risks::evaluate(&loaded.model, &register, &cfg, &|label, n| {
         bar.set_prefix(label.to_string());

@@ -79,17 +79,18 @@ pub(super) fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> R
     Ok(b)
 }
 
-/// Output folder (checked writable) unless `--no-output`.
-pub(super) fn outputs(args: &BatchArgs, loaded: &Loaded) -> Result<Option<Outputs>> {
+/// Output folder (checked writable) unless `--no-output`: `--out`, else `default`.
+pub(super) fn outputs(args: &BatchArgs, default: PathBuf) -> Result<Option<Outputs>> {
     if args.no_output {
         return Ok(None);
     }
-    let dir = args.out.clone().unwrap_or_else(|| default_folder(loaded));
-    Ok(Some(Outputs::prepare(&dir)?))
+    Ok(Some(Outputs::prepare(
+        args.out.as_ref().unwrap_or(&default),
+    )?))
 }
 
 /// `output/<scenario>`: the folder a scenario's outputs go to unless `--out` says otherwise.
-pub(super) fn default_folder(loaded: &Loaded) -> std::path::PathBuf {
+pub(super) fn default_folder(loaded: &Loaded) -> PathBuf {
     std::path::Path::new("output").join(ifss_sim::report::write::safe_folder_name(&loaded.folder))
 }
 
@@ -107,7 +108,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         Some(_) => Some(precision_measure(&model, &a, cfg.replications)?),
         None => None,
     };
-    let out = outputs(&a.batch, &loaded)?;
+    let out = outputs(&a.batch, default_folder(&loaded))?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
     let mut batch = simulate(&model, &cfg, &bar)?;
     let mut summary_precision = None;
@@ -231,7 +232,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     }
     let cfg = config(&a.batch.input, &loaded.model);
     check_reps(cfg.replications)?;
-    let out = outputs(&a.batch, &loaded)?;
+    let out = outputs(&a.batch, default_folder(&loaded))?;
     let mut models = Vec::new();
     let mut batches = Vec::new();
     for kind in &kinds {
