@@ -252,7 +252,7 @@ impl fmt::Display for Pence {
         text.push('£');
         let digits = pounds.to_string();
         for (i, digit) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 text.push(',');
             }
             text.push(digit);

@@ -1,13 +1,14 @@
-//! Writing a run's files into its output folder (atomically, manifest last).
+//! Writing a run's files into its output folder: staged, swapped in, manifest last.
 
+use super::InputError;
 use super::scenarios::Loaded;
 use anyhow::Result;
 use ifss_sim::batch::{Batch, BatchConfig};
 use ifss_sim::model::Model;
 use ifss_sim::report::compare::Comparison;
 use ifss_sim::report::csv;
-use ifss_sim::report::manifest::{Manifest, fnv1a64};
-use ifss_sim::report::write::{OutputDir, WriteError};
+use ifss_sim::report::manifest::{Manifest, SCHEMA, fnv1a64};
+use ifss_sim::report::write::{OutputDir, SetKind, WriteError};
 use std::path::{Path, PathBuf};
 
 /// What one `run` or `compare` produced, for the writers.
@@ -22,55 +23,26 @@ pub struct Run<'a> {
     pub comparison: Option<&'a Comparison>,
 }
 
-/// The file that lists a complete set of outputs.
-const MANIFEST: &str = "manifest.json";
-
+/// A locked output folder, ready to take one set of files.
 pub struct Outputs {
     dir: OutputDir,
 }
 
 impl Outputs {
-    /// Create and check the folder before the batch runs.
-    pub fn prepare(path: &Path) -> Result<Outputs> {
+    /// Create, lock and check the folder before the batch runs.
+    pub fn prepare(path: &Path, kind: SetKind) -> Result<Outputs> {
         Ok(Outputs {
-            dir: OutputDir::prepare(path)?,
+            dir: OutputDir::prepare(path, kind).map_err(refusal)?,
         })
     }
 
-    /// Write one file into the folder, atomically.
-    pub fn write_file(&self, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-        Ok(self.dir.write(name, bytes)?)
-    }
-
-    /// Start replacing the folder's set of files: withdraw the old manifest first, so
-    /// that until the new one is written no manifest vouches for a mixture of old and
-    /// new files. Returns the files the old manifest listed, for [`Outputs::write_run`]
-    /// to remove those the new set does not replace.
-    pub fn start_set(&self) -> Result<Vec<String>> {
-        self.dir.remove_temporaries();
-        let old = std::fs::read(self.dir.path().join(MANIFEST))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-            .and_then(|m| {
-                m.get("files")?.as_array().map(|files| {
-                    files
-                        .iter()
-                        .filter_map(|f| f.as_str().map(str::to_string))
-                        .collect()
-                })
-            })
-            .unwrap_or_default();
-        self.dir.remove(MANIFEST)?;
-        Ok(old)
-    }
-
-    /// Write every file of a run; see [`Outputs::write_set`].
+    /// Write every file of a run (`report` first: the report and its pictures, if
+    /// built); see [`Outputs::write_set`].
     pub fn write_run(
-        &self,
+        self,
         run: &Run<'_>,
         summary_json: &[u8],
-        earlier: &[PathBuf],
-        previous: &[String],
+        report: Vec<(String, Vec<u8>)>,
     ) -> Result<Vec<PathBuf>> {
         let Run {
             loaded,
@@ -80,13 +52,12 @@ impl Outputs {
             ..
         } = *run;
         let model = runs.first().map_or(&loaded.model, |(m, _)| *m);
-        let mut files: Vec<(&str, Vec<u8>)> = vec![
-            ("summary.json", summary_json.to_vec()),
-            ("replications.csv", csv::replications(runs)?),
-            ("timeseries.csv", csv::timeseries(runs)?),
-        ];
+        let mut files = report;
+        files.push(("summary.json".into(), summary_json.to_vec()));
+        files.push(("replications.csv".into(), csv::replications(runs)?));
+        files.push(("timeseries.csv".into(), csv::timeseries(runs)?));
         if let Some(c) = comparison {
-            files.push(("comparison.csv", csv::comparison(c)?));
+            files.push(("comparison.csv".into(), csv::comparison(c)?));
         }
         let policies: Vec<String> = runs
             .iter()
@@ -99,66 +70,60 @@ impl Outputs {
             replications: runs.first().map_or(0, |(_, b)| b.len() as u64),
             policies: &policies,
         };
-        self.write_set(&origin, &files, earlier, previous)
+        self.write_set(&origin, files)
     }
 
-    /// Write the files of a set, then its manifest: the manifest goes last, so a manifest
-    /// means a complete set. `earlier` lists files already written for this set (the
-    /// report), for the manifest; `previous` the files of the set being replaced
-    /// ([`Outputs::start_set`]), of which those this set did not write are removed, so
-    /// no stale picture or table is left beside the new ones.
+    /// Write the files of a set in place of the folder's old set: all are staged first,
+    /// then swapped in, then the manifest, so a manifest means a complete set and a
+    /// failure part-way leaves the old set whole. Files of the old set that this one does
+    /// not have are removed, so no stale picture or table is left beside the new ones.
     pub fn write_set(
-        &self,
+        mut self,
         origin: &Origin<'_>,
-        files: &[(&str, Vec<u8>)],
-        earlier: &[PathBuf],
-        previous: &[String],
+        files: Vec<(String, Vec<u8>)>,
     ) -> Result<Vec<PathBuf>> {
         let Origin {
             loaded, model, cfg, ..
         } = *origin;
-        let mut written = Vec::new();
-        for (name, bytes) in files {
-            written.push(self.dir.write(name, bytes)?);
+        for (name, bytes) in &files {
+            self.dir.stage(name, bytes).map_err(refusal)?;
         }
-        let manifest = Manifest {
-            schema: 1,
-            tool: format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
-            scenario: model.name().to_string(),
-            source: loaded.label.clone(),
-            scenario_hash: fnv1a64(&loaded.text),
-            overrides: loaded.overrides.clone(),
-            seed: cfg.seed,
-            first_replication: cfg.first,
-            replications: origin.replications,
-            policies: origin.policies.to_vec(),
-            threads: cfg.threads,
-            stream_scheme: ifss_sim::rng::STREAM_SCHEME,
-            generators: "rand 0.9, rand_xoshiro 0.7 (Xoshiro256++), rand_distr 0.5",
-            // as given; an argument that is not UTF-8 is recorded with U+FFFD in place
-            command_line: std::env::args_os()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect(),
-            files: earlier
-                .iter()
-                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .chain(files.iter().map(|(n, _)| n.to_string()))
-                .collect(),
-        };
-        for name in previous {
-            if name != MANIFEST && !manifest.files.contains(name) {
-                match self.dir.remove(name) {
-                    // a name no run of ours writes: not ours to remove
-                    Err(WriteError::Name { .. }) | Ok(()) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        }
-        written.push(self.dir.write(
-            MANIFEST,
-            serde_json::to_string_pretty(&manifest)?.as_bytes(),
-        )?);
-        Ok(written)
+        let kind = self.dir.kind();
+        let written = self.dir.commit(|records| {
+            let manifest = Manifest {
+                schema: SCHEMA,
+                tool: format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
+                set: kind.name(),
+                scenario: model.name().to_string(),
+                source: loaded.label.clone(),
+                scenario_hash: fnv1a64(&loaded.text),
+                overrides: loaded.overrides.clone(),
+                seed: cfg.seed,
+                first_replication: cfg.first,
+                replications: origin.replications,
+                policies: origin.policies.to_vec(),
+                threads: cfg.threads,
+                stream_scheme: ifss_sim::rng::STREAM_SCHEME,
+                generators: "rand 0.9, rand_xoshiro 0.7 (Xoshiro256++), rand_distr 0.5",
+                // as given; an argument that is not UTF-8 is recorded with U+FFFD in place
+                command_line: std::env::args_os()
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .collect(),
+                files: records.to_vec(),
+            };
+            Ok(serde_json::to_vec_pretty(&manifest)?)
+        });
+        written.map_err(refusal)
+    }
+}
+
+/// A folder this run may not use is the user's to change (exit 2); a failure to write
+/// stays a failure (exit 1).
+fn refusal(e: WriteError) -> anyhow::Error {
+    if e.is_refusal() {
+        InputError(format!("{e}")).into()
+    } else {
+        e.into()
     }
 }
 

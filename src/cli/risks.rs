@@ -7,6 +7,7 @@ use super::{BatchArgs, InputError};
 use anyhow::{Context, Result};
 use ifss_sim::model::PolicyKind;
 use ifss_sim::report::counted;
+use ifss_sim::report::write::SetKind;
 use ifss_sim::report::{csv, text};
 use ifss_sim::risks;
 use serde::Serialize;
@@ -33,7 +34,11 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     let cfg = config(&a.input, &loaded.model);
     check_reps(cfg.replications)?;
     // its own folder by default, so it never mixes its file into a run's set
-    let out = super::run::outputs(&a, super::run::default_folder(&loaded).join("risks"))?;
+    let out = super::run::outputs(
+        &a,
+        super::run::default_folder(&loaded).join("risks"),
+        SetKind::Risks,
+    )?;
     let bar = progress(&a, cfg.replications, "");
     let rows = risks::evaluate(&loaded.model, &register, &cfg, &|label, n| {
         bar.set_prefix(label.to_string());
@@ -44,7 +49,6 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     // the file first, so that a reader closing standard output early loses nothing
     let written = match out {
         Some(out) => {
-            let previous = out.start_set()?;
             let needs = register.needs();
             let policies: Vec<String> = std::iter::once(PolicyKind::Proportional)
                 .chain(needs.demand_led.then_some(PolicyKind::DemandLed))
@@ -57,8 +61,8 @@ pub fn risks(a: BatchArgs) -> Result<()> {
                 replications: cfg.replications,
                 policies: &policies,
             };
-            let files = [("risks.csv", csv::risks(&rows)?)];
-            out.write_set(&origin, &files, &[], &previous)?
+            let files = vec![("risks.csv".to_string(), csv::risks(&rows)?)];
+            out.write_set(&origin, files)?
         }
         None => Vec::new(),
     };

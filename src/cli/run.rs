@@ -9,6 +9,7 @@ use ifss_sim::model::{Model, PolicyKind};
 use ifss_sim::report::compare::Comparison;
 use ifss_sim::report::summary::RunSummary;
 use ifss_sim::report::text;
+use ifss_sim::report::write::SetKind;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -80,12 +81,17 @@ pub(super) fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> R
 }
 
 /// Output folder (checked writable) unless `--no-output`: `--out`, else `default`.
-pub(super) fn outputs(args: &BatchArgs, default: PathBuf) -> Result<Option<Outputs>> {
+pub(super) fn outputs(
+    args: &BatchArgs,
+    default: PathBuf,
+    kind: SetKind,
+) -> Result<Option<Outputs>> {
     if args.no_output {
         return Ok(None);
     }
     Ok(Some(Outputs::prepare(
         args.out.as_ref().unwrap_or(&default),
+        kind,
     )?))
 }
 
@@ -108,7 +114,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         Some(_) => Some(precision_measure(&model, &a, cfg.replications)?),
         None => None,
     };
-    let out = outputs(&a.batch, default_folder(&loaded))?;
+    let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
     let mut batch = simulate(&model, &cfg, &bar)?;
     let mut summary_precision = None;
@@ -152,7 +158,7 @@ pub fn run(a: RunArgs) -> Result<()> {
             summaries: &summaries,
             comparison: None,
         };
-        written = write_all(&a.batch, &a.report, &out, &run, json.as_bytes(), started)?;
+        written = write_all(&a.batch, &a.report, out, &run, json.as_bytes(), started)?;
     }
     print_result(&a.batch, &json, &table, &written)
 }
@@ -193,11 +199,11 @@ fn precision_measure(model: &Model, a: &RunArgs, reps: u64) -> Result<usize> {
 
 /// Build the report (unless `--no-report`), then write it, the data files and the
 /// manifest; the files written. The folder's old set stays whole, manifest included,
-/// until everything is computed and writing begins.
+/// until every new file is on disk beside it.
 fn write_all(
     args: &BatchArgs,
     options: &ReportArgs,
-    out: &Outputs,
+    out: Outputs,
     run: &Run<'_>,
     summary_json: &[u8],
     started: std::time::Instant,
@@ -206,13 +212,7 @@ fn write_all(
         true => Vec::new(),
         false => super::report::build(args, options, run, started)?,
     };
-    let previous = out.start_set()?;
-    let mut written = Vec::new();
-    for (name, bytes) in &report {
-        written.push(out.write_file(name, bytes)?);
-    }
-    written.extend(out.write_run(run, summary_json, &written, &previous)?);
-    Ok(written)
+    out.write_run(run, summary_json, report)
 }
 
 pub fn compare(a: CompareArgs) -> Result<()> {
@@ -232,7 +232,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     }
     let cfg = config(&a.batch.input, &loaded.model);
     check_reps(cfg.replications)?;
-    let out = outputs(&a.batch, default_folder(&loaded))?;
+    let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     let mut models = Vec::new();
     let mut batches = Vec::new();
     for kind in &kinds {
@@ -262,7 +262,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
             summaries: &summaries,
             comparison: Some(&comparison),
         };
-        written = write_all(&a.batch, &a.report, &out, &run, json.as_bytes(), started)?;
+        written = write_all(&a.batch, &a.report, out, &run, json.as_bytes(), started)?;
     }
     print_result(&a.batch, &json, &table, &written)
 }

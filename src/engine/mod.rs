@@ -701,17 +701,18 @@ impl Engine {
 
     fn maybe_rereferral(&mut self, model: &Model, t: SimTime, id: u32) {
         let f = &self.families[id as usize];
-        if let Some(r) = &model.pathway.rereferral {
-            if f.fate.rereferred && f.episode + 1 < r.max_episodes.saturating_add(1) {
-                self.events.push(
-                    t.after(f.fate.rereferral_delay),
-                    Event::Rereferral {
-                        authority: f.authority,
-                        episode: f.episode + 1,
-                        index: f.index,
-                    },
-                );
-            }
+        if let Some(r) = &model.pathway.rereferral
+            && f.fate.rereferred
+            && f.episode + 1 < r.max_episodes.saturating_add(1)
+        {
+            self.events.push(
+                t.after(f.fate.rereferral_delay),
+                Event::Rereferral {
+                    authority: f.authority,
+                    episode: f.episode + 1,
+                    index: f.index,
+                },
+            );
         }
     }
 

@@ -165,11 +165,11 @@ impl EventQueue {
         let mut slot = None;
         let mut first = self.heap.peek().map(|e| e.key);
         for (a, entry) in self.arrivals.iter().enumerate() {
-            if let Some(e) = entry {
-                if first.is_none_or(|k| e.key < k) {
-                    first = Some(e.key);
-                    slot = Some(a);
-                }
+            if let Some(e) = entry
+                && first.is_none_or(|k| e.key < k)
+            {
+                first = Some(e.key);
+                slot = Some(a);
             }
         }
         let e = match slot {

@@ -289,10 +289,10 @@ fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
                 .get(wait)
                 .is_some_and(|x| x.distinguishable && x.mean.unwrap_or(0.0) < 0.0);
             let s = c.policies.get(p);
-            if let (true, Some(s)) = (better, s) {
-                if mean(s, wait) < mean(best, wait) {
-                    best = s;
-                }
+            if let (true, Some(s)) = (better, s)
+                && mean(s, wait) < mean(best, wait)
+            {
+                best = s;
             }
         }
         key.push(KeyFigure {

@@ -5,10 +5,12 @@ use serde::Serialize;
 /// Provenance of one run's outputs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
-    /// Layout version.
+    /// Layout version ([`SCHEMA`]).
     pub schema: u32,
     /// Tool name and version.
     pub tool: String,
+    /// The kind of set: `run` (from `run` or `compare`) or `risks`.
+    pub set: &'static str,
     /// Scenario name.
     pub scenario: String,
     /// Where the scenario came from (file path or bundled name).
@@ -33,9 +35,13 @@ pub struct Manifest {
     pub generators: &'static str,
     /// The command line.
     pub command_line: Vec<String>,
-    /// Files written alongside.
-    pub files: Vec<String>,
+    /// The files of the set, each with its size and SHA-256, so a reader can check it.
+    pub files: Vec<super::write::FileRecord>,
 }
+
+/// The manifest's layout version: 2 lists each file with its size and SHA-256 and names
+/// the kind of set.
+pub const SCHEMA: u32 = 2;
 
 /// FNV-1a 64-bit hash, as 16 hex digits: a stable fingerprint of scenario text.
 pub fn fnv1a64(text: &str) -> String {

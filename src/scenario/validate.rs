@@ -249,13 +249,13 @@ fn mix(probs: &mut Problems, path: &str, map: &BTreeMap<String, f64>) -> Vec<Cat
 pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
     let mut p = Problems::default();
 
-    if let Some(s) = raw.schema {
-        if s != 1 {
-            p.add(
-                "schema",
-                format!("unsupported schema version {s} (this version reads 1)"),
-            );
-        }
+    if let Some(s) = raw.schema
+        && s != 1
+    {
+        p.add(
+            "schema",
+            format!("unsupported schema version {s} (this version reads 1)"),
+        );
     }
     if raw.name.trim().is_empty() {
         p.add("name", "must not be empty");

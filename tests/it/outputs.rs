@@ -7,6 +7,53 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The names a manifest lists.
+fn listed(manifest: &[u8]) -> Vec<String> {
+    let m: serde_json::Value = serde_json::from_slice(manifest).expect("manifest");
+    m["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["name"].as_str().expect("name").to_string())
+        .collect()
+}
+
+/// Check a folder's set against its manifest, as a reader would: every file listed is
+/// there with the size and SHA-256 recorded (checked with the system's `sha256sum`, an
+/// independent ledger), and no staging folder is left.
+fn check_set(dir: &Path) {
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest"))
+            .expect("JSON");
+    assert_eq!(m["schema"], 2);
+    assert_eq!(
+        m["set"].as_str().map(|s| s == "run" || s == "risks"),
+        Some(true)
+    );
+    for f in m["files"].as_array().expect("files") {
+        let name = f["name"].as_str().expect("name");
+        let bytes = std::fs::read(dir.join(name)).expect("listed file present");
+        assert_eq!(f["bytes"], bytes.len() as u64, "{name}");
+        let sum = Command::new("sha256sum")
+            .arg(dir.join(name))
+            .output()
+            .expect("sha256sum runs");
+        let sum = String::from_utf8_lossy(&sum.stdout);
+        assert_eq!(
+            Some(f["sha256"].as_str().expect("sha256")),
+            sum.split_whitespace().next(),
+            "{name}"
+        );
+    }
+    for e in std::fs::read_dir(dir).expect("folder") {
+        let name = e.expect("entry").file_name();
+        assert!(
+            !name.to_string_lossy().starts_with(".ifss-sim-staging"),
+            "staging left: {name:?}"
+        );
+    }
+}
+
 /// Every file in `dir` with its bytes (folders in it left out).
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
@@ -38,13 +85,7 @@ fn a_killed_batch_leaves_the_previous_outputs_intact() {
         );
     }
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
-        .args(["run", "--reps", "1000000", "--out", out_arg, "--quiet"])
-        .current_dir(&dir.0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
+    let mut child = long_run(&dir.0, out_arg);
     // let it get well into the batch, then kill it
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(1) {
@@ -165,6 +206,7 @@ fn a_new_set_replaces_the_old_one_whole() {
     assert_eq!(
         names,
         [
+            ".ifss-sim.lock",
             "manifest.json",
             "notes.txt",
             "replications.csv",
@@ -172,16 +214,17 @@ fn a_new_set_replaces_the_old_one_whole() {
             "timeseries.csv"
         ]
     );
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&after["manifest.json"]).expect("manifest");
     assert_eq!(
-        manifest["files"],
-        serde_json::json!(["summary.json", "replications.csv", "timeseries.csv"])
+        listed(&after["manifest.json"]),
+        ["summary.json", "replications.csv", "timeseries.csv"]
     );
+    check_set(&out);
 
-    // a write that fails part-way leaves no manifest vouching for a mixed set
+    // a folder where a file of the set goes is refused before the batch, and the old
+    // set, manifest included, is left as it was
     std::fs::remove_file(out.join("timeseries.csv")).expect("remove");
     std::fs::create_dir(out.join("timeseries.csv")).expect("a folder in the way");
+    let before = snapshot(&out);
     let r = ifss_in(
         &dir.0,
         &[
@@ -196,9 +239,13 @@ fn a_new_set_replaces_the_old_one_whole() {
             out_arg,
         ],
     );
-    assert_eq!(r.code, Some(1), "{}", r.stderr);
-    assert!(r.stderr.contains("timeseries.csv"), "{}", r.stderr);
-    assert!(!out.join("manifest.json").exists());
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("timeseries.csv") && r.stderr.contains("a folder"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&out), before);
 }
 
 #[test]
@@ -218,10 +265,10 @@ fn the_risks_command_keeps_its_set_apart_from_a_runs() {
     let risk_folder = run_folder.join("risks");
     let files = snapshot(&risk_folder);
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
-    assert_eq!(names, ["manifest.json", "risks.csv"]);
+    assert_eq!(names, [".ifss-sim.lock", "manifest.json", "risks.csv"]);
     let manifest: serde_json::Value =
         serde_json::from_slice(&files["manifest.json"]).expect("manifest");
-    assert_eq!(manifest["files"], serde_json::json!(["risks.csv"]));
+    assert_eq!(listed(&files["manifest.json"]), ["risks.csv"]);
     assert_eq!(manifest["seed"], 7);
     assert_eq!(manifest["replications"], 4);
     assert_eq!(
@@ -233,4 +280,213 @@ fn the_risks_command_keeps_its_set_apart_from_a_runs() {
         "the files written are named: {}",
         r.stderr
     );
+}
+
+/// Start a run of a million replications (minutes) into `out`, in the background.
+fn long_run(dir: &Path, out: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(["run", "--reps", "1000000", "--out", out, "--quiet"])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// Run the binary in `dir`, killing it if it has not finished within `limit`.
+fn ifss_within(dir: &Path, args: &[&str], limit: Duration) -> super::support::Ran {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let start = Instant::now();
+    while child.try_wait().expect("poll").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{args:?} still running after {limit:?}: a check ran after the batch");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().expect("output");
+    super::support::Ran {
+        code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_second_run_into_a_folder_in_use_is_refused_at_once() {
+    let dir = TempDir::new("busy");
+    let out = dir.join("out");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let mut first = long_run(&dir.0, out_arg);
+    // the first run holds the folder once its staging folder is there
+    let start = Instant::now();
+    let staging = || {
+        std::fs::read_dir(&out).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".ifss-sim-staging")
+            })
+        })
+    };
+    while !staging() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "first run never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = ifss_within(
+        &dir.0,
+        &["run", "--reps", "3", "--out", out_arg, "--quiet"],
+        Duration::from_secs(30),
+    );
+    first.kill().expect("kill");
+    first.wait().expect("reaped");
+    assert_eq!(second.code, Some(2), "{}", second.stderr);
+    assert!(
+        second
+            .stderr
+            .contains("being written by another ifss-sim run"),
+        "{}",
+        second.stderr
+    );
+    // the lock went with the killed run: the folder can be used again
+    let third = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
+    assert_eq!(third.code, Some(0), "{}", third.stderr);
+    check_set(&out);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_while_writing_leaves_the_old_set_whole() {
+    let dir = TempDir::new("full");
+    let out = dir.join("out");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let before = snapshot(&out);
+    // a file-size limit of 8 KiB fails the first large write as a full disk would
+    // (SIGXFSZ ignored, so the write returns an error instead of killing the process)
+    let o = Command::new("bash")
+        .args([
+            "-c",
+            r#"trap '' XFSZ; ulimit -f 8; exec "$0" "$@""#,
+            env!("CARGO_BIN_EXE_ifss-sim"),
+            "run",
+            "--reps",
+            "3",
+            "--seed",
+            "9",
+            "--out",
+            out_arg,
+            "--quiet",
+        ])
+        .current_dir(&dir.0)
+        .output()
+        .expect("bash runs");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert_eq!(snapshot(&out), before, "the old set changed");
+    check_set(&out);
+}
+
+#[test]
+fn risks_over_a_runs_folder_is_refused_before_the_batch() {
+    let dir = TempDir::new("risks-over-run");
+    let out = dir.join("out");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let r = ifss_in(
+        &dir.0,
+        &["compare", "--reps", "3", "--out", out_arg, "--quiet"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let before = snapshot(&out);
+    // a million replications would take minutes: the refusal must come before them
+    let r = ifss_within(
+        &dir.0,
+        &["risks", "--reps", "1000000", "--out", out_arg, "--quiet"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("holds the outputs of a run or comparison"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn a_folder_another_program_wrote_loses_nothing() {
+    let dir = TempDir::new("foreign");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("folder");
+    let manifest = r#"{"files": ["precious.txt", "summary.json"]}"#;
+    std::fs::write(out.join("manifest.json"), manifest).expect("write");
+    std::fs::write(out.join("precious.txt"), b"keep").expect("write");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let r = ifss_within(
+        &dir.0,
+        &["run", "--reps", "1000000", "--out", out_arg, "--quiet"],
+        Duration::from_secs(30),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("was not written by ifss-sim"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read(out.join("precious.txt")).expect("kept"),
+        b"keep"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("manifest.json")).expect("kept"),
+        manifest
+    );
+
+    // an older manifest of ours listing a sub-folder: the folder is left alone
+    std::fs::create_dir(out.join("sub")).expect("folder");
+    std::fs::write(out.join("sub").join("x.csv"), b"keep").expect("write");
+    std::fs::write(
+        out.join("manifest.json"),
+        r#"{"tool": "ifss-sim 0.1.0", "schema": 1, "files": ["sub", "../precious.txt"]}"#,
+    )
+    .expect("write");
+    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read(out.join("sub").join("x.csv")).expect("kept"),
+        b"keep"
+    );
+    assert_eq!(
+        std::fs::read(out.join("precious.txt")).expect("kept"),
+        b"keep"
+    );
+    check_set(&out);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_in_the_folder_is_refused_and_not_followed() {
+    let dir = TempDir::new("planted");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("folder");
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, b"precious").expect("write");
+    std::os::unix::fs::symlink(&victim, out.join("summary.json")).expect("symlink");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("a symlink"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&victim).expect("kept"), b"precious");
 }

@@ -10,7 +10,7 @@ mod sample;
 use super::support::ifss_in;
 use browser::{browse, chromium_or_skip, page_errors};
 use ifss_sim::report::html::render;
-use ifss_sim::report::write::{OutputDir, safe_folder_name};
+use ifss_sim::report::write::{OutputDir, SetKind, safe_folder_name};
 use sample::{HEADLINE, sample_report};
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,16 @@ fn folder(tag: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("test folder");
     dir
+}
+
+/// Write `html` as the report of a set in `dir`, as a run does; the page's path.
+fn write_report(dir: &Path, html: &str) -> PathBuf {
+    let mut out = OutputDir::prepare(dir, SetKind::Run).expect("output folder");
+    out.stage("report.html", html.as_bytes()).expect("staged");
+    let written = out
+        .commit(|_| Ok(br#"{"schema": 2, "tool": "ifss-sim test", "files": []}"#.to_vec()))
+        .expect("written");
+    written[0].clone()
 }
 
 #[test]
@@ -32,8 +42,7 @@ fn the_sample_report_loads_in_a_browser_with_its_headline_and_every_picture() {
     );
     let html = render(&report);
     assert_eq!(html.matches("<svg").count(), figures);
-    let out = OutputDir::prepare(&folder("report-sample")).expect("output folder");
-    let page = out.write("report.html", html.as_bytes()).expect("written");
+    let page = write_report(&folder("report-sample"), &html);
 
     let Some(chromium) = chromium_or_skip("sample report") else {
         return;
@@ -83,10 +92,9 @@ fn a_scenario_name_with_markup_and_path_characters_is_shown_literally_and_stays_
     let name = r#"../../<script>alert(1)</script> & "x" /etc\passwd"#;
     let root = folder("report-hostile");
     let dir = root.join(safe_folder_name(name));
-    let out = OutputDir::prepare(&dir).expect("output folder");
     let html = render(&sample_report(name));
     assert!(!html.contains("<script"));
-    let page = out.write("report.html", html.as_bytes()).expect("written");
+    let page = write_report(&dir, &html);
 
     // exactly one folder under the root, holding exactly the report
     let entries: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -95,11 +103,12 @@ fn a_scenario_name_with_markup_and_path_characters_is_shown_literally_and_stays_
         .collect();
     assert_eq!(entries, vec![dir.clone()]);
     assert!(dir.starts_with(&root) && page.parent() == Some(dir.as_path()));
-    let files: Vec<_> = std::fs::read_dir(&dir)
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(files, vec![std::ffi::OsString::from("report.html")]);
+    files.sort();
+    assert_eq!(files, [".ifss-sim.lock", "manifest.json", "report.html"]);
 
     let Some(chromium) = chromium_or_skip("hostile scenario name") else {
         return;

@@ -144,7 +144,7 @@ fn draw_fan(
         .y_labels(5)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0}"))
-        .y_desc(if i % COLS == 0 {
+        .y_desc(if i.is_multiple_of(COLS) {
             chart.y_label.as_str()
         } else {
             ""
