@@ -290,6 +290,49 @@ pub struct Precision {
     pub achieved: Option<f64>,
     /// Whether the target was met within the replication limit.
     pub met: bool,
+    /// Why adding replications stopped.
+    pub stopped: Stopped,
+}
+
+/// Why a run for precision stopped adding replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// The target was met.
+    Met,
+    /// The replication limit was reached first.
+    Limit,
+    /// The measure's mean is zero (it was zero in every replication, for the measures
+    /// here), so a relative precision is undefined however many replications are added.
+    ZeroMean,
+    /// No replication observed the measure (every value is empty).
+    NoValues,
+}
+
+impl Stopped {
+    /// Its name in JSON: `met`, `limit`, `zero-mean` or `no-values`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stopped::Met => "met",
+            Stopped::Limit => "limit",
+            Stopped::ZeroMean => "zero-mean",
+            Stopped::NoValues => "no-values",
+        }
+    }
+
+    /// Why, in words, for a person deciding what to do next.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Stopped::Met => "the target was met",
+            Stopped::Limit => "the replication limit was reached first; raise --max-reps",
+            Stopped::ZeroMean => {
+                "its mean is zero, so a relative precision is undefined however many \
+                 replications are added; choose a measure that varies"
+            }
+            Stopped::NoValues => {
+                "no replication observed it, so it has no mean; choose a measure the scenario produces"
+            }
+        }
+    }
 }
 
 /// Sequential procedure: after the batch's initial replications, keep adding
@@ -310,19 +353,23 @@ pub fn until_precise(
         let column = batch.column(index);
         let achieved = crate::stats::relative_half_width(&column);
         let n = batch.len() as u64;
+        let done = |met, stopped| Precision {
+            target,
+            achieved,
+            met,
+            stopped,
+        };
         if achieved.is_some_and(|h| h <= target) {
-            return Ok(Precision {
-                target,
-                achieved,
-                met: true,
-            });
+            return Ok(done(true, Stopped::Met));
+        }
+        // a target that no number of replications can meet is reported, not pursued
+        match crate::stats::summarize(&column) {
+            None => return Ok(done(false, Stopped::NoValues)),
+            Some(s) if s.mean == 0.0 => return Ok(done(false, Stopped::ZeroMean)),
+            Some(_) => {}
         }
         if n >= max_replications {
-            return Ok(Precision {
-                target,
-                achieved,
-                met: false,
-            });
+            return Ok(done(false, Stopped::Limit));
         }
         let needed =
             crate::stats::replications_needed(&column, target).map_or(2 * n.max(2), |r| r as u64);

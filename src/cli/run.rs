@@ -139,6 +139,8 @@ pub fn run(a: RunArgs) -> Result<()> {
             target: p.target,
             achieved: p.achieved,
             met: p.met,
+            stopped: p.stopped.name(),
+            reason: p.stopped.reason(),
             replications: batch.len() as u64,
         });
     }

@@ -124,6 +124,11 @@ pub struct PrecisionInfo {
     pub achieved: Option<f64>,
     /// Whether the target was met within `--max-reps`.
     pub met: bool,
+    /// Why replications stopped being added: `met`, `limit` (`--max-reps`), `zero-mean`
+    /// or `no-values` (no number of replications could meet the target).
+    pub stopped: &'static str,
+    /// The same, in words.
+    pub reason: &'static str,
     /// Replications used.
     pub replications: u64,
 }

@@ -204,12 +204,9 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
             p.measure,
             p.replications,
             p.target * 100.0,
-            match (p.met, p.achieved) {
-                (true, _) => ", met",
-                (false, Some(_)) => ", NOT met: raise --max-reps",
-                // a zero mean has no relative precision, however many replications
-                (false, None) =>
-                    ", NOT met: its mean is zero, so a relative precision is undefined",
+            match p.met {
+                true => ", met".to_string(),
+                false => format!(", NOT met: {}", p.reason),
             }
         );
     }

@@ -1,7 +1,7 @@
 //! Monte Carlo batches: thread-count invariance, random access, common random numbers,
 //! parameter uncertainty and the sequential precision procedure.
 
-use super::support::{ifss_in, load_with, model, with_policy};
+use super::support::{ifss, ifss_in, load_with, model, with_policy};
 use ifss_sim::batch::{self, BatchConfig};
 use ifss_sim::model::PolicyKind;
 use ifss_sim::stats::{paired_difference, summarize, welch_ci95};
@@ -134,6 +134,53 @@ fn the_precision_procedure_stops_once_the_target_is_met() {
     let mut b2 = batch::run(&m, &config(8, 10, 1), &|_| {}).unwrap();
     batch::until_precise(&m, &config(8, 10, 1), &mut b2, index, 0.01, 5_000, &|_| {}).unwrap();
     assert_eq!(b.len(), b2.len());
+}
+
+#[test]
+fn a_precision_target_no_replications_can_meet_stops_at_once_with_the_reason() {
+    // under the proportional policy no family crosses a boundary: the measure is zero
+    // in every replication, and doubling replications up to the limit would not help
+    let m = model("western-bay");
+    let cfg = config(8, 10, 2);
+    let mut b = batch::run(&m, &cfg, &|_| {}).unwrap();
+    let index = b.catalogue.index("cross_region_allocations").unwrap();
+    let p = batch::until_precise(&m, &cfg, &mut b, index, 0.05, 100_000, &|_| {}).unwrap();
+    assert_eq!(
+        (p.met, p.stopped, p.achieved),
+        (false, batch::Stopped::ZeroMean, None)
+    );
+    assert_eq!(b.len(), 10, "no replication was added");
+
+    // the same through the command line, which says why
+    let r = ifss(&[
+        "run",
+        "--reps",
+        "10",
+        "--target-precision",
+        "0.05",
+        "--precision-measure",
+        "cross_region_allocations",
+        "--no-output",
+        "--json",
+    ]);
+    let precision = &r.json()["precision"];
+    assert_eq!(precision["stopped"], "zero-mean");
+    assert_eq!(precision["replications"], 10);
+    let r = ifss(&[
+        "run",
+        "--reps",
+        "10",
+        "--target-precision",
+        "0.05",
+        "--precision-measure",
+        "cross_region_allocations",
+        "--no-output",
+    ]);
+    assert!(
+        r.stdout.contains("NOT met: its mean is zero"),
+        "{}",
+        r.stdout
+    );
 }
 
 fn without_timing(mut v: serde_json::Value) -> serde_json::Value {
