@@ -1,8 +1,21 @@
-//! CSV outputs: one row per replication, and the comparison table.
+//! CSV outputs: one row per replication, and the comparison table. Free text from a
+//! scenario goes through [`text_cell`], so no cell opens as a spreadsheet formula.
 
 use super::compare::Comparison;
 use crate::batch::Batch;
 use crate::model::Model;
+
+/// Free text made safe for a spreadsheet: a cell that starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return is read as a formula by spreadsheet programs, so it gets a
+/// leading apostrophe (as OWASP advises for CSV injection), which they show as text.
+/// Numbers are written by [`fmt`] and never pass through here.
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
 
 fn fmt(x: f64) -> String {
     if x.is_nan() {
@@ -135,25 +148,26 @@ pub fn risks(rows: &[crate::risks::Assessment]) -> Result<Vec<u8>, csv::Error> {
     ])?;
     let opt = |x: Option<f64>| x.map_or(String::new(), fmt);
     for r in rows {
+        // titles, likelihood and effect words and band names are the scenario's text
         w.write_record([
             r.id.to_string(),
-            r.title.clone(),
+            text_cell(&r.title),
             r.indicator.to_string(),
-            r.stated_likelihood.clone(),
+            text_cell(&r.stated_likelihood),
             opt(r.simulated_probability),
             opt(r.ci95.map(|c| c[0])),
             opt(r.ci95.map(|c| c[1])),
-            r.likelihood_band.clone().unwrap_or_default(),
-            r.stated_effect.clone(),
+            text_cell(r.likelihood_band.as_deref().unwrap_or_default()),
+            text_cell(&r.stated_effect),
             opt(r.impact.as_ref().map(|i| i.mean)),
             r.impact
                 .as_ref()
                 .map_or(String::new(), |i| i.unit.to_string()),
-            r.effect_band.clone().unwrap_or_default(),
+            text_cell(r.effect_band.as_deref().unwrap_or_default()),
             r.verdict.label().to_string(),
             r.effect_verdict
                 .map_or(String::new(), |v| v.label().to_string()),
-            r.explanation.clone(),
+            text_cell(&r.explanation),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

@@ -133,6 +133,13 @@ pub fn load(text: &str, file: &str) -> Result<Model, ScenarioError> {
     })
 }
 
+/// Whether `c` changes the direction text is shown in (Unicode's bidirectional format
+/// characters: marks, embeddings, overrides and isolates). Not `char::is_control`, yet
+/// just as able to make a name display as something it is not.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Every string in `value` with a control character other than a line break or a tab:
 /// text from a scenario reaches terminals and reports, where such characters could
 /// rewrite what is shown.
@@ -144,19 +151,28 @@ fn control_characters(value: &toml::Value, path: &str, out: &mut Vec<validate::F
             format!("{path}.{key}")
         }
     };
+    let problem = |text: &str| {
+        let c = text
+            .chars()
+            .find(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(*c))?;
+        let kind = if is_bidi_control(c) {
+            "bidirectional control character"
+        } else {
+            "control character"
+        };
+        Some(format!(
+            "contains the {kind} U+{:04X}; text may use printable characters, line breaks and \
+             tabs only (a direction override would show the text in another order in reports \
+             and spreadsheets)",
+            u32::from(c)
+        ))
+    };
     match value {
         toml::Value::String(s) => {
-            if let Some(c) = s
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\n' | '\t'))
-            {
+            if let Some(message) = problem(s) {
                 out.push(validate::FieldProblem {
                     path: path.to_string(),
-                    message: format!(
-                        "contains the control character U+{:04X}; text may use printable \
-                         characters, line breaks and tabs only",
-                        u32::from(c)
-                    ),
+                    message,
                 });
             }
         }
@@ -167,7 +183,15 @@ fn control_characters(value: &toml::Value, path: &str, out: &mut Vec<validate::F
         }
         toml::Value::Table(table) => {
             for (key, item) in table {
-                control_characters(item, &join(key), out);
+                // a key can be a name too (an agency's or a need's); the problem is placed
+                // on its table, so the key itself is not echoed
+                match problem(key) {
+                    Some(message) => out.push(validate::FieldProblem {
+                        path: path.to_string(),
+                        message: format!("a key {message}"),
+                    }),
+                    None => control_characters(item, &join(key), out),
+                }
             }
         }
         _ => {}
@@ -200,6 +224,20 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
             path
         };
         let mut message = plain_type_names(e.message().trim());
+        if message.is_empty() {
+            // the parser gives no words for a character it does not expect, such as a
+            // control byte in a comment: name the character instead
+            let found = e.span().and_then(|s| text.get(s.start..)?.chars().next());
+            message = match found {
+                Some(c) if c.is_control() => format!(
+                    "the control character U+{:04X} is not allowed here; a scenario file may \
+                     use printable characters, line breaks and tabs only",
+                    u32::from(c)
+                ),
+                Some(c) => format!("unexpected {c:?}: this is not valid TOML here"),
+                None => "the file is not valid TOML here".to_string(),
+            };
+        }
         if syntax && message == "number too large" {
             // the parser's own limit, before any field's narrower one
             message.push_str(": whole numbers in a scenario file are at most 9223372036854775807");

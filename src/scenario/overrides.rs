@@ -35,15 +35,37 @@ impl std::str::FromStr for Override {
     }
 }
 
-fn parse_value(text: &str) -> Value {
+/// The value of an override: TOML (a number, `true`, a quoted string, an inline table or
+/// array), or a bare word or phrase (letters, digits, spaces, `-`, `_`, `.`, `,`, `'`
+/// inside) taken as a string. Text that looks meant as TOML but does not parse (an
+/// unterminated string, an invalid escape, an unclosed bracket) is refused with the
+/// parser's reason rather than kept as literal text.
+fn parse_value(text: &str) -> Result<Value, String> {
     let doc = format!("v = {text}");
-    match doc.parse::<DocumentMut>() {
-        Ok(d) => match d.get("v").and_then(Item::as_value) {
-            Some(v) => v.clone(),
-            None => Value::from(text),
-        },
-        Err(_) => Value::from(text),
+    let parsed = doc.parse::<DocumentMut>();
+    if let Some(v) = parsed
+        .as_ref()
+        .ok()
+        .and_then(|d| d.get("v").and_then(Item::as_value))
+    {
+        return Ok(v.clone());
     }
+    let bare = !text.is_empty()
+        && !text.starts_with(['\'', '-', '+', '.'])
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | ',' | '\''));
+    if bare {
+        return Ok(Value::from(text));
+    }
+    let why = match parsed {
+        Err(e) => e.message().trim().to_string(),
+        Ok(_) => "expected one value".to_string(),
+    };
+    Err(format!(
+        "{text:?} is not a valid value ({why}); write a number, true or false, a \"quoted \
+         string\" (inside single quotes on the command line), or a plain word"
+    ))
 }
 
 /// Apply overrides to scenario text, returning the new text.
@@ -65,10 +87,8 @@ pub fn apply_resolved(text: &str, overrides: &[Override]) -> Result<(String, Vec
         .map_err(|e| format!("cannot apply --set to a file that does not parse: {e}"))?;
     let mut fields = Vec::new();
     for o in overrides {
-        fields.push(
-            set(&mut doc, &o.path, parse_value(&o.value))
-                .map_err(|e| format!("--set {}: {e}", o.path))?,
-        );
+        let value = parse_value(&o.value).map_err(|e| format!("--set {}: {e}", o.path))?;
+        fields.push(set(&mut doc, &o.path, value).map_err(|e| format!("--set {}: {e}", o.path))?);
     }
     Ok((doc.to_string(), fields))
 }
@@ -83,6 +103,8 @@ fn replace_keeping_decor(slot: &mut Value, mut value: Value) {
 enum Cursor<'a> {
     Item(&'a mut Item),
     Table(&'a mut Table),
+    /// An entry of an inline array, such as one of `travel.routes = [{ … }, …]`.
+    Value(&'a mut Value),
 }
 
 impl<'a> Cursor<'a> {
@@ -91,6 +113,8 @@ impl<'a> Cursor<'a> {
             Cursor::Table(t) => t.get_mut(key).map(Cursor::Item),
             Cursor::Item(Item::Table(t)) => t.get_mut(key).map(Cursor::Item),
             Cursor::Item(i) => i.get_mut(key).map(Cursor::Item),
+            Cursor::Value(Value::InlineTable(t)) => t.get_mut(key).map(Cursor::Value),
+            Cursor::Value(_) => None,
         }
     }
 
@@ -98,43 +122,59 @@ impl<'a> Cursor<'a> {
     /// its position.
     fn select(self, key: &str, sel: &str) -> Result<(Cursor<'a>, usize), String> {
         let missing = || format!("no entry `{key}[{sel}]` (use a position from 0 or a name)");
-        let Cursor::Item(Item::ArrayOfTables(array)) = self else {
-            return Err(missing());
+        // a list of tables, written as [[key]] sections or inline as key = [{ … }, …]
+        let names = |get: &dyn Fn(&str) -> Option<String>| {
+            ["name", "post"].iter().any(|k| {
+                get(k).is_some_and(|v| {
+                    v.eq_ignore_ascii_case(sel) || super::slug(&v) == super::slug(sel)
+                })
+            })
+        };
+        let named: Vec<usize> = match &self {
+            Cursor::Item(Item::ArrayOfTables(array)) => array
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| names(&|k| t.get(k)?.as_str().map(str::to_string)))
+                .map(|(i, _)| i)
+                .collect(),
+            Cursor::Item(Item::Value(Value::Array(array))) => array
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| {
+                    v.as_inline_table()
+                        .is_some_and(|t| names(&|k| t.get(k)?.as_str().map(str::to_string)))
+                })
+                .map(|(i, _)| i)
+                .collect(),
+            _ => return Err(missing()),
         };
         let index = match sel.parse::<usize>() {
             Ok(i) => i,
-            Err(_) => {
-                let named: Vec<usize> = array
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| {
-                        ["name", "post"].iter().any(|k| {
-                            t.get(k).and_then(Item::as_str).is_some_and(|v| {
-                                v.eq_ignore_ascii_case(sel) || super::slug(v) == super::slug(sel)
-                            })
-                        })
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                match named[..] {
-                    [] => return Err(missing()),
-                    [i] => i,
-                    [first, ..] => {
-                        let list: Vec<String> = named.iter().map(usize::to_string).collect();
-                        return Err(format!(
-                            "`{key}[{sel}]` names {} entries (positions {}); pick one by \
-                             position, e.g. `{key}[{first}]`, and set each one you mean",
-                            named.len(),
-                            list.join(", ")
-                        ));
-                    }
+            Err(_) => match named[..] {
+                [] => return Err(missing()),
+                [i] => i,
+                [first, ..] => {
+                    let list: Vec<String> = named.iter().map(usize::to_string).collect();
+                    return Err(format!(
+                        "`{key}[{sel}]` names {} entries (positions {}); pick one by \
+                         position, e.g. `{key}[{first}]`, and set each one you mean",
+                        named.len(),
+                        list.join(", ")
+                    ));
                 }
-            }
+            },
         };
-        array
-            .get_mut(index)
-            .map(|t| (Cursor::Table(t), index))
-            .ok_or_else(missing)
+        match self {
+            Cursor::Item(Item::ArrayOfTables(array)) => array
+                .get_mut(index)
+                .map(|t| (Cursor::Table(t), index))
+                .ok_or_else(missing),
+            Cursor::Item(Item::Value(Value::Array(array))) => array
+                .get_mut(index)
+                .map(|v| (Cursor::Value(v), index))
+                .ok_or_else(missing),
+            _ => Err(missing()),
+        }
     }
 
     fn insert(self, key: &str, value: Value) -> Result<(), String> {
@@ -145,7 +185,8 @@ impl<'a> Cursor<'a> {
                     t.insert(key, Item::Value(value));
                 }
             },
-            Cursor::Item(Item::Value(Value::InlineTable(t))) => match t.get_mut(key) {
+            Cursor::Item(Item::Value(Value::InlineTable(t)))
+            | Cursor::Value(Value::InlineTable(t)) => match t.get_mut(key) {
                 Some(slot) => replace_keeping_decor(slot, value),
                 None => {
                     t.insert(key, value);
@@ -267,6 +308,27 @@ mod tests {
     }
 
     #[test]
+    fn entries_of_inline_arrays_are_addressed_by_position_or_name() {
+        let text = "teams = [{ name = \"Blue\", size = 3 }]\n[travel]\nroutes = [\n  { from = \"A\", to = \"B\", hours = 1.0 }, # first\n  { from = \"B\", to = \"C\", hours = 2.0 },\n]\n";
+        let (out, fields) = apply_resolved(
+            text,
+            &[o("travel.routes[1].hours=2.5"), o("teams[Blue].size=4")],
+        )
+        .unwrap();
+        let v: toml::Value = toml::from_str(&out).unwrap();
+        assert_eq!(v["travel"]["routes"][1]["hours"].as_float(), Some(2.5));
+        assert_eq!(v["travel"]["routes"][0]["hours"].as_float(), Some(1.0));
+        assert_eq!(v["teams"][0]["size"].as_integer(), Some(4));
+        assert_eq!(fields, ["travel.routes[1].hours", "teams[0].size"]);
+        assert!(out.contains("# first"), "comments kept: {out}");
+        assert!(
+            apply(text, &[o("travel.routes[5].hours=1")])
+                .unwrap_err()
+                .contains("no entry `routes[5]`")
+        );
+    }
+
+    #[test]
     fn bad_paths_are_explained() {
         assert!(
             apply(TEXT, &[o("authorities[Cardiff].referrals_per_year=1")])
@@ -288,6 +350,20 @@ mod tests {
         );
         assert!(apply(twice, &[o("staff[1].count=0")]).is_ok());
         assert!("novalue".parse::<Override>().is_err());
+        // a value meant as TOML that does not parse is refused, not kept as literal text
+        for bad in [
+            r#""unterminated"#,
+            r#""bad \q escape""#,
+            "[1, 2",
+            "{ a = 1",
+            "=x",
+        ] {
+            let e = apply(TEXT, &[o(&format!("name={bad}"))]).unwrap_err();
+            assert!(e.contains("is not a valid value"), "{bad}: {e}");
+        }
+        // plain words and phrases are strings, as before
+        let out = apply(TEXT, &[o("name=Western Bay, 2013")]).unwrap();
+        assert!(out.contains(r#"name = "Western Bay, 2013""#), "{out}");
         assert!("=3".parse::<Override>().is_err());
     }
 }

@@ -220,22 +220,33 @@ fn mix(probs: &mut Problems, path: &str, map: &BTreeMap<String, f64>) -> Vec<Cat
     }
     let mut total = 0.0;
     let mut out: Vec<Category> = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (name, share) in map {
         let s = probs.probability(&format!("{path}.{name}"), *share);
-        if let Some(other) = out.iter().find(|c| c.slug == slug(name)) {
+        let slug = slug(name);
+        if let Some(&j) = seen.get(&slug) {
             probs.add(
                 format!("{path}.{name}"),
                 format!(
-                    "\"{name}\" and \"{}\" are the same category in measure names ({}); \
+                    "\"{name}\" and \"{}\" are the same category in measure names ({slug}); \
                      merge them or name them apart",
-                    other.name, other.slug
+                    out[j].name
+                ),
+            );
+        } else if reserved_suffix(&slug) {
+            probs.add(
+                format!("{path}.{name}"),
+                format!(
+                    "\"{name}\" would read as a year or a percentile in measure names \
+                     (they end in .y1, .y2, …, .median and .p90); choose another name"
                 ),
             );
         }
+        seen.entry(slug.clone()).or_insert(out.len());
         total += s;
         out.push(Category {
             name: name.clone(),
-            slug: slug(name),
+            slug,
             share: s,
         });
     }

@@ -278,6 +278,10 @@ fn bad_overrides_name_the_path() {
             "authorities[0].referrals_per_year=nan",
             "authorities[0].referrals_per_year",
         ),
+        // malformed TOML values are refused, not taken as literal text
+        ("name=\"unterminated", "is not a valid value"),
+        ("name=\"bad \\q escape\"", "is not a valid value"),
+        ("travel.routes[7].hours=1", "no entry `routes[7]`"),
     ] {
         let r = ifss_in(&dir.0, &["run", "--reps", "2", "--no-output", "--set", set]);
         assert_eq!(r.code, Some(2), "{set}: {}", r.stderr);
@@ -371,6 +375,54 @@ fn control_characters_in_text_are_refused() {
     refused(
         western_bay_with("name = \"Bridgend\"", "name = \"Bridgend\\u0007\"").as_bytes(),
         &["authorities[2].name", "U+0007"],
+    );
+}
+
+/// Direction overrides and other bidirectional controls are not `char::is_control`, but
+/// they make a name display as another in reports and spreadsheets: refused the same way,
+/// in values and in names written as keys.
+#[test]
+fn bidirectional_controls_in_text_are_refused() {
+    refused(
+        western_bay_with("name = \"Swansea\"", "name = \"Swan\\u202Esea\"").as_bytes(),
+        &[
+            "authorities[0].name",
+            "bidirectional control character U+202E",
+        ],
+    );
+    refused(
+        western_bay_with("police = 0.10", "\"pol\\u2066ice\" = 0.10").as_bytes(),
+        &[
+            "referrals.agencies",
+            "a key contains the bidirectional control character U+2066",
+        ],
+    );
+}
+
+/// A control byte where the parser expects none (in a comment) is named, where the
+/// parser's own message is empty.
+#[test]
+fn a_control_byte_in_a_comment_is_named() {
+    refused(
+        western_bay_with("# Referring agencies", "# Referring \u{7} agencies").as_bytes(),
+        &[
+            "bad.toml:46:",
+            "the control character U+0007 is not allowed here",
+        ],
+    );
+}
+
+/// Agency and need names end measure names too: a year or percentile name is refused,
+/// as it is for an area.
+#[test]
+fn agency_and_need_names_that_read_as_suffixes_are_refused() {
+    refused(
+        western_bay_with("police = 0.10", "y1 = 0.10").as_bytes(),
+        &["referrals.agencies.y1", "year or a percentile"],
+    );
+    refused(
+        western_bay_with("parenting = 0.20", "p90 = 0.20").as_bytes(),
+        &["referrals.needs.p90", "year or a percentile"],
     );
 }
 

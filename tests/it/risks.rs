@@ -192,3 +192,51 @@ fn bad_register_entries_are_refused_with_their_field() {
         "{e}"
     );
 }
+
+/// Text from the scenario that would open as a spreadsheet formula (`=`, `+`, `-`, `@`)
+/// reaches risks.csv as text, behind an apostrophe; numbers are left as numbers.
+#[test]
+fn formula_text_in_the_register_is_neutralised_in_csv() {
+    let t = super::support::text("western-bay")
+        .replacen(
+            "title = \"Insufficient funds to provide a comprehensive enough service\"",
+            "title = \"=HYPERLINK(\\\"http://example.invalid\\\",\\\"x\\\")\"",
+            1,
+        )
+        .replacen("\"Low\" = [0.0, 0.15]", "\"+Low\" = [0.0, 0.15]", 1)
+        .replace("likelihood = \"Low\"", "likelihood = \"+Low\"")
+        .replace("\"Major\"", "\"@Major\"");
+    let dir = super::support::TempDir::new("csv-formula");
+    std::fs::write(dir.join("s.toml"), &t).unwrap();
+    let r = super::support::ifss_in(
+        &dir.0,
+        &["risks", "s.toml", "--reps", "3", "--quiet", "--out", "out"],
+    );
+    assert!(r.success(), "{}", r.stderr);
+    let mut rows = csv::Reader::from_path(dir.join("out").join("risks.csv")).unwrap();
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let first = rows.records().next().unwrap().unwrap();
+    assert_eq!(
+        &first[col("risk")],
+        "'=HYPERLINK(\"http://example.invalid\",\"x\")"
+    );
+    assert_eq!(&first[col("stated_likelihood")], "'+Low");
+    assert_eq!(&first[col("stated_effect")], "'@Major");
+    // no cell of any row opens as a formula; probabilities stay numbers
+    for row in csv::Reader::from_path(dir.join("out").join("risks.csv"))
+        .unwrap()
+        .records()
+    {
+        let row = row.unwrap();
+        for cell in row.iter() {
+            assert!(!cell.starts_with(['=', '+', '@']), "{cell}");
+        }
+        if let Some(p) = row
+            .get(col("simulated_probability"))
+            .filter(|p| !p.is_empty())
+        {
+            p.parse::<f64>().unwrap();
+        }
+    }
+}
