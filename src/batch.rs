@@ -165,9 +165,100 @@ pub struct Batch {
     pub elapsed: Duration,
 }
 
+/// The most memory the batches of one command may plan to hold: a third of the 24 GiB
+/// of the machines this tool is built and tested on.
+pub const MAX_BATCH_BYTES: u64 = 8 << 30;
+/// The most family episodes the batches of one command may simulate in all: at about a
+/// million episodes a second on each of two cores, over an hour of work.
+pub const MAX_TOTAL_EPISODES: f64 = 1e10;
+
+/// What a batch will hold and do, estimated from the model before it starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Footprint {
+    /// Bytes: per-replication values, the weekly bands, one chunk of replications'
+    /// weekly series in flight, and each worker thread's families and events.
+    pub bytes: u64,
+    /// Family episodes simulated, at the highest rates the scenario allows.
+    pub episodes: f64,
+}
+
+impl Footprint {
+    /// The footprint of `batches` batches of `replications` replications of `model`,
+    /// held at once (a comparison keeps one per policy), on `threads` threads.
+    pub fn of(model: &Model, replications: u64, batches: usize, threads: usize) -> Footprint {
+        let catalogue = Catalogue::new(model);
+        let measures = catalogue.measures().len() as u64;
+        // as [`Values`] stores them: counts in 4 bytes, other measures in 8
+        let counts = catalogue
+            .measures()
+            .iter()
+            .filter(|m| m.unit == crate::measures::Unit::Count)
+            .count() as u64;
+        let row = 4 * counts + 8 * (measures - counts);
+        let cells = (catalogue.weeks() * catalogue.authorities().len() * SERIES.len()) as u64;
+        let per_episode = model.max_episodes_per_replication();
+        let exact = replications.min(crate::stats::FAN_EXACT_LIMIT as u64);
+        let fan = std::mem::size_of::<FanAccumulator>() as u64 + 8 * exact;
+        let in_flight = replications.min(CHUNK) * 8 * (cells + measures);
+        // a family record, its events and its place in queues: a generous 512 bytes
+        let engine = (per_episode * 512.0) as u64 * threads as u64;
+        let per_batch = replications * row + cells * fan + in_flight;
+        Footprint {
+            bytes: per_batch
+                .saturating_mul(batches as u64)
+                .saturating_add(engine),
+            episodes: per_episode * replications as f64 * batches as f64,
+        }
+    }
+}
+
+/// Refuse, before any work, batches that would exceed [`MAX_BATCH_BYTES`] or
+/// [`MAX_TOTAL_EPISODES`]; `batches` is how many are run (and held) in all.
+pub fn check_footprint(
+    model: &Model,
+    replications: u64,
+    batches: usize,
+    threads: Option<usize>,
+) -> Result<Footprint, BatchError> {
+    let f = Footprint::of(model, replications, batches, effective_threads(threads));
+    if f.bytes > MAX_BATCH_BYTES {
+        return Err(BatchError::TooLarge {
+            what: format!(
+                "about {:.1} GiB of memory",
+                f.bytes as f64 / f64::from(1u32 << 30)
+            ),
+            limit: format!("{} GiB", MAX_BATCH_BYTES >> 30),
+        });
+    }
+    if f.episodes > MAX_TOTAL_EPISODES {
+        return Err(BatchError::TooLarge {
+            what: format!("up to {:.2e} family episodes", f.episodes),
+            limit: format!("{MAX_TOTAL_EPISODES:.0e} episodes, over an hour on two cores"),
+        });
+    }
+    Ok(f)
+}
+
+/// The threads a batch uses: as asked, but never more than the machine's cores, since
+/// more would add memory and no speed (results do not depend on it).
+pub fn effective_threads(asked: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    asked.unwrap_or(cores).clamp(1, cores)
+}
+
 /// Why a batch could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
+    /// The batch would need more memory or time than a command may take.
+    #[error(
+        "this would need {what}; the limit is {limit}: use fewer replications, a shorter horizon, fewer areas or lower rates"
+    )]
+    TooLarge {
+        /// What it would need.
+        what: String,
+        /// The limit, in words.
+        limit: String,
+    },
     /// The thread pool could not be built.
     #[error("could not start {threads} worker threads: {source}")]
     Threads {
@@ -184,6 +275,8 @@ pub fn run(
     config: &BatchConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Batch, BatchError> {
+    // before the bands are allocated
+    check_footprint(model, config.replications, 1, config.threads)?;
     let catalogue = Catalogue::new(model);
     let mut batch = Batch {
         bands: Bands::new(&catalogue),
@@ -206,6 +299,12 @@ pub fn extend(
     batch: &mut Batch,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(), BatchError> {
+    check_footprint(
+        model,
+        batch.values.len() as u64 + config.replications,
+        1,
+        config.threads,
+    )?;
     let start = Instant::now();
     let from = batch.first + batch.values.len() as u64;
     let to = from + config.replications;
@@ -245,7 +344,7 @@ pub fn extend(
             k = end;
         }
     };
-    match config.threads {
+    match config.threads.map(|t| effective_threads(Some(t))) {
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()

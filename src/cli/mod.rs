@@ -253,8 +253,12 @@ pub struct InputError(pub String);
 
 /// Whether an error is the user's input (exit 2) rather than a failure (exit 1).
 pub fn is_input_error(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.is::<InputError>() || c.is::<ifss_sim::scenario::ScenarioError>())
+    e.chain().any(|c| {
+        c.is::<InputError>()
+            || c.is::<ifss_sim::scenario::ScenarioError>()
+            || c.downcast_ref::<ifss_sim::batch::BatchError>()
+                .is_some_and(|b| matches!(b, ifss_sim::batch::BatchError::TooLarge { .. }))
+    })
 }
 
 pub fn main() -> Result<()> {

@@ -33,6 +33,7 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     })?;
     let cfg = config(&a.input, &loaded.model);
     check_reps(cfg.replications)?;
+    super::run::check_size(&loaded.model, cfg.replications, 4, cfg.threads)?;
     // its own folder by default, so it never mixes its file into a run's set
     let out = super::run::outputs(
         &a,

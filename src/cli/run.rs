@@ -33,6 +33,24 @@ pub(super) fn config(args: &ScenarioArgs, model: &Model) -> BatchConfig {
     }
 }
 
+/// Refuse, before any work, batches too large for this machine: `batches` of
+/// `replications` each, with the report's risk-register batches when it has them.
+pub(super) fn check_size(
+    model: &Model,
+    replications: u64,
+    batches: usize,
+    threads: Option<usize>,
+) -> Result<()> {
+    batch::check_footprint(model, replications, batches, threads)?;
+    Ok(())
+}
+
+/// Batches the risk register runs beside a run's own (at most: base, sharing, fully
+/// staffed, reduced flow), for [`check_size`].
+pub(super) fn risk_batches(model: &Model) -> usize {
+    if model.risks().is_some() { 4 } else { 0 }
+}
+
 pub(super) fn check_reps(n: u64) -> Result<()> {
     if n == 0 || n > ifss_sim::model::MAX_REPLICATIONS {
         return Err(InputError(format!(
@@ -114,6 +132,10 @@ pub fn run(a: RunArgs) -> Result<()> {
         Some(_) => Some(precision_measure(&model, &a, cfg.replications)?),
         None => None,
     };
+    let most = a.target_precision.map_or(cfg.replications, |_| a.max_reps);
+    let report = !(a.report.no_report || a.batch.no_output);
+    let extra = if report { risk_batches(&model) } else { 0 };
+    check_size(&model, most, 1 + extra, cfg.threads)?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
     let mut batch = simulate(&model, &cfg, &bar)?;
@@ -234,6 +256,18 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     }
     let cfg = config(&a.batch.input, &loaded.model);
     check_reps(cfg.replications)?;
+    let report = !(a.report.no_report || a.batch.no_output);
+    let extra = if report {
+        risk_batches(&loaded.model)
+    } else {
+        0
+    };
+    check_size(
+        &loaded.model,
+        cfg.replications,
+        kinds.len() + extra,
+        cfg.threads,
+    )?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     let mut models = Vec::new();
     let mut batches = Vec::new();

@@ -19,12 +19,31 @@ pub struct Loaded {
     pub folder: String,
 }
 
+/// A scenario file's bytes, refused unread when it is larger than any scenario may be.
+fn read_limited(arg: &str) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let limit = ifss_sim::model::MAX_SCENARIO_BYTES;
+    let cannot = |e: std::io::Error| InputError(format!("{arg}: cannot read: {e}"));
+    let file = std::fs::File::open(arg).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    // read one byte past the limit, so a file that grows while read is caught too
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > limit {
+        return Err(InputError(format!(
+            "{arg}: the file is larger than {limit} bytes, the limit for a scenario"
+        ))
+        .into());
+    }
+    Ok(bytes)
+}
+
 /// Load a scenario named on the command line: an existing file, else a bundled name.
 pub fn load(arg: Option<&str>, sets: &[Override]) -> Result<Loaded> {
     let arg = arg.unwrap_or("western-bay");
     let (text, label, folder) = if Path::new(arg).is_file() {
-        let bytes =
-            std::fs::read(arg).map_err(|e| InputError(format!("{arg}: cannot read: {e}")))?;
+        let bytes = read_limited(arg)?;
         let text = String::from_utf8(bytes).map_err(|_| {
             InputError(format!(
                 "{arg}: not a text file (scenario files are UTF-8 TOML)"

@@ -255,17 +255,7 @@ impl Recorder {
                 .iter()
                 .map(|t| crate::scenario::slug(t))
                 .collect(),
-            title_of: model
-                .posts()
-                .iter()
-                .map(|p| {
-                    model
-                        .post_titles()
-                        .iter()
-                        .position(|t| *t == p.title())
-                        .unwrap_or(0)
-                })
-                .collect(),
+            title_of: model.post_title_indices(),
             workers: vec![
                 WorkerTally {
                     filled_by_year: vec![0.0; model.years()],
@@ -509,15 +499,16 @@ impl Recorder {
             posts * h - sum(&|_, _| true, &|w, _| w.filled_days),
         );
         // inputs to the cost projection: staffed days per post title and travel, by year
+        // one pass over the posts (summed in post order, as before)
+        let mut by_title = vec![0.0; self.titles.len() * self.years];
+        for (w, &t) in self.workers.iter().zip(&self.title_of) {
+            for (y, days) in w.filled_by_year.iter().enumerate() {
+                by_title[t * self.years + y] += days;
+            }
+        }
         for (t, title) in self.titles.iter().enumerate() {
             for y in 0..self.years {
-                let days: f64 = self
-                    .workers
-                    .iter()
-                    .zip(&self.title_of)
-                    .filter(|(_, ti)| **ti == t)
-                    .map(|(w, _)| w.filled_by_year[y])
-                    .sum();
+                let days = by_title[t * self.years + y];
                 v.measure(
                     &|| format!("filled_post_days.{title}.y{}", y + 1),
                     Unit::Days,

@@ -16,13 +16,34 @@ pub use policy::{Matching, Policy, PolicyKind};
 
 /// Largest horizon a scenario may ask for, in days (50 years).
 pub const MAX_HORIZON_DAYS: f64 = 50.0 * 365.0;
-/// Largest number of posts in a scenario (the default team has 20; allocation scans
-/// posts, so a replication slows with the square of their number).
+/// Largest number of posts in a scenario, counting each entry's `count` (the default
+/// team has 20; allocation scans posts, so a replication slows with the square of their
+/// number).
 pub const MAX_POSTS: usize = 5_000;
+/// Largest number of areas (authorities) in a scenario: memory for the weekly series
+/// grows with areas times weeks.
+pub const MAX_AREAS: usize = 200;
 /// Largest number of replications in one batch.
 pub const MAX_REPLICATIONS: u64 = 1_000_000;
-/// Largest expected number of referrals in one replication (bounds memory per run).
-pub const MAX_REFERRALS_PER_REPLICATION: f64 = 2_000_000.0;
+/// Largest number of family episodes (first referrals and re-referrals, at the highest
+/// rates the scenario allows) in one replication: bounds a replication's memory.
+pub const MAX_EPISODES_PER_REPLICATION: f64 = 2_000_000.0;
+/// Longest name (of an area, a post, an agency, a band…), in characters: names are
+/// repeated in every table and picture.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Longest other text (a title, a description, a mitigation), in characters.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+/// Largest scenario file, in bytes (the Western Bay default is about 15 kB).
+pub const MAX_SCENARIO_BYTES: usize = 4 << 20;
+
+/// Episodes per first referral at most, on average: 1 + p + p² + … + p^max_episodes.
+pub(crate) fn episode_factor(rereferral: Option<&Rereferral>) -> f64 {
+    rereferral.map_or(1.0, |r| {
+        (0..=i32::from(r.max_episodes))
+            .map(|k| r.probability.powi(k))
+            .sum()
+    })
+}
 
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone)]
@@ -147,14 +168,36 @@ impl Model {
     }
     /// Distinct post titles, in scenario order (cost lines are matched to these).
     pub fn post_titles(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for p in &self.posts {
-            if !out.contains(&p.title.as_str()) {
-                out.push(&p.title);
-            }
-        }
-        out
+        let mut seen = std::collections::HashSet::new();
+        self.posts
+            .iter()
+            .map(|p| p.title.as_str())
+            .filter(|t| seen.insert(*t))
+            .collect()
     }
+
+    /// For each post, the position of its title in [`Model::post_titles`].
+    pub fn post_title_indices(&self) -> Vec<usize> {
+        let mut index = std::collections::HashMap::new();
+        self.posts
+            .iter()
+            .map(|p| {
+                let next = index.len();
+                *index.entry(p.title.as_str()).or_insert(next)
+            })
+            .collect()
+    }
+    /// The most family episodes (first referrals and re-referrals) one replication can
+    /// expect, at the highest rates the scenario allows: what bounds its memory and time.
+    pub fn max_episodes_per_replication(&self) -> f64 {
+        let first: f64 = self
+            .authorities
+            .iter()
+            .map(|a| a.referrals_per_year.max() * a.rate_factor_max() * self.horizon_days / 365.0)
+            .sum();
+        first * episode_factor(self.pathway.rereferral.as_ref())
+    }
+
     /// Number of contract years the horizon touches (a partial year counts).
     pub fn years(&self) -> usize {
         ((self.horizon_days / crate::time::DAYS_PER_YEAR).ceil() as usize).max(1)

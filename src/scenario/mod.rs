@@ -108,7 +108,7 @@ pub fn load(text: &str, file: &str) -> Result<Model, ScenarioError> {
     let raw = parse(text, file)?;
     let mut control = Vec::new();
     if let Ok(value) = text.parse::<toml::Table>() {
-        control_characters(&toml::Value::Table(value), "", &mut control);
+        text_problems(&toml::Value::Table(value), "", "", &mut control);
     }
     // reported alone, as other messages would echo the text
     let validated = if control.is_empty() {
@@ -140,10 +140,39 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Every string in `value` with a control character other than a line break or a tab:
-/// text from a scenario reaches terminals and reports, where such characters could
-/// rewrite what is shown.
-fn control_characters(value: &toml::Value, path: &str, out: &mut Vec<validate::FieldProblem>) {
+/// Fields whose text is a name, repeated in tables and pictures: at most
+/// [`MAX_NAME_CHARS`](crate::model::MAX_NAME_CHARS) characters, like every key.
+const NAME_FIELDS: [&str; 16] = [
+    "name",
+    "post",
+    "base",
+    "from",
+    "to",
+    "role",
+    "specialism",
+    "likelihood",
+    "effect",
+    "owner",
+    "grade",
+    "line",
+    "salary_point",
+    "kind",
+    "matching",
+    "dist",
+];
+
+/// Every string (and key) in `value` that no report should carry: a control character
+/// other than a line break or a tab, or a bidirectional control (text from a scenario
+/// reaches terminals, reports and spreadsheets, where such characters could rewrite what
+/// is shown), or text longer than names and other text may be. `key` is the field's own
+/// name, to tell a name from other text.
+fn text_problems(
+    value: &toml::Value,
+    path: &str,
+    key: &str,
+    out: &mut Vec<validate::FieldProblem>,
+) {
+    use crate::model::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
     let join = |key: &str| {
         if path.is_empty() {
             key.to_string()
@@ -151,25 +180,41 @@ fn control_characters(value: &toml::Value, path: &str, out: &mut Vec<validate::F
             format!("{path}.{key}")
         }
     };
-    let problem = |text: &str| {
-        let c = text
+    let problem = |text: &str, limit: usize| {
+        let bad = text
             .chars()
-            .find(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(*c))?;
-        let kind = if is_bidi_control(c) {
-            "bidirectional control character"
-        } else {
-            "control character"
-        };
-        Some(format!(
-            "contains the {kind} U+{:04X}; text may use printable characters, line breaks and \
-             tabs only (a direction override would show the text in another order in reports \
-             and spreadsheets)",
-            u32::from(c)
-        ))
+            .find(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(*c));
+        if let Some(c) = bad {
+            let kind = if is_bidi_control(c) {
+                "bidirectional control character"
+            } else {
+                "control character"
+            };
+            return Some(format!(
+                "contains the {kind} U+{:04X}; text may use printable characters, line breaks \
+                 and tabs only (a direction override would show the text in another order in \
+                 reports and spreadsheets)",
+                u32::from(c)
+            ));
+        }
+        let chars = text.chars().count();
+        (chars > limit).then(|| {
+            let what = if limit == MAX_NAME_CHARS {
+                "a name"
+            } else {
+                "text"
+            };
+            format!("is {chars} characters long; {what} may have at most {limit}")
+        })
     };
     match value {
         toml::Value::String(s) => {
-            if let Some(message) = problem(s) {
+            let limit = if NAME_FIELDS.contains(&key) {
+                MAX_NAME_CHARS
+            } else {
+                MAX_TEXT_CHARS
+            };
+            if let Some(message) = problem(s, limit) {
                 out.push(validate::FieldProblem {
                     path: path.to_string(),
                     message,
@@ -178,19 +223,19 @@ fn control_characters(value: &toml::Value, path: &str, out: &mut Vec<validate::F
         }
         toml::Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                control_characters(item, &format!("{path}[{i}]"), out);
+                text_problems(item, &format!("{path}[{i}]"), key, out);
             }
         }
         toml::Value::Table(table) => {
-            for (key, item) in table {
-                // a key can be a name too (an agency's or a need's); the problem is placed
-                // on its table, so the key itself is not echoed
-                match problem(key) {
+            for (k, item) in table {
+                // a key can be a name too (an agency's, a need's, a band's); the problem
+                // is placed on its table, so the key itself is not echoed
+                match problem(k, MAX_NAME_CHARS) {
                     Some(message) => out.push(validate::FieldProblem {
                         path: path.to_string(),
                         message: format!("a key {message}"),
                     }),
-                    None => control_characters(item, &join(key), out),
+                    None => text_problems(item, &join(k), k, out),
                 }
             }
         }
@@ -200,6 +245,20 @@ fn control_characters(value: &toml::Value, path: &str, out: &mut Vec<validate::F
 
 /// Parse scenario text into its raw form (syntax and types only).
 pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
+    if text.len() > crate::model::MAX_SCENARIO_BYTES {
+        return Err(ScenarioError {
+            file: file.to_string(),
+            problems: vec![Problem {
+                path: String::new(),
+                line_col: None,
+                message: format!(
+                    "the scenario is {} bytes; the limit is {} bytes",
+                    text.len(),
+                    crate::model::MAX_SCENARIO_BYTES
+                ),
+            }],
+        });
+    }
     if text.trim().is_empty() {
         return Err(ScenarioError {
             file: file.to_string(),

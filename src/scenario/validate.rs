@@ -389,18 +389,28 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         .iter()
         .map(|a| a.referrals_per_year.max() * a.rate_factor_max() * horizon_days / 365.0)
         .sum();
-    if expected.is_finite() && expected > MAX_REFERRALS_PER_REPLICATION {
+    if expected.is_finite() && expected > MAX_EPISODES_PER_REPLICATION {
         p.add(
             "simulation.horizon_days",
             format!(
                 "horizon and referral rates give up to {expected:.0} referrals in one replication; \
-                 the limit is {MAX_REFERRALS_PER_REPLICATION:.0} (shorten the horizon or lower the rates)"
+                 the limit is {MAX_EPISODES_PER_REPLICATION:.0} (shorten the horizon or lower the rates)"
             ),
         );
     } else if !expected.is_finite() {
         p.add(
             "authorities",
             "a referral rate distribution is unbounded above in a way that cannot be simulated",
+        );
+    }
+    if authorities.len() > MAX_AREAS {
+        p.add(
+            "authorities",
+            format!(
+                "lists {} areas; the limit is {MAX_AREAS} (memory for the weekly series grows \
+                 with areas times weeks)",
+                authorities.len()
+            ),
         );
     }
 
@@ -531,6 +541,25 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             max_episodes,
         })
     });
+    // every re-referral is a family episode too: bound what is simulated, not what is declared
+    if let Some(r) = &rereferral {
+        let episodes = expected * episode_factor(Some(r));
+        if expected.is_finite()
+            && expected <= MAX_EPISODES_PER_REPLICATION
+            && episodes > MAX_EPISODES_PER_REPLICATION
+        {
+            p.add(
+                "pathway.rereferral.probability",
+                format!(
+                    "with up to {} re-referrals a family, the referral rates give up to \
+                     {episodes:.0} family episodes in one replication; the limit is \
+                     {MAX_EPISODES_PER_REPLICATION:.0} (lower the probability or max_episodes, \
+                     or shorten the horizon)",
+                    r.max_episodes
+                ),
+            );
+        }
+    }
     let onward_referral = p.probability("pathway.onward_referral", pw.onward_referral);
     let pathway = Pathway {
         advice_only,
@@ -551,15 +580,17 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
     if raw.staff.is_empty() {
         p.add("staff", "must list at least one post");
     }
+    // each title's slug, with the first entry that spelt it (linear in entries)
+    let mut title_slugs: BTreeMap<String, usize> = BTreeMap::new();
     for (i, s) in raw.staff.iter().enumerate() {
         let path = format!("staff[{i}]");
         // entries with one title are one post in measures and costs; titles spelt apart
         // must stay apart in measure names too
-        if let Some((j, other)) = raw.staff[..i]
-            .iter()
-            .enumerate()
-            .find(|(_, o)| o.post != s.post && slug(&o.post) == slug(&s.post))
-        {
+        let first = *title_slugs.entry(slug(&s.post)).or_insert(i);
+        let clash = Some(first)
+            .filter(|&j| raw.staff[j].post != s.post)
+            .map(|j| (j, &raw.staff[j]));
+        if let Some((j, other)) = clash {
             p.add(
                 format!("{path}.post"),
                 format!(
@@ -783,23 +814,31 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         }
     });
     if let Some(c) = &costs {
-        let titles: Vec<&str> = raw.staff.iter().map(|s| s.post.as_str()).collect();
+        let mut seen = std::collections::HashSet::new();
+        let titles: Vec<&str> = raw
+            .staff
+            .iter()
+            .map(|s| s.post.as_str())
+            .filter(|t| seen.insert(*t))
+            .collect();
+        // a long list of posts is cut, so one message stays readable
+        const LISTED: usize = 12;
+        let mut listed = titles
+            .iter()
+            .take(LISTED)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if titles.len() > LISTED {
+            listed.push_str(&format!(" and {} more", titles.len() - LISTED));
+        }
         for (i, line) in c.salary_lines().iter().enumerate() {
-            if !titles.contains(&line.post()) {
+            if !seen.contains(line.post()) {
                 p.add(
                     format!("costs.salary[{i}].post"),
                     format!(
-                        "no staff post is called \"{}\" (posts: {})",
-                        line.post(),
-                        titles
-                            .iter()
-                            .fold(Vec::<&str>::new(), |mut v, t| {
-                                if !v.contains(t) {
-                                    v.push(t);
-                                }
-                                v
-                            })
-                            .join(", ")
+                        "no staff post is called \"{}\" (posts: {listed})",
+                        line.post()
                     ),
                 );
             }

@@ -287,9 +287,9 @@ fn with_every_worker_absent_everyone_waits() {
 
 #[test]
 fn huge_rates_are_refused_above_the_documented_limit() {
-    use ifss_sim::model::MAX_REFERRALS_PER_REPLICATION;
+    use ifss_sim::model::MAX_EPISODES_PER_REPLICATION;
     // just under the limit validates (and would be simulated in memory) ...
-    let per_year = 0.99 * MAX_REFERRALS_PER_REPLICATION;
+    let per_year = 0.99 * MAX_EPISODES_PER_REPLICATION;
     let ok = load_with(
         "mmc",
         &[
@@ -304,7 +304,7 @@ fn huge_rates_are_refused_above_the_documented_limit() {
         &[
             &format!(
                 "authorities[0].referrals_per_year={}",
-                1.01 * MAX_REFERRALS_PER_REPLICATION
+                1.01 * MAX_EPISODES_PER_REPLICATION
             ),
             "simulation.horizon_days=365",
         ],

@@ -9,6 +9,7 @@ mod crn;
 mod engine;
 mod extremes;
 mod golden;
+mod limits;
 mod outputs;
 mod properties;
 mod report;
