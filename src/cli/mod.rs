@@ -103,12 +103,14 @@ struct ScenarioArgs {
     /// Master seed [default: the scenario's `simulation.seed`].
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
+    /// Worker threads [default: all cores; more than the cores starts no more]. Results do
+    /// not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Change a scenario field for this run, e.g. --set 'authorities[Swansea].referrals_per_year=130'
-    /// (repeatable; validated like the file; recorded in manifest.json). A list entry is
-    /// picked by position from 0 or by a name only it has.
+    /// or --set 'travel.routes[0].hours=0.75' (repeatable; validated like the file; recorded
+    /// in manifest.json). A list entry is picked by position from 0 or by a name only it
+    /// has. The value is TOML (3, true, '"text"', '{ … }') or a plain word taken as text.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     sets: Vec<Override>,
 }
@@ -122,7 +124,8 @@ struct BatchArgs {
     #[arg(long)]
     json: bool,
     /// Output folder [default: output/<scenario>, the file's name without .toml or the
-    /// bundled scenario's name; for `risks`, output/<scenario>/risks].
+    /// bundled scenario's name; for `risks`, output/<scenario>/risks]. The folder is locked
+    /// while the run writes it, and its old set is replaced only once the new one is whole.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Write no files; only print.
