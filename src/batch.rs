@@ -259,6 +259,16 @@ pub enum BatchError {
         /// The limit, in words.
         limit: String,
     },
+    /// A batch was to be extended from a replication other than the one after its last.
+    #[error(
+        "a batch ending before replication {batch_ends} cannot be extended from replication {plan_starts}"
+    )]
+    NotContiguous {
+        /// The replication after the batch's last.
+        batch_ends: u64,
+        /// Where the plan starts.
+        plan_starts: u64,
+    },
     /// The thread pool could not be built.
     #[error("could not start {threads} worker threads: {source}")]
     Threads {
@@ -269,91 +279,222 @@ pub enum BatchError {
     },
 }
 
-/// Runs replications, reporting progress (replications finished so far) through `progress`.
+/// Which replications to run: the seed, the first replication and how many, and how many
+/// run in parallel between two reports to the [`Sink`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Master seed.
+    pub seed: u64,
+    /// The first replication (for a batch being extended: the one after its last).
+    pub first: u64,
+    /// How many replications.
+    pub replications: u64,
+    /// Replications per chunk: each chunk runs in parallel, is folded into the batch in
+    /// replication order, and is then reported to the sink, which may stop the batch.
+    pub chunk: u64,
+}
+
+impl Plan {
+    /// The plan of a [`BatchConfig`], in chunks of the default size.
+    pub fn of(config: &BatchConfig) -> Plan {
+        Plan {
+            seed: config.seed,
+            first: config.first,
+            replications: config.replications,
+            chunk: CHUNK,
+        }
+    }
+}
+
+/// The worker threads replications run on, built once and used by every batch given it.
+pub struct Pool {
+    pool: Option<rayon::ThreadPool>,
+    threads: usize,
+}
+
+impl Pool {
+    /// A pool of `threads` threads (never more than the cores: see
+    /// [`effective_threads`]); `None` uses the global pool, one thread per core.
+    pub fn new(threads: Option<usize>) -> Result<Pool, BatchError> {
+        let n = effective_threads(threads);
+        let pool = match threads {
+            Some(_) => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|source| BatchError::Threads { threads: n, source })?,
+            ),
+            None => None,
+        };
+        Ok(Pool { pool, threads: n })
+    }
+
+    /// Threads replications run on.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
+}
+
+/// Whether a batch goes on after a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Run the next chunk.
+    Continue,
+    /// End the batch here: it keeps the chunks done so far, and is a valid batch that
+    /// can be extended later to the same result as an uninterrupted one.
+    Stop,
+}
+
+/// What a batch reports as it runs.
+pub trait Sink: Sync {
+    /// A replication finished: `done` replications of this call so far (from any thread,
+    /// as they finish), for a progress bar.
+    fn replication_done(&self, done: u64) {
+        let _ = done;
+    }
+
+    /// A chunk was folded into `batch`, in replication order; its summaries are up to
+    /// date. Return [`Flow::Stop`] to end the batch after it.
+    fn chunk(&mut self, batch: &Batch) -> Flow {
+        let _ = batch;
+        Flow::Continue
+    }
+}
+
+/// A progress callback is a sink that never stops a batch.
+impl<F: Fn(u64) + Sync> Sink for F {
+    fn replication_done(&self, done: u64) {
+        self(done)
+    }
+}
+
+/// Runs replications, reporting progress (replications finished so far) through
+/// `progress`: [`run_with`] on a pool of `config.threads` built for it.
 pub fn run(
     model: &Model,
     config: &BatchConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Batch, BatchError> {
+    let pool = Pool::new(config.threads)?;
+    run_with(model, &Plan::of(config), &pool, &mut |n| progress(n))
+}
+
+/// Runs the replications of `plan` on `pool`, reporting to `sink` after each chunk. A
+/// sink that stops the batch gets back the chunks done so far.
+pub fn run_with(
+    model: &Model,
+    plan: &Plan,
+    pool: &Pool,
+    sink: &mut impl Sink,
+) -> Result<Batch, BatchError> {
     // before the bands are allocated
-    check_footprint(model, config.replications, 1, config.threads)?;
+    check_footprint(model, plan.replications, 1, Some(pool.threads()))?;
     let catalogue = Catalogue::new(model);
     let mut batch = Batch {
         bands: Bands::new(&catalogue),
         wait_histogram: vec![0; catalogue.authorities().len() * crate::measures::WAIT_BINS],
         values: Values::new(&catalogue),
         catalogue,
-        first: config.first,
+        first: plan.first,
         events: 0,
         elapsed: Duration::ZERO,
     };
-    extend(model, config, &mut batch, progress)?;
+    extend_with(model, plan, pool, &mut batch, sink)?;
     Ok(batch)
 }
 
-/// Runs `config.replications` more replications of `model` into `batch`, starting at
-/// replication `batch.first + batch.values.len()` (`config.first` is ignored).
+/// Runs `config.replications` more replications of `model` into `batch`, on a pool of
+/// `config.threads` built for it: see [`extend_with`]. `config.first` must be the
+/// replication after the batch's last.
 pub fn extend(
     model: &Model,
     config: &BatchConfig,
     batch: &mut Batch,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(), BatchError> {
+    let pool = Pool::new(config.threads)?;
+    extend_with(model, &Plan::of(config), &pool, batch, &mut |n| progress(n)).map(|_| ())
+}
+
+/// Runs the replications of `plan` into `batch`, which they must continue: `plan.first`
+/// is the replication after the batch's last. Returns [`Flow::Stop`] if the sink stopped
+/// the batch before the plan's end.
+pub fn extend_with(
+    model: &Model,
+    plan: &Plan,
+    pool: &Pool,
+    batch: &mut Batch,
+    sink: &mut impl Sink,
+) -> Result<Flow, BatchError> {
+    let next = batch.first + batch.values.len() as u64;
+    if plan.first != next {
+        return Err(BatchError::NotContiguous {
+            batch_ends: next,
+            plan_starts: plan.first,
+        });
+    }
     check_footprint(
         model,
-        batch.values.len() as u64 + config.replications,
+        batch.values.len() as u64 + plan.replications,
         1,
-        config.threads,
+        Some(pool.threads()),
     )?;
     let start = Instant::now();
-    let from = batch.first + batch.values.len() as u64;
-    let to = from + config.replications;
+    let before = batch.elapsed;
+    let to = plan.first + plan.replications;
     let done = std::sync::atomic::AtomicU64::new(0);
-    let mut work = || {
-        let mut k = from;
-        while k < to {
-            let end = (k + CHUNK).min(to);
-            let chunk: Vec<Replication> = (k..end)
+    let mut k = plan.first;
+    let mut flow = Flow::Continue;
+    while k < to && flow == Flow::Continue {
+        let end = (k + plan.chunk.max(1)).min(to);
+        let shared: &dyn Sink = sink;
+        let chunk: Vec<Replication> = pool.install(|| {
+            (k..end)
                 .into_par_iter()
                 .map_init(
                     || (Engine::default(), Recorder::new(model)),
                     |(engine, recorder), r| {
                         recorder.reset();
-                        let stats = engine.run(model, config.seed, r, recorder);
+                        let stats = engine.run(model, plan.seed, r, recorder);
                         let rep = recorder.replication(stats.events);
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        progress(n);
+                        shared.replication_done(n);
                         rep
                     },
                 )
-                .collect();
-            // each band takes its values in replication order, bands in parallel
-            batch
-                .bands
-                .fans
-                .par_iter_mut()
-                .enumerate()
-                .for_each(|(i, fan)| chunk.iter().for_each(|rep| fan.push(rep.series[i])));
-            for rep in chunk {
-                for (total, &c) in batch.wait_histogram.iter_mut().zip(&rep.wait_histogram) {
-                    *total += u64::from(c);
-                }
-                batch.events += rep.events;
-                batch.values.push(&rep.values);
-            }
-            k = end;
-        }
-    };
-    match config.threads.map(|t| effective_threads(Some(t))) {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|source| BatchError::Threads { threads, source })?
-            .install(work),
-        None => work(),
+                .collect()
+        });
+        pool.install(|| fold(batch, chunk));
+        k = end;
+        batch.elapsed = before + start.elapsed();
+        flow = sink.chunk(batch);
     }
-    batch.elapsed += start.elapsed();
-    Ok(())
+    Ok(if k < to { Flow::Stop } else { Flow::Continue })
+}
+
+/// Fold one chunk's replications into the batch, in replication order.
+fn fold(batch: &mut Batch, chunk: Vec<Replication>) {
+    // each band takes its values in replication order, bands in parallel
+    batch
+        .bands
+        .fans
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(i, fan)| chunk.iter().for_each(|rep| fan.push(rep.series[i])));
+    for rep in chunk {
+        for (total, &c) in batch.wait_histogram.iter_mut().zip(&rep.wait_histogram) {
+            *total += u64::from(c);
+        }
+        batch.events += rep.events;
+        batch.values.push(&rep.values);
+    }
 }
 
 impl Batch {
@@ -477,6 +618,7 @@ pub fn until_precise(
             .max(n + 2)
             .min(max_replications);
         let more = BatchConfig {
+            first: batch.first + n,
             replications: next - n,
             ..*config
         };

@@ -40,7 +40,8 @@ pub fn costs(a: CostsArgs) -> Result<()> {
     let cfg = run::config(&a.input, &model);
     run::check_reps(cfg.replications)?;
     let bar = run::progress_bar(a.quiet, cfg.replications, model.policy().kind().name());
-    let batch = run::simulate(&model, &cfg, &bar)?;
+    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
+    let batch = run::simulate(&model, &cfg, &pool, &bar)?;
     let projection = ProjectionJson::new(&model, &projector, &batch, &cfg)?;
     if a.json {
         let out = CostsJson {

@@ -92,8 +92,16 @@ pub(super) fn progress_bar(quiet: bool, total: u64, label: &str) -> ProgressBar 
     bar
 }
 
-pub(super) fn simulate(model: &Model, cfg: &BatchConfig, bar: &ProgressBar) -> Result<Batch> {
-    let b = batch::run(model, cfg, &|n| bar.set_position(n)).context("batch failed")?;
+pub(super) fn simulate(
+    model: &Model,
+    cfg: &BatchConfig,
+    pool: &batch::Pool,
+    bar: &ProgressBar,
+) -> Result<Batch> {
+    let b = batch::run_with(model, &batch::Plan::of(cfg), pool, &mut |n| {
+        bar.set_position(n)
+    })
+    .context("batch failed")?;
     bar.finish_and_clear();
     Ok(b)
 }
@@ -138,7 +146,8 @@ pub fn run(a: RunArgs) -> Result<()> {
     check_size(&model, most, 1 + extra, cfg.threads)?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
-    let mut batch = simulate(&model, &cfg, &bar)?;
+    let pool = batch::Pool::new(cfg.threads)?;
+    let mut batch = simulate(&model, &cfg, &pool, &bar)?;
     let mut summary_precision = None;
     if let (Some(target), Some(index)) = (a.target_precision, precision_index) {
         let bar = ProgressBar::hidden();
@@ -271,12 +280,14 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     let mut models = Vec::new();
     let mut batches = Vec::new();
+    // one pool for every policy's batch
+    let pool = batch::Pool::new(cfg.threads)?;
     for kind in &kinds {
         let model = loaded
             .model
             .with_policy(loaded.model.policy().with_kind(*kind));
         let bar = progress(&a.batch, cfg.replications, kind.name());
-        batches.push(simulate(&model, &cfg, &bar)?);
+        batches.push(simulate(&model, &cfg, &pool, &bar)?);
         models.push(model);
     }
     let runs: Vec<(&Model, &Batch)> = models.iter().zip(&batches).collect();

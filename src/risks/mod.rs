@@ -198,8 +198,11 @@ pub fn evaluate(
 ) -> Result<Vec<Assessment>, crate::batch::BatchError> {
     use crate::model::PolicyKind;
     let base_model = model.with_policy(model.policy().with_kind(PolicyKind::Proportional));
+    // one pool for every batch the register needs
+    let pool = crate::batch::Pool::new(config.threads)?;
+    let plan = crate::batch::Plan::of(config);
     let run = |label: &str, m: &crate::model::Model| {
-        crate::batch::run(m, config, &|n| progress(label, n))
+        crate::batch::run_with(m, &plan, &pool, &mut |n| progress(label, n))
     };
     let needs = register.needs();
     let base = run("proportional", &base_model)?;

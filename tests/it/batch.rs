@@ -63,8 +63,94 @@ fn replications_can_be_run_alone_or_extended() {
     .unwrap();
     assert_eq!(bits_from(&full.values, 10), bits(&tail.values));
     let mut grown = batch::run(&m, &config(3, 10, 1), &|_| {}).unwrap();
-    batch::extend(&m, &config(3, 10, 2), &mut grown, &|_| {}).unwrap();
+    let rest = BatchConfig {
+        first: 10,
+        ..config(3, 10, 2)
+    };
+    batch::extend(&m, &rest, &mut grown, &|_| {}).unwrap();
     assert_eq!(bits(&full.values), bits(&grown.values));
+    // extending from anywhere but the replication after the batch's last is refused
+    let e = batch::extend(&m, &config(3, 10, 2), &mut grown, &|_| {}).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            batch::BatchError::NotContiguous {
+                batch_ends: 20,
+                plan_starts: 0
+            }
+        ),
+        "{e}"
+    );
+}
+
+/// A sink that stops a batch after `k` chunks gets exactly the first `k` chunks'
+/// replications back, and extending that batch gives the uninterrupted result, weekly
+/// bands included.
+#[test]
+fn a_batch_stopped_by_its_sink_keeps_its_chunks_and_extends_to_the_whole() {
+    struct StopAfter {
+        chunks: usize,
+        seen: Vec<usize>,
+    }
+    impl batch::Sink for StopAfter {
+        fn chunk(&mut self, b: &batch::Batch) -> batch::Flow {
+            self.seen.push(b.len());
+            if self.seen.len() == self.chunks {
+                batch::Flow::Stop
+            } else {
+                batch::Flow::Continue
+            }
+        }
+    }
+    let m = model("western-bay");
+    let pool = batch::Pool::new(Some(2)).unwrap();
+    let plan = batch::Plan {
+        seed: 5,
+        first: 0,
+        replications: 25,
+        chunk: 4,
+    };
+    let whole = batch::run_with(&m, &plan, &pool, &mut |_| {}).unwrap();
+    assert_eq!(whole.len(), 25);
+    let mut sink = StopAfter {
+        chunks: 3,
+        seen: Vec::new(),
+    };
+    let mut part = batch::run_with(&m, &plan, &pool, &mut sink).unwrap();
+    assert_eq!(
+        sink.seen,
+        [4, 8, 12],
+        "reported after each chunk, then stopped"
+    );
+    assert_eq!(part.len(), 12);
+    assert_eq!(
+        bits(&part.values),
+        bits_from(&whole.values, 0)[..12 * m_width(&whole)].to_vec()
+    );
+    // the rest, as a plan of its own from replication 12, in other chunks
+    let rest = batch::Plan {
+        first: 12,
+        replications: 13,
+        chunk: 5,
+        ..plan
+    };
+    let flow = batch::extend_with(&m, &rest, &pool, &mut part, &mut |_| {}).unwrap();
+    assert_eq!(flow, batch::Flow::Continue);
+    assert_eq!(bits(&part.values), bits(&whole.values));
+    assert_eq!(part.wait_histogram, whole.wait_histogram);
+    assert_eq!(part.events, whole.events);
+    for week in 0..whole.bands.weeks() {
+        for a in 0..m.authorities().len() {
+            for s in 0..ifss_sim::measures::SERIES.len() {
+                assert_eq!(part.bands.get(week, a, s), whole.bands.get(week, a, s));
+            }
+        }
+    }
+}
+
+/// Measures per replication.
+fn m_width(b: &batch::Batch) -> usize {
+    b.catalogue.measures().len()
 }
 
 /// On common random numbers the paired CI of a policy difference is much narrower than
