@@ -144,9 +144,49 @@ impl Values {
     }
 }
 
+/// What a batch is the result of: two batches with the same provenance, one starting at
+/// the replication after the other's last, are two parts of one batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The model's fingerprint ([`Model::fingerprint`]): its scenario text after `--set`,
+    /// its policy and any other change made to it.
+    pub fingerprint: String,
+    /// Master seed.
+    pub seed: u64,
+    /// The random-stream scheme ([`crate::rng::STREAM_SCHEME`]).
+    pub stream_scheme: &'static str,
+}
+
+/// Why two batches cannot be merged.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum MergeError {
+    /// They come from different models, seeds or stream schemes.
+    #[error("the batches differ in {0}: they are not parts of one batch")]
+    Provenance(&'static str),
+    /// The second does not start at the replication after the first's last.
+    #[error("the first batch ends before replication {ends}, the second starts at {starts}")]
+    NotContiguous {
+        /// The replication after the first batch's last.
+        ends: u64,
+        /// The second's first replication.
+        starts: u64,
+    },
+    /// The second batch's weekly bands have passed to P² estimates, which cannot be
+    /// combined exactly.
+    #[error(
+        "the second batch has more than {limit} replications, so its weekly bands are P² estimates that cannot be merged exactly; merge batches of at most {limit} replications onto a larger one"
+    )]
+    Bands {
+        /// [`crate::stats::FAN_EXACT_LIMIT`].
+        limit: usize,
+    },
+}
+
 /// The results of a batch, in replication order.
 #[derive(Debug, Clone)]
 pub struct Batch {
+    /// What it is the result of.
+    pub provenance: Provenance,
     /// Names of the measures in each replication's values.
     pub catalogue: Catalogue,
     /// Index of the first replication.
@@ -259,6 +299,9 @@ pub enum BatchError {
         /// The limit, in words.
         limit: String,
     },
+    /// A batch was to be extended with another model or seed than its own.
+    #[error("a batch can only be extended with its own model and seed")]
+    OtherBatch,
     /// A batch was to be extended from a replication other than the one after its last.
     #[error(
         "a batch ending before replication {batch_ends} cannot be extended from replication {plan_starts}"
@@ -398,6 +441,11 @@ pub fn run_with(
     check_footprint(model, plan.replications, 1, Some(pool.threads()))?;
     let catalogue = Catalogue::new(model);
     let mut batch = Batch {
+        provenance: Provenance {
+            fingerprint: model.fingerprint().to_string(),
+            seed: plan.seed,
+            stream_scheme: crate::rng::STREAM_SCHEME,
+        },
         bands: Bands::new(&catalogue),
         wait_histogram: vec![0; catalogue.authorities().len() * crate::measures::WAIT_BINS],
         values: Values::new(&catalogue),
@@ -434,6 +482,9 @@ pub fn extend_with(
     sink: &mut impl Sink,
 ) -> Result<Flow, BatchError> {
     let next = batch.first + batch.values.len() as u64;
+    if plan.seed != batch.provenance.seed || model.fingerprint() != batch.provenance.fingerprint {
+        return Err(BatchError::OtherBatch);
+    }
     if plan.first != next {
         return Err(BatchError::NotContiguous {
             batch_ends: next,
@@ -498,6 +549,47 @@ fn fold(batch: &mut Batch, chunk: Vec<Replication>) {
 }
 
 impl Batch {
+    /// This batch followed by `next`, as one batch: bit for bit what one run over both
+    /// ranges gives, weekly bands included. `next` must have the same provenance, start
+    /// at the replication after this one's last, and (for its bands) have at most
+    /// [`crate::stats::FAN_EXACT_LIMIT`] replications. Nothing changes on an error.
+    pub fn merge(&mut self, next: &Batch) -> Result<(), MergeError> {
+        let p = (&self.provenance, &next.provenance);
+        if p.0.fingerprint != p.1.fingerprint {
+            return Err(MergeError::Provenance("model (scenario, policy or change)"));
+        }
+        if p.0.seed != p.1.seed {
+            return Err(MergeError::Provenance("seed"));
+        }
+        if p.0.stream_scheme != p.1.stream_scheme {
+            return Err(MergeError::Provenance("random-stream scheme"));
+        }
+        let ends = self.first + self.values.len() as u64;
+        if next.first != ends {
+            return Err(MergeError::NotContiguous {
+                ends,
+                starts: next.first,
+            });
+        }
+        if next.bands.fans.iter().any(|f| !f.is_exact()) {
+            return Err(MergeError::Bands {
+                limit: crate::stats::FAN_EXACT_LIMIT,
+            });
+        }
+        for (fan, later) in self.bands.fans.iter_mut().zip(&next.bands.fans) {
+            fan.absorb(later);
+        }
+        for (total, &c) in self.wait_histogram.iter_mut().zip(&next.wait_histogram) {
+            *total += c;
+        }
+        for r in 0..next.values.len() {
+            self.values.push(&next.values.row(r));
+        }
+        self.events += next.events;
+        self.elapsed += next.elapsed;
+        Ok(())
+    }
+
     /// Values of measure `index` across replications, in replication order.
     pub fn column(&self, index: usize) -> Vec<f64> {
         (0..self.values.len())

@@ -36,6 +36,17 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 /// Largest scenario file, in bytes (the Western Bay default is about 15 kB).
 pub const MAX_SCENARIO_BYTES: usize = 4 << 20;
 
+/// FNV-1a 64-bit hash of `text`, as 16 hex digits: a stable fingerprint of scenario
+/// text (not a cryptographic one).
+pub fn fingerprint(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
 /// Episodes per first referral at most, on average: 1 + p + p² + … + p^max_episodes.
 pub(crate) fn episode_factor(rereferral: Option<&Rereferral>) -> f64 {
     rereferral.map_or(1.0, |r| {
@@ -48,6 +59,9 @@ pub(crate) fn episode_factor(rereferral: Option<&Rereferral>) -> f64 {
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// What was simulated, as a fingerprint: of the scenario text (after `--set`), then
+    /// of each change made to the model since ([`Model::with_policy`] and the like).
+    pub(crate) fingerprint: String,
     pub(crate) name: String,
     pub(crate) title: String,
     pub(crate) description: String,
@@ -114,9 +128,19 @@ impl Model {
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
+    /// The fingerprint of what this model simulates: two models with one fingerprint
+    /// give the same results on the same seeds, so their batches may be merged.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+    /// This model's fingerprint followed by a change made to it.
+    fn changed(&self, change: &str) -> String {
+        fingerprint(&format!("{}\n{change}", self.fingerprint))
+    }
     /// The same model under another allocation policy.
     pub fn with_policy(&self, policy: Policy) -> Model {
         Model {
+            fingerprint: self.changed(&format!("policy {policy:?}")),
             policy,
             ..self.clone()
         }
@@ -129,8 +153,10 @@ impl Model {
         } else {
             days
         };
+        let horizon_days = self.horizon_days.min(days.max(1.0));
         Model {
-            horizon_days: self.horizon_days.min(days.max(1.0)),
+            fingerprint: self.changed(&format!("horizon {}", horizon_days.to_bits())),
+            horizon_days,
             ..self.clone()
         }
     }
@@ -150,6 +176,7 @@ impl Model {
     /// (leave and sickness unchanged): the comparison for recruitment risk.
     pub fn fully_staffed(&self) -> Model {
         let mut m = self.clone();
+        m.fingerprint = self.changed("fully staffed");
         for p in &mut m.posts {
             p.availability.turnover_per_year = 0.0;
             p.availability.recruitment_delay = None;
@@ -161,6 +188,7 @@ impl Model {
     /// (in `[0, 1]`): the comparison for ineffective liaison.
     pub fn with_referral_flow(&self, factor: f64) -> Model {
         let mut m = self.clone();
+        m.fingerprint = self.changed(&format!("referral flow {}", factor.to_bits()));
         for a in &mut m.authorities {
             a.flow_factor *= factor.clamp(0.0, 1.0);
         }

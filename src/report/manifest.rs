@@ -45,12 +45,7 @@ pub const SCHEMA: u32 = 2;
 
 /// FNV-1a 64-bit hash, as 16 hex digits: a stable fingerprint of scenario text.
 pub fn fnv1a64(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    crate::model::fingerprint(text)
 }
 
 #[cfg(test)]

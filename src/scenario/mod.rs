@@ -112,7 +112,10 @@ pub fn load(text: &str, file: &str) -> Result<Model, ScenarioError> {
     }
     // reported alone, as other messages would echo the text
     let validated = if control.is_empty() {
-        validate::validate(&raw)
+        validate::validate(&raw).map(|mut model| {
+            model.fingerprint = crate::model::fingerprint(text);
+            model
+        })
     } else {
         Err(control)
     };

@@ -865,6 +865,8 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         return Err(p.0);
     }
     let model = Model {
+        // set from the text by `scenario::load`
+        fingerprint: String::new(),
         name: raw.name.clone(),
         title: raw.title.clone().unwrap_or_else(|| raw.name.clone()),
         description: raw.description.clone().unwrap_or_default(),

@@ -3,7 +3,9 @@
 //! This module owns the arithmetic that turns per-replication results into the numbers a report
 //! states: means with t-based 95% confidence intervals, percentiles across replications, paired
 //! comparisons of two policies run on common random numbers, the relative precision that decides
-//! whether more replications are needed, and mergeable online accumulators for fan charts.
+//! whether more replications are needed, and online accumulators for fan charts (which take a later
+//! accumulator's values exactly while it holds them, up to [`FAN_EXACT_LIMIT`]; P² estimates past
+//! that cannot be merged).
 //!
 //! It knows nothing about the engine, the model, scenarios or files. Inputs are plain `f64` slices,
 //! one value per replication in replication order; outputs are plain values. Nothing here prints,

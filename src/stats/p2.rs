@@ -6,7 +6,9 @@
 //! position, adjusting their heights with a piecewise-parabolic formula.
 //!
 //! The estimate depends on the order in which values are pushed, and estimators cannot be merged;
-//! push in replication-index order for reproducible fan charts. The estimate needs a few hundred
+//! push in replication-index order for reproducible fan charts. A [`FanAccumulator`] that still
+//! holds its values (at most [`FAN_EXACT_LIMIT`]) can be replayed onto an earlier one exactly
+//! ([`FanAccumulator::absorb`]), which is how two parts of a batch merge bit for bit. The estimate needs a few hundred
 //! values to settle in the tails, so [`FanAccumulator`] reports exact percentiles until it has
 //! seen [`FAN_EXACT_LIMIT`] values.
 
@@ -212,6 +214,21 @@ impl FanAccumulator {
         }
     }
 
+    /// Push every value `later` has seen, in its order, as if they had been pushed here:
+    /// the result is bit for bit what pushing them one by one gives. Possible while
+    /// `later` still holds its values, that is while it has seen at most
+    /// [`FAN_EXACT_LIMIT`] of them; otherwise nothing changes and `false` is returned
+    /// (P² estimators cannot be combined exactly).
+    pub fn absorb(&mut self, later: &FanAccumulator) -> bool {
+        if !later.is_exact() {
+            return false;
+        }
+        for &x in &later.exact {
+            self.push(x);
+        }
+        true
+    }
+
     /// Whether the percentiles are exact: at most [`FAN_EXACT_LIMIT`] values have been pushed.
     #[must_use]
     pub fn is_exact(&self) -> bool {
@@ -398,6 +415,27 @@ mod tests {
         assert!((fan.p95().expect("values") - 3.85).abs() < 1e-12);
         assert_eq!(fan.welford().count(), 4);
         assert_eq!(fan.welford().mean(), Some(2.5));
+    }
+
+    #[test]
+    fn absorbing_a_later_accumulator_equals_pushing_its_values() {
+        // 150 values, then 100 more: across the switch from exact values to P²
+        let xs: Vec<f64> = (0..250).map(|i| f64::from((i * 37) % 101) / 7.0).collect();
+        let mut whole = FanAccumulator::new();
+        xs.iter().for_each(|&x| whole.push(x));
+        let (mut head, mut tail) = (FanAccumulator::new(), FanAccumulator::new());
+        xs[..150].iter().for_each(|&x| head.push(x));
+        xs[150..].iter().for_each(|&x| tail.push(x));
+        assert!(head.absorb(&tail));
+        assert_eq!(head, whole);
+        // a later accumulator past the limit holds no values to replay
+        let mut big = FanAccumulator::new();
+        xs.iter().for_each(|&x| big.push(x));
+        let mut other = FanAccumulator::new();
+        other.push(1.0);
+        let before = other.clone();
+        assert!(!other.absorb(&big));
+        assert_eq!(other, before);
     }
 
     #[test]

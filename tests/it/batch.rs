@@ -395,3 +395,74 @@ fn set_overrides_change_the_run_and_are_recorded() {
     assert_eq!(manifest["seed"], 5);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Replications 0..n merged with n..2n are one 0..2n batch, bit for bit, weekly bands
+/// included; parts of other batches, or parts that do not meet, are refused.
+#[test]
+fn two_halves_merge_into_the_whole_batch() {
+    let m = model("western-bay");
+    let pool = batch::Pool::new(Some(2)).unwrap();
+    let plan = |first, replications| batch::Plan {
+        seed: 9,
+        first,
+        replications,
+        chunk: 7,
+    };
+    let run = |p: batch::Plan, m: &ifss_sim::model::Model| {
+        batch::run_with(m, &p, &pool, &mut |_| {}).unwrap()
+    };
+    let whole = run(plan(0, 40), &m);
+    let mut first = run(plan(0, 20), &m);
+    let second = run(plan(20, 20), &m);
+    first.merge(&second).unwrap();
+    assert_eq!(first.len(), 40);
+    assert_eq!(bits(&first.values), bits(&whole.values));
+    assert_eq!(first.wait_histogram, whole.wait_histogram);
+    assert_eq!(first.events, whole.events);
+    assert_eq!(first.provenance, whole.provenance);
+    for week in 0..whole.bands.weeks() {
+        for a in 0..m.authorities().len() {
+            for s in 0..ifss_sim::measures::SERIES.len() {
+                assert_eq!(first.bands.get(week, a, s), whole.bands.get(week, a, s));
+            }
+        }
+    }
+
+    // not parts of one batch: refused, and the first is left as it was
+    let mut head = run(plan(0, 5), &m);
+    let before = bits(&head.values);
+    let other_seed = batch::run_with(
+        &m,
+        &batch::Plan {
+            seed: 10,
+            ..plan(5, 5)
+        },
+        &pool,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        head.merge(&other_seed),
+        Err(batch::MergeError::Provenance("seed"))
+    );
+    let demand_led = with_policy(&m, PolicyKind::DemandLed);
+    assert!(matches!(
+        head.merge(&run(plan(5, 5), &demand_led)),
+        Err(batch::MergeError::Provenance(_))
+    ));
+    assert_eq!(
+        head.merge(&run(plan(6, 5), &m)),
+        Err(batch::MergeError::NotContiguous { ends: 5, starts: 6 })
+    );
+    // a second part past the exact bands cannot be merged exactly
+    let big = run(plan(5, 201), &m);
+    assert_eq!(
+        head.merge(&big),
+        Err(batch::MergeError::Bands { limit: 200 })
+    );
+    assert_eq!(bits(&head.values), before);
+    // nor extended with another model
+    let e =
+        batch::extend_with(&demand_led, &plan(5, 5), &pool, &mut head, &mut |_| {}).unwrap_err();
+    assert!(matches!(e, batch::BatchError::OtherBatch), "{e}");
+}
