@@ -1,6 +1,7 @@
 //! The `ifss-sim` command line. Exit codes: 0 success, 2 invalid input (a scenario
-//! that does not validate, a bad flag), 1 anything else (a file that cannot be
-//! written, an interrupted run).
+//! that does not validate, a bad flag, a request over a limit, an output folder this run
+//! may not use), 3 `verify` ran and some checks failed, 1 anything else (a file that
+//! cannot be written, an interrupted run).
 
 mod cli;
 
@@ -13,9 +14,8 @@ fn main() -> ExitCode {
         // the reader of the output went away (`| head`): the work is done, stop quietly
         Err(e) if cli::is_stdout_closed(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let code = if cli::is_input_error(&e) { 2 } else { 1 };
             let _ = writeln!(std::io::stderr(), "error: {e:#}");
-            ExitCode::from(code)
+            ExitCode::from(cli::exit_code(&e))
         }
     }
 }

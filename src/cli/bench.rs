@@ -6,9 +6,6 @@ use anyhow::{Context, Result};
 use ifss_sim::batch::{self, Batch, BatchConfig};
 use serde::Serialize;
 
-/// Version of the `bench --json` layout.
-const SCHEMA: u32 = 1;
-
 /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
 fn peak_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -111,7 +108,7 @@ pub fn bench(a: BenchArgs) -> Result<()> {
     };
     let fastest = all.as_ref().unwrap_or(&one);
     let out = BenchJson {
-        schema: SCHEMA,
+        schema: ifss_sim::report::SCHEMA,
         version: env!("CARGO_PKG_VERSION"),
         scenario: m.name().to_string(),
         policy: m.policy().kind().name().to_string(),

@@ -18,9 +18,6 @@ use ifss_sim::report::text::wrap_paragraph;
 use serde::Serialize;
 use std::fmt::Write as _;
 
-/// Version of the `costs --json` layout.
-const SCHEMA: u32 = 1;
-
 pub fn costs(a: CostsArgs) -> Result<()> {
     let loaded = scenarios::load(a.input.scenario.as_deref(), &a.input.sets)?;
     let mut model = loaded.model.clone();
@@ -45,7 +42,7 @@ pub fn costs(a: CostsArgs) -> Result<()> {
     let projection = ProjectionJson::new(&model, &projector, &batch, &cfg)?;
     if a.json {
         let out = CostsJson {
-            schema: SCHEMA,
+            schema: ifss_sim::report::SCHEMA,
             version: env!("CARGO_PKG_VERSION"),
             scenario: model.name(),
             report: CostsReport::new(&table, &audit),

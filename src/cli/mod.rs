@@ -249,6 +249,49 @@ pub fn is_stdout_closed(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.is::<StdoutClosed>())
 }
 
+/// Validation checks ran and some failed (exit code 3): the simulator disagrees with
+/// theory, which is not the same as failing to run.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ChecksFailed(pub String);
+
+/// The exit code of a command that failed: 3 when `verify` ran and checks failed, 2 for
+/// the user's input (see [`is_input_error`]), 1 for anything else.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.chain().any(|c| c.is::<ChecksFailed>()) {
+        3
+    } else if is_input_error(e) {
+        2
+    } else {
+        1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_failure_has_its_exit_code() {
+        let failed = anyhow::Error::new(ChecksFailed("1 of 9 validation checks failed".into()));
+        assert_eq!(exit_code(&failed), 3);
+        assert_eq!(exit_code(&InputError("bad".into()).into()), 2);
+        let too_large = ifss_sim::batch::BatchError::TooLarge {
+            what: "x".into(),
+            limit: "y".into(),
+        };
+        assert_eq!(
+            exit_code(&anyhow::Error::new(too_large).context("batch failed")),
+            2
+        );
+        let io = std::io::Error::other("disk full");
+        assert_eq!(
+            exit_code(&anyhow::Error::new(io).context("cannot write")),
+            1
+        );
+    }
+}
+
 /// An error in what the user gave us (exit code 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

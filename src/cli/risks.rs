@@ -69,7 +69,7 @@ pub fn risks(a: BatchArgs) -> Result<()> {
     };
     if a.json {
         let j = RisksJson {
-            schema: 1,
+            schema: ifss_sim::report::SCHEMA,
             version: env!("CARGO_PKG_VERSION"),
             scenario: loaded.model.name(),
             replications: cfg.replications,

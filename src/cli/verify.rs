@@ -1,6 +1,6 @@
 //! `verify`: run the analytic validation cases and print what was checked and why it passed.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use ifss_sim::verify::{self, ALPHA_PASS, CaseResult, CheckResult, MAX_RELATIVE_HALF_WIDTH};
 use std::time::Instant;
 
@@ -134,7 +134,9 @@ pub fn verify(a: VerifyArgs) -> Result<()> {
         start.elapsed().as_secs_f64()
     )?;
     if failed > 0 {
-        bail!("{failed} of {checks} validation checks failed");
+        return Err(
+            super::ChecksFailed(format!("{failed} of {checks} validation checks failed")).into(),
+        );
     }
     Ok(())
 }

@@ -138,7 +138,7 @@ impl Comparison {
             })
             .collect();
         Comparison {
-            schema: super::summary::SCHEMA,
+            schema: super::SCHEMA,
             version: env!("CARGO_PKG_VERSION"),
             scenario: base_model.name().to_string(),
             title: base_model.title().to_string(),

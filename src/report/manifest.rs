@@ -39,7 +39,7 @@ pub struct Manifest {
     pub files: Vec<super::write::FileRecord>,
 }
 
-/// The manifest's layout version: 2 lists each file with its size and SHA-256 and names
+/// The manifest's layout version (apart from the other JSON outputs' [`super::SCHEMA`]): 2 lists each file with its size and SHA-256 and names
 /// the kind of set.
 pub const SCHEMA: u32 = 2;
 

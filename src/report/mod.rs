@@ -2,6 +2,12 @@
 //!
 //! Renderers return strings or bytes; [`write`](mod@write) is the only place that touches files.
 
+/// Version of the layout of every JSON document printed with `--json` (`run`, `compare`,
+/// `risks`, `costs`, `bench`) and of `summary.json`: bumped whenever a field changes
+/// meaning or disappears (fields may be added within a version). `manifest.json` has its
+/// own, [`manifest::SCHEMA`].
+pub const SCHEMA: u32 = 1;
+
 pub mod board;
 pub mod compare;
 pub mod csv;

@@ -10,8 +10,7 @@ use crate::stats::{Summary, summarize};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-/// Version of the summary layout.
-pub const SCHEMA: u32 = 1;
+pub use super::SCHEMA;
 
 /// Statistics of one measure across replications.
 #[derive(Debug, Clone, Serialize)]
