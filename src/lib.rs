@@ -1,4 +1,31 @@
 //! ifss-sim: a discrete-event capacity simulator for an Integrated Family Support Service.
+//!
+//! Data flows one way, from a scenario file to a report; a module uses only the layers
+//! above it in this map (`tests/it/architecture.rs` keeps it so, and lists the few
+//! imports that still run against it):
+//!
+//! ```text
+//! time, money, rng, stats, theory   units, exact pence, named random streams, statistics,
+//!                                   queueing formulas: no knowledge of the service
+//! dist                              distributions that reject bad parameters
+//! model                             the validated scenario: private fields, no serde
+//! costs                             cost table, audit and projection over the contract
+//! scenario                          TOML (raw, serde) → validate → Model, every problem at once
+//! engine                            events, pathway, policies: pushes facts to an observer
+//! measures                          the facts a replication keeps, by name
+//! batch                             replications in parallel, folded in replication order;
+//!                                   a plan, a pool, a sink; provenance and merging
+//! risks                             the risk register beside the simulation
+//! verify                            the simulator against exact results
+//! report                            JSON and CSV rows, text, pictures, HTML; the one writer
+//! ```
+//!
+//! What each layer never does, because that is what keeps results trustworthy: the
+//! engine never touches files, serde, clap or standard output, and cannot fail on a valid
+//! model; only `rng` builds a random generator; only `report::write` writes files (a whole
+//! set at a time, under a lock, inside the output folder); nothing in the library prints;
+//! results are the same for any thread count. The command line (`src/cli/`) is an edge
+//! that parses, calls the library and prints.
 pub mod batch;
 pub mod costs;
 pub mod dist;

@@ -253,7 +253,7 @@ impl Recorder {
             titles: model
                 .post_titles()
                 .iter()
-                .map(|t| crate::scenario::slug(t))
+                .map(|t| crate::model::slug(t))
                 .collect(),
             title_of: model.post_title_indices(),
             workers: vec![

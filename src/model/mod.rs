@@ -36,6 +36,25 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 /// Largest scenario file, in bytes (the Western Bay default is about 15 kB).
 pub const MAX_SCENARIO_BYTES: usize = 4 << 20;
 
+/// Lower-case, hyphen-separated form of a name, safe in measure names and file names.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("unnamed");
+    }
+    out
+}
+
 /// FNV-1a 64-bit hash of `text`, as 16 hex digits: a stable fingerprint of scenario
 /// text (not a cryptographic one).
 pub fn fingerprint(text: &str) -> String {

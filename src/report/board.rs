@@ -109,7 +109,7 @@ fn policy_words(name: &str) -> &'static str {
 pub fn figure_files(report: &Report) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for s in &report.sections {
-        let stem = crate::scenario::slug(&s.heading);
+        let stem = crate::model::slug(&s.heading);
         for (i, f) in s.figures.iter().enumerate() {
             out.push((format!("{stem}-{}.svg", i + 1), f.svg.clone()));
         }

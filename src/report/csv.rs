@@ -8,7 +8,7 @@ use crate::model::Model;
 /// Free text made safe for a spreadsheet: a cell that starts with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return is read as a formula by spreadsheet programs, so it gets a
 /// leading apostrophe (as OWASP advises for CSV injection), which they show as text.
-/// Numbers are written by [`fmt`] and never pass through here.
+/// Numbers are written by `fmt` and never pass through here.
 pub fn text_cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")

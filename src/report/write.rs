@@ -532,7 +532,7 @@ const MAX_FOLDER_NAME: usize = 64;
 /// outside ASCII, or none at all) gets the first 8 hex digits of its fingerprint
 /// appended, so two such names do not share a folder.
 pub fn safe_folder_name(text: &str) -> String {
-    let slug = crate::scenario::slug(text);
+    let slug = crate::model::slug(text);
     let lossy = !text.chars().any(|c| c.is_ascii_alphanumeric())
         || slug.len() > MAX_FOLDER_NAME
         || text.chars().any(|c| c.is_alphanumeric() && !c.is_ascii());

@@ -11,8 +11,9 @@ pub mod overrides;
 mod raw;
 mod validate;
 
+pub use crate::model::slug;
 pub use raw::RawScenario;
-pub use validate::{FieldProblem, slug};
+pub use validate::FieldProblem;
 
 use crate::model::Model;
 use std::fmt;

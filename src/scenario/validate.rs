@@ -169,25 +169,6 @@ impl Problems {
     }
 }
 
-/// Lower-case, hyphen-separated form of a name, safe in measure names and file names.
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        out.push_str("unnamed");
-    }
-    out
-}
-
 /// Whether an authority's slug would clash with the suffixes measure names use for
 /// contract years (`.y1`) and wait percentiles (`.median`, `.p90`).
 fn reserved_suffix(slug: &str) -> bool {

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, modules named by behaviour.
 
+mod architecture;
 mod bad_input;
 mod batch;
 mod benchmark_models;
