@@ -7,12 +7,11 @@ use super::scenarios;
 use super::{CostsArgs, InputError};
 use anyhow::{Context, Result, anyhow};
 use ifss_sim::batch::{Batch, BatchConfig};
-use ifss_sim::costs::{
-    Audit, CostTable, CostsReport, Projection, Projector, SalaryPoint, render_table_text,
-};
+use ifss_sim::costs::{Audit, CostTable, Projection, Projector, SalaryPoint};
 use ifss_sim::measures::Unit;
 use ifss_sim::model::Model;
 use ifss_sim::money::Pence;
+use ifss_sim::report::costs::{CostsReport, render_table_text};
 use ifss_sim::report::summary::Kpi;
 use ifss_sim::report::text::wrap_paragraph;
 use serde::Serialize;

@@ -4,7 +4,7 @@
 //! [costs] in TOML ──serde──► RawCosts ──validate──► Costs ──┬──► CostTable (stated, recomputed)
 //!        │                      │                          └──► Audit::of
 //!        └── toml::de::Error ───┴──► Vec<FieldProblem>
-//! CostTable + Audit ──► render_table_text (String), CostsReport (Serialize)
+//! CostTable + Audit ──► report::costs (the text table and the `costs --json` rows)
 //! Model (posts, Costs) ──► Projector ──year(YearInputs from a replication)──► YearCost
 //! ```
 //!
@@ -24,7 +24,6 @@
 mod audit;
 mod projection;
 mod raw;
-mod render;
 mod table;
 mod toml_path;
 mod validate;
@@ -41,7 +40,6 @@ pub use raw::{
     MAX_HEADCOUNT, MAX_LINES, RawByPoint, RawCosts, RawNonSalaryLine, RawSalaryLine,
     RawStatedTotals, SECTION,
 };
-pub use render::{CostsReport, render_table_text};
 pub use table::{Column, CostTable, NonSalaryFigures, Row};
 
 /// One problem found while validating a scenario section: where, and what is wrong.

@@ -10,6 +10,7 @@ pub const SCHEMA: u32 = 1;
 
 pub mod board;
 pub mod compare;
+pub mod costs;
 pub mod csv;
 pub mod html;
 pub mod manifest;

@@ -33,8 +33,6 @@ const KNOWN_BACKWARD: &[(&str, &str)] = &[
     ("scenario", "risks"),
     // the duplicate measure-name check belongs with the catalogue, above scenario
     ("scenario", "measures"),
-    // rendering the cost table belongs in report/
-    ("costs", "report"),
 ];
 
 fn layer(module: &str) -> Option<usize> {

@@ -5,9 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::audit::Audit;
-use super::table::{Column, CostTable, NonSalaryFigures, Row};
-use super::{ByPoint, SalaryPoint};
+use crate::costs::{Audit, ByPoint, Column, CostTable, NonSalaryFigures, Row, SalaryPoint};
 use crate::money::Pence;
 
 /// Width the prose paragraphs are wrapped to.
@@ -177,7 +175,7 @@ fn recomputed_in_words(stated: &CostTable, recomputed: &CostTable) -> String {
 
 /// Append `text` as an indented paragraph wrapped at [`PROSE_WIDTH`].
 fn wrap_into(out: &mut String, text: &str) {
-    crate::report::text::wrap_paragraph(out, text, PROSE_WIDTH, 4);
+    super::text::wrap_paragraph(out, text, PROSE_WIDTH, 4);
 }
 
 /// The cost table and its audit as a JSON output row.
@@ -307,8 +305,8 @@ impl CostsReport {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::western_bay;
     use super::*;
+    use crate::costs::test_support::western_bay;
 
     /// What a board member sees for the default section.
     const WESTERN_BAY_TEXT: &str = "\
