@@ -1,6 +1,6 @@
 //! Facts the engine pushes as a replication runs. Observers keep what they need.
 //!
-//! The engine never aggregates measures itself: a recorder in `stats` implements
+//! The engine never aggregates measures itself: the recorder in `measures` implements
 //! [`Observer`] to build per-replication results; tests implement it to check
 //! invariants and traces. Every method has an empty default.
 
