@@ -1,7 +1,7 @@
 //! The `ifss-sim` command line. Exit codes: 0 success, 2 invalid input (a scenario
 //! that does not validate, a bad flag, a request over a limit, an output folder this run
-//! may not use), 3 `verify` ran and some checks failed, 1 anything else (a file that
-//! cannot be written, an interrupted run).
+//! may not use), 3 `verify` ran and some checks failed, 130 stopped by Ctrl-C before
+//! writing anything, 1 anything else (a file that cannot be written).
 
 mod cli;
 

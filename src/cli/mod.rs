@@ -249,6 +249,38 @@ pub fn is_stdout_closed(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.is::<StdoutClosed>())
 }
 
+/// Set by the first Ctrl-C: batches stop after their current chunk.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the user has pressed Ctrl-C.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The first Ctrl-C asks the running batch to stop after its current chunk, so the command
+/// ends cleanly (no staging folder left, the folder's previous set untouched); a second
+/// one ends the process at once.
+fn on_ctrl_c() {
+    let first = !INTERRUPTED.swap(true, std::sync::atomic::Ordering::Relaxed);
+    if first {
+        note!("\nstopping after the current replications (Ctrl-C again to quit at once)");
+    } else {
+        std::process::exit(130);
+    }
+}
+
+/// The command stopped at the user's Ctrl-C (exit code 130) before it wrote anything.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "interrupted after {done} of {total} replications; nothing was written, and the output folder's previous files are as they were"
+)]
+pub struct Interrupted {
+    /// Replications run.
+    pub done: u64,
+    /// Replications planned.
+    pub total: u64,
+}
+
 /// Validation checks ran and some failed (exit code 3): the simulator disagrees with
 /// theory, which is not the same as failing to run.
 #[derive(Debug, thiserror::Error)]
@@ -258,7 +290,9 @@ pub struct ChecksFailed(pub String);
 /// The exit code of a command that failed: 3 when `verify` ran and checks failed, 2 for
 /// the user's input (see [`is_input_error`]), 1 for anything else.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
-    if e.chain().any(|c| c.is::<ChecksFailed>()) {
+    if e.chain().any(|c| c.is::<Interrupted>()) {
+        130
+    } else if e.chain().any(|c| c.is::<ChecksFailed>()) {
         3
     } else if is_input_error(e) {
         2
@@ -275,6 +309,8 @@ mod tests {
     fn each_kind_of_failure_has_its_exit_code() {
         let failed = anyhow::Error::new(ChecksFailed("1 of 9 validation checks failed".into()));
         assert_eq!(exit_code(&failed), 3);
+        let stopped = anyhow::Error::new(Interrupted { done: 1, total: 2 });
+        assert_eq!(exit_code(&stopped), 130);
         assert_eq!(exit_code(&InputError("bad".into()).into()), 2);
         let too_large = ifss_sim::batch::BatchError::TooLarge {
             what: "x".into(),
@@ -315,6 +351,8 @@ pub fn main() -> Result<()> {
             e.exit();
         }
     };
+    // without a handler (it cannot be installed), Ctrl-C ends the process as usual
+    let _ = ctrlc::set_handler(on_ctrl_c);
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => run::compare(a),

@@ -85,6 +85,15 @@ impl Outputs {
         let Origin {
             loaded, model, cfg, ..
         } = *origin;
+        // a Ctrl-C during the work after the batch (the risk register's batches, the
+        // validation checks) leaves the folder as it was, too
+        if super::interrupted() {
+            return Err(super::Interrupted {
+                done: origin.replications,
+                total: cfg.replications,
+            }
+            .into());
+        }
         for (name, bytes) in &files {
             self.dir.stage(name, bytes).map_err(refusal)?;
         }

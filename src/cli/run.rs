@@ -98,12 +98,38 @@ pub(super) fn simulate(
     pool: &batch::Pool,
     bar: &ProgressBar,
 ) -> Result<Batch> {
-    let b = batch::run_with(model, &batch::Plan::of(cfg), pool, &mut |n| {
-        bar.set_position(n)
-    })
-    .context("batch failed")?;
+    let mut sink = Interruptible { bar };
+    let b =
+        batch::run_with(model, &batch::Plan::of(cfg), pool, &mut sink).context("batch failed")?;
     bar.finish_and_clear();
+    if super::interrupted() {
+        return Err(super::Interrupted {
+            done: b.len() as u64,
+            total: cfg.replications,
+        }
+        .into());
+    }
     Ok(b)
+}
+
+/// A batch's sink on the command line: progress on the bar, and a stop after the chunk
+/// in which the user pressed Ctrl-C.
+struct Interruptible<'a> {
+    bar: &'a ProgressBar,
+}
+
+impl batch::Sink for Interruptible<'_> {
+    fn replication_done(&self, done: u64) {
+        self.bar.set_position(done);
+    }
+
+    fn chunk(&mut self, _: &Batch) -> batch::Flow {
+        if super::interrupted() {
+            batch::Flow::Stop
+        } else {
+            batch::Flow::Continue
+        }
+    }
 }
 
 /// Output folder (checked writable) unless `--no-output`: `--out`, else `default`.

@@ -490,3 +490,52 @@ fn a_symlink_planted_in_the_folder_is_refused_and_not_followed() {
     assert!(r.stderr.contains("a symlink"), "{}", r.stderr);
     assert_eq!(std::fs::read(&victim).expect("kept"), b"precious");
 }
+
+/// Ctrl-C stops the batch after its current replications: the command says so, exits
+/// 130, leaves the previous set as it was and, unlike a kill, no staging folder.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_leaves_the_old_set() {
+    let dir = TempDir::new("ctrl-c");
+    let out = dir.join("out");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let before = snapshot(&out);
+    let child = Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
+        .args(["run", "--reps", "1000000", "--out", out_arg, "--quiet"])
+        .current_dir(&dir.0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let staging = || {
+        std::fs::read_dir(&out).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".ifss-sim-staging")
+            })
+        })
+    };
+    let start = Instant::now();
+    while !staging() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the run never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: sends SIGINT to the child this test started
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let o = child.wait_with_output().expect("reaped");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted after"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(snapshot(&out), before);
+    assert!(!staging(), "the staging folder was removed");
+    check_set(&out);
+}
