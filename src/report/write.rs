@@ -38,7 +38,7 @@ const STAGING_PREFIX: &str = ".ifss-sim-staging-";
 const MAX_MANIFEST_BYTES: u64 = 16 << 20;
 /// The manifest layouts this tool has written (1: `files` as names; 2: with sizes and
 /// SHA-256 digests and the set's kind).
-const KNOWN_SCHEMAS: [u64; 2] = [1, 2];
+const KNOWN_SCHEMAS: [u32; 2] = [1, super::manifest::SCHEMA];
 
 /// Why a set could not be written. [`WriteError::is_refusal`] tells a refusal (the
 /// folder given is not one this run may replace) from a failure of the machine.
@@ -298,7 +298,7 @@ fn read_previous(dir: &Path) -> Result<Option<PreviousSet>, WriteError> {
         return Err(foreign("its \"tool\" is not ifss-sim"));
     }
     let schema = value.get("schema").and_then(|s| s.as_u64());
-    if !schema.is_some_and(|s| KNOWN_SCHEMAS.contains(&s)) {
+    if !schema.is_some_and(|s| KNOWN_SCHEMAS.iter().any(|&k| u64::from(k) == s)) {
         return Err(foreign("its \"schema\" is not one ifss-sim writes"));
     }
     let files: Vec<String> = value

@@ -71,11 +71,8 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn a_killed_batch_leaves_the_previous_outputs_intact() {
-    let dir = TempDir::new("atomic");
-    let out = dir.join("out");
+    let (dir, out) = a_first_set("atomic");
     let out_arg = out.to_str().expect("utf-8 path");
-    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
     let before = snapshot(&out);
     for name in ["summary.json", "replications.csv", "manifest.json"] {
         assert!(
@@ -288,9 +285,42 @@ fn long_run(dir: &Path, out: &str) -> std::process::Child {
         .args(["run", "--reps", "1000000", "--out", out, "--quiet"])
         .current_dir(dir)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts")
+}
+
+/// Wait until a run holds `out`: its staging folder is there once the folder is locked.
+fn wait_until_held(out: &Path) {
+    let start = Instant::now();
+    while !has_staging(out) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the run never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Whether `out` holds a staging folder.
+fn has_staging(out: &Path) -> bool {
+    std::fs::read_dir(out).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".ifss-sim-staging")
+        })
+    })
+}
+
+/// A folder `out` inside a fresh temporary folder, holding a first set from a short run.
+fn a_first_set(tag: &str) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new(tag);
+    let out = dir.join("out");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    (dir, out)
 }
 
 /// Run the binary in `dir`, killing it if it has not finished within `limit`.
@@ -324,24 +354,7 @@ fn a_second_run_into_a_folder_in_use_is_refused_at_once() {
     let out = dir.join("out");
     let out_arg = out.to_str().expect("utf-8 path");
     let mut first = long_run(&dir.0, out_arg);
-    // the first run holds the folder once its staging folder is there
-    let start = Instant::now();
-    let staging = || {
-        std::fs::read_dir(&out).is_ok_and(|entries| {
-            entries.flatten().any(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with(".ifss-sim-staging")
-            })
-        })
-    };
-    while !staging() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "first run never started"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until_held(&out);
     let second = ifss_within(
         &dir.0,
         &["run", "--reps", "3", "--out", out_arg, "--quiet"],
@@ -366,11 +379,8 @@ fn a_second_run_into_a_folder_in_use_is_refused_at_once() {
 #[cfg(unix)]
 #[test]
 fn a_full_disk_while_writing_leaves_the_old_set_whole() {
-    let dir = TempDir::new("full");
-    let out = dir.join("out");
+    let (dir, out) = a_first_set("full");
     let out_arg = out.to_str().expect("utf-8 path");
-    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
     let before = snapshot(&out);
     // a file-size limit of 8 KiB fails the first large write as a full disk would
     // (SIGXFSZ ignored, so the write returns an error instead of killing the process)
@@ -496,36 +506,11 @@ fn a_symlink_planted_in_the_folder_is_refused_and_not_followed() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_cleanly_and_leaves_the_old_set() {
-    let dir = TempDir::new("ctrl-c");
-    let out = dir.join("out");
+    let (dir, out) = a_first_set("ctrl-c");
     let out_arg = out.to_str().expect("utf-8 path");
-    let r = ifss_in(&dir.0, &["run", "--reps", "3", "--out", out_arg, "--quiet"]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
     let before = snapshot(&out);
-    let child = Command::new(env!("CARGO_BIN_EXE_ifss-sim"))
-        .args(["run", "--reps", "1000000", "--out", out_arg, "--quiet"])
-        .current_dir(&dir.0)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let staging = || {
-        std::fs::read_dir(&out).is_ok_and(|entries| {
-            entries.flatten().any(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with(".ifss-sim-staging")
-            })
-        })
-    };
-    let start = Instant::now();
-    while !staging() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the run never started"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = long_run(&dir.0, out_arg);
+    wait_until_held(&out);
     std::thread::sleep(Duration::from_millis(300));
     let pid = i32::try_from(child.id()).expect("pid");
     // SAFETY: sends SIGINT to the child this test started
@@ -536,6 +521,6 @@ fn ctrl_c_stops_cleanly_and_leaves_the_old_set() {
     assert!(stderr.contains("interrupted after"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert_eq!(snapshot(&out), before);
-    assert!(!staging(), "the staging folder was removed");
+    assert!(!has_staging(&out), "the staging folder was removed");
     check_set(&out);
 }
