@@ -66,6 +66,15 @@ pub fn fingerprint(text: &str) -> String {
     format!("{h:016x}")
 }
 
+/// First referrals one replication can expect over `horizon_days`, at the highest rates
+/// the authorities allow (ramp-up, seasonality and uncertain rates at their top).
+pub(crate) fn max_first_referrals(authorities: &[Authority], horizon_days: f64) -> f64 {
+    authorities
+        .iter()
+        .map(|a| a.referrals_per_year.max() * a.rate_factor_max() * horizon_days / 365.0)
+        .sum()
+}
+
 /// Episodes per first referral at most, on average: 1 + p + p² + … + p^max_episodes.
 pub(crate) fn episode_factor(rereferral: Option<&Rereferral>) -> f64 {
     rereferral.map_or(1.0, |r| {
@@ -237,12 +246,8 @@ impl Model {
     /// The most family episodes (first referrals and re-referrals) one replication can
     /// expect, at the highest rates the scenario allows: what bounds its memory and time.
     pub fn max_episodes_per_replication(&self) -> f64 {
-        let first: f64 = self
-            .authorities
-            .iter()
-            .map(|a| a.referrals_per_year.max() * a.rate_factor_max() * self.horizon_days / 365.0)
-            .sum();
-        first * episode_factor(self.pathway.rereferral.as_ref())
+        max_first_referrals(&self.authorities, self.horizon_days)
+            * episode_factor(self.pathway.rereferral.as_ref())
     }
 
     /// Number of contract years the horizon touches (a partial year counts).

@@ -366,10 +366,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             flow_factor: 1.0,
         });
     }
-    let expected: f64 = authorities
-        .iter()
-        .map(|a| a.referrals_per_year.max() * a.rate_factor_max() * horizon_days / 365.0)
-        .sum();
+    let expected = max_first_referrals(&authorities, horizon_days);
     if expected.is_finite() && expected > MAX_EPISODES_PER_REPLICATION {
         p.add(
             "simulation.horizon_days",
