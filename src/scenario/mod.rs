@@ -189,15 +189,17 @@ fn text_problems(
             .chars()
             .find(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(*c));
         if let Some(c) = bad {
-            let kind = if is_bidi_control(c) {
-                "bidirectional control character"
+            let (kind, why) = if is_bidi_control(c) {
+                (
+                    "bidirectional control character",
+                    " (it would show the text in another order in reports and spreadsheets)",
+                )
             } else {
-                "control character"
+                ("control character", "")
             };
             return Some(format!(
                 "contains the {kind} U+{:04X}; text may use printable characters, line breaks \
-                 and tabs only (a direction override would show the text in another order in \
-                 reports and spreadsheets)",
+                 and tabs only{why}",
                 u32::from(c)
             ));
         }
