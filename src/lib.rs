@@ -8,7 +8,8 @@
 //! time, money, rng, stats, theory   units, exact pence, named random streams, statistics,
 //!                                   queueing formulas: no knowledge of the service
 //! dist                              distributions that reject bad parameters
-//! model                             the validated scenario: private fields, no serde
+//! model                             the validated scenario, its cost model and risk
+//!                                   register: private fields, no serde; FieldProblem
 //! costs                             cost table, audit and projection over the contract
 //! scenario                          TOML (raw, serde) → validate → Model, every problem at once
 //! engine                            events, pathway, policies: pushes facts to an observer

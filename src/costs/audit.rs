@@ -349,8 +349,8 @@ fn line_finding(line: &NonSalaryLine, stated: Pence) -> LineFinding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{WESTERN_BAY, validated, western_bay};
     use super::*;
+    use crate::scenario::costs_test_support::{WESTERN_BAY, validated, western_bay};
 
     #[test]
     fn finds_occupancy_and_phones_but_not_it() {

@@ -187,8 +187,8 @@ impl CostTable {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::western_bay;
     use super::*;
+    use crate::scenario::costs_test_support::western_bay;
 
     fn pounds(column: Column) -> [i64; 4] {
         [

@@ -11,8 +11,12 @@
 
 use crate::dist::Dist;
 
+pub mod costs;
 mod policy;
+mod problem;
+pub mod risks;
 pub use policy::{Matching, Policy, PolicyKind};
+pub use problem::FieldProblem;
 
 /// Largest horizon a scenario may ask for, in days (50 years).
 pub const MAX_HORIZON_DAYS: f64 = 50.0 * 365.0;
@@ -103,8 +107,8 @@ pub struct Model {
     pub(crate) posts: Vec<Post>,
     pub(crate) policy: Policy,
     pub(crate) travel: Travel,
-    pub(crate) costs: Option<crate::costs::Costs>,
-    pub(crate) risks: Option<crate::risks::Register>,
+    pub(crate) costs: Option<costs::Costs>,
+    pub(crate) risks: Option<risks::Register>,
 }
 
 impl Model {
@@ -193,11 +197,11 @@ impl Model {
         &self.travel
     }
     /// The cost table and projection assumptions, if the scenario has a `[costs]` section.
-    pub fn costs(&self) -> Option<&crate::costs::Costs> {
+    pub fn costs(&self) -> Option<&costs::Costs> {
         self.costs.as_ref()
     }
     /// The risk register, if the scenario has a `[risks]` section.
-    pub fn risks(&self) -> Option<&crate::risks::Register> {
+    pub fn risks(&self) -> Option<&risks::Register> {
         self.risks.as_ref()
     }
     /// The same scenario with every post filled from the start and never vacated

@@ -306,7 +306,7 @@ impl CostsReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::costs::test_support::western_bay;
+    use crate::scenario::costs_test_support::western_bay;
 
     /// What a board member sees for the default section.
     const WESTERN_BAY_TEXT: &str = "\

@@ -12,7 +12,7 @@
 //! impact falls in, against the stated effect's band. Risks a capacity model cannot
 //! measure are *not simulable* and get no number.
 
-use super::{Band, ImpactKind, Indicator, Register, Risk, band_of};
+use super::{Band, ImpactKind, Indicator, Register, Risk, band_of, impact_kind};
 use crate::batch::Batch;
 use crate::model::Model;
 use crate::stats::{summarize, wilson95};
@@ -99,18 +99,6 @@ pub struct Assessment {
     pub effect_verdict: Option<Verdict>,
     /// What was measured, in words.
     pub explanation: String,
-}
-
-/// The kind of impact an indicator measures (`None` for a risk that is not simulable).
-pub fn impact_kind(i: &Indicator) -> Option<ImpactKind> {
-    match i {
-        Indicator::OverBudget => Some(ImpactKind::Pounds),
-        Indicator::NeedNotPopulation { .. } => Some(ImpactKind::WaitWeeks),
-        Indicator::UnfilledPosts { .. }
-        | Indicator::SharingVetoed { .. }
-        | Indicator::ReferralShortfall { .. } => Some(ImpactKind::Families),
-        Indicator::NotSimulable { .. } => None,
-    }
 }
 
 fn column(b: &Batch, name: &str) -> Vec<f64> {

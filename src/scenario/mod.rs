@@ -6,14 +6,24 @@
 //!
 //! The bundled scenarios are compiled into the binary, so the tool runs with no file.
 
+mod costs_raw;
+mod costs_validate;
 mod locate;
 pub mod overrides;
 mod raw;
+mod risks_raw;
+mod risks_validate;
+mod toml_path;
 mod validate;
 
+pub use crate::model::FieldProblem;
 pub use crate::model::slug;
+pub use costs_raw::{
+    MAX_AMOUNT_POUNDS, MAX_HEADCOUNT, MAX_LINES, RawByPoint, RawCosts, RawNonSalaryLine,
+    RawSalaryLine, RawStatedTotals,
+};
 pub use raw::RawScenario;
-pub use validate::FieldProblem;
+pub use risks_raw::RawRisks;
 
 use crate::model::Model;
 use std::fmt;
@@ -170,12 +180,7 @@ const NAME_FIELDS: [&str; 16] = [
 /// reaches terminals, reports and spreadsheets, where such characters could rewrite what
 /// is shown), or text longer than names and other text may be. `key` is the field's own
 /// name, to tell a name from other text.
-fn text_problems(
-    value: &toml::Value,
-    path: &str,
-    key: &str,
-    out: &mut Vec<validate::FieldProblem>,
-) {
+fn text_problems(value: &toml::Value, path: &str, key: &str, out: &mut Vec<FieldProblem>) {
     use crate::model::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
     let join = |key: &str| {
         if path.is_empty() {
@@ -221,7 +226,7 @@ fn text_problems(
                 MAX_TEXT_CHARS
             };
             if let Some(message) = problem(s, limit) {
-                out.push(validate::FieldProblem {
+                out.push(FieldProblem {
                     path: path.to_string(),
                     message,
                 });
@@ -237,7 +242,7 @@ fn text_problems(
                 // a key can be a name too (an agency's, a need's, a band's); the problem
                 // is placed on its table, so the key itself is not echoed
                 match problem(k, MAX_NAME_CHARS) {
-                    Some(message) => out.push(validate::FieldProblem {
+                    Some(message) => out.push(FieldProblem {
                         path: path.to_string(),
                         message: format!("a key {message}"),
                     }),
@@ -281,7 +286,7 @@ pub fn parse(text: &str, file: &str) -> Result<RawScenario, ScenarioError> {
         let line_col = e.span().map(|s| locate::line_col(text, s.start));
         // the full dotted path (`staff[1].count`) when the text is valid TOML, else the
         // key written on the line of a syntax error
-        let path = crate::costs::FieldProblem::from_toml_error(text, &e).path;
+        let path = FieldProblem::from_toml_error(text, &e).path;
         let syntax = path.is_empty();
         let path = if syntax {
             key_at(text, line_col).unwrap_or_default()
@@ -378,4 +383,40 @@ fn table_at(text: &str, line: usize) -> String {
 /// Load a bundled scenario by name. Bundled scenarios are valid by test.
 pub fn load_bundled(name: &str) -> Option<Result<Model, ScenarioError>> {
     bundled(name).map(|b| load(b.text, &format!("{}.toml (bundled)", b.name)))
+}
+
+#[cfg(test)]
+pub(crate) mod costs_test_support {
+    //! The default Western Bay `[costs]` section, loaded the way a scenario file would be.
+
+    use super::RawCosts;
+    use crate::model::FieldProblem;
+    use crate::model::costs::Costs;
+    use serde::Deserialize;
+
+    /// The default scenario, whose `[costs]` section the tests read.
+    pub const WESTERN_BAY: &str = include_str!("../../scenarios/western-bay.toml");
+
+    /// A scenario file holding only a `[costs]` section.
+    #[derive(Deserialize)]
+    pub struct Wrapper {
+        pub costs: RawCosts,
+    }
+
+    /// Parse a file holding a `[costs]` section; panics on a TOML or serde error.
+    pub fn raw(source: &str) -> RawCosts {
+        toml::from_str::<Wrapper>(source)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .costs
+    }
+
+    /// Parse and validate.
+    pub fn validated(source: &str) -> Result<Costs, Vec<FieldProblem>> {
+        raw(source).validate()
+    }
+
+    /// The default section, validated.
+    pub fn western_bay() -> Costs {
+        validated(WESTERN_BAY).unwrap_or_else(|problems| panic!("{problems:?}"))
+    }
 }

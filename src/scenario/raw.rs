@@ -29,8 +29,8 @@ pub struct RawScenario {
     pub policy: RawPolicy,
     #[serde(default)]
     pub travel: RawTravel,
-    pub costs: Option<crate::costs::RawCosts>,
-    pub risks: Option<crate::risks::RawRisks>,
+    pub costs: Option<super::costs_raw::RawCosts>,
+    pub risks: Option<super::risks_raw::RawRisks>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

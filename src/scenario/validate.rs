@@ -24,15 +24,6 @@ use crate::dist::Dist;
 use crate::model::*;
 use std::collections::BTreeMap;
 
-/// One thing wrong with a scenario, before it is placed in the file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldProblem {
-    /// Field path such as `staff[3].base`.
-    pub path: String,
-    /// What is wrong and what is allowed.
-    pub message: String,
-}
-
 /// Collects problems while validating.
 #[derive(Default)]
 pub(crate) struct Problems(pub(crate) Vec<FieldProblem>);
@@ -828,7 +819,11 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         .iter()
         .any(|a| a.referral_target_per_year.is_some());
     let risks = raw.risks.as_ref().and_then(|r| {
-        match crate::risks::validate(r, costs.is_some() || raw.costs.is_some(), has_targets) {
+        match super::risks_validate::validate(
+            r,
+            costs.is_some() || raw.costs.is_some(),
+            has_targets,
+        ) {
             Ok(reg) => Some(reg),
             Err(problems) => {
                 for fp in problems {

@@ -5,7 +5,7 @@
 //! (`costs.salary[1].colour`) with `toml_edit`, so such errors read like every other
 //! [`FieldProblem`]. It knows nothing about the meaning of any section.
 
-use super::FieldProblem;
+use crate::model::FieldProblem;
 
 impl FieldProblem {
     /// Turn a serde error from parsing a scenario file into a problem whose path is the
@@ -105,7 +105,7 @@ fn locate_in_value(value: &toml_edit::Value, position: usize, path: &mut String)
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{WESTERN_BAY, Wrapper};
+    use super::super::costs_test_support::{WESTERN_BAY, Wrapper};
     use super::*;
 
     #[test]

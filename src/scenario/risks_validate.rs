@@ -15,8 +15,8 @@
 //! | Moderate | 10 to 30 | 1 to 4 | 10,000 to 50,000 |
 //! | Major | 30 and more | 4 and more | 50,000 and more |
 
-use super::raw::{RawIndicator, RawRisks};
-use super::{Band, ImpactKind, Indicator, Register, Risk};
+use super::risks_raw::{RawIndicator, RawRisks};
+use crate::model::risks::{Band, ImpactKind, Indicator, Register, Risk, impact_kind};
 use crate::scenario::FieldProblem;
 use std::collections::BTreeMap;
 
@@ -173,7 +173,7 @@ pub fn validate(
             );
         }
         let indicator = indicator(&r.indicator, &mut bad, has_costs, has_targets);
-        let effect_bands: &[Band] = match indicator.as_ref().and_then(super::impact_kind) {
+        let effect_bands: &[Band] = match indicator.as_ref().and_then(impact_kind) {
             Some(ImpactKind::Families) => &families,
             Some(ImpactKind::WaitWeeks) => &wait_weeks,
             Some(ImpactKind::Pounds) => &pounds,

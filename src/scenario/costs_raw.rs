@@ -4,12 +4,12 @@
 //! permissive in type — amounts are `f64` pounds, counts are `i64`, enumerated words are
 //! strings — so that [`RawCosts::validate`] (in `validate`) can report every bad value at
 //! once, each with its path. Only unknown fields, missing required fields and wrong TOML
-//! types stop serde itself; [`FieldProblem::from_toml_error`](super::FieldProblem::from_toml_error) (in
+//! types stop serde itself; [`FieldProblem::from_toml_error`](crate::model::FieldProblem::from_toml_error) (in
 //! `toml_path`) gives such an error a path.
 
 use serde::Deserialize;
 
-use super::SalaryPoint;
+use crate::model::costs::SalaryPoint;
 use crate::money::Pence;
 
 /// The name of the section in a scenario file; every problem path starts with it.

@@ -3,12 +3,12 @@
 //! Each rule names the field by its dotted path (`costs.salary[2].count`) and says what value
 //! it got and what is allowed. Problems come out in file order.
 
-use super::raw::{
+use super::costs_raw::{
     MAX_AMOUNT_POUNDS, MAX_HEADCOUNT, MAX_LINES, RawByPoint, RawCosts, RawNonSalaryLine, SECTION,
 };
-use super::{
-    Basis, ByPoint, Costs, FieldProblem, NonSalaryLine, Projection, SalaryLine, SalaryPoint,
-    StatedTotals,
+use crate::model::FieldProblem;
+use crate::model::costs::{
+    Basis, ByPoint, Costs, NonSalaryLine, Projection, SalaryLine, SalaryPoint, StatedTotals,
 };
 use crate::money::Pence;
 
@@ -381,8 +381,8 @@ impl RawCosts {
 
 #[cfg(test)]
 mod tests {
-    use super::super::raw::{DEFAULT_GRADE_INCREMENTS, DEFAULT_PAY_AWARD};
-    use super::super::test_support::{WESTERN_BAY, raw, validated, western_bay};
+    use super::super::costs_raw::{DEFAULT_GRADE_INCREMENTS, DEFAULT_PAY_AWARD};
+    use super::super::costs_test_support::{WESTERN_BAY, raw, validated, western_bay};
     use super::*;
 
     fn problems(source: &str) -> Vec<FieldProblem> {
