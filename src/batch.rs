@@ -17,8 +17,9 @@ use crate::stats::FanAccumulator;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
-/// Replications run in parallel before their results are folded.
-const CHUNK: u64 = 1024;
+/// Replications run in parallel before their results are folded: the default chunk of a
+/// [`Plan`].
+pub const CHUNK: u64 = 1024;
 
 /// How to run a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

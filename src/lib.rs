@@ -18,6 +18,8 @@
 //!                                   a plan, a pool, a sink; provenance and merging
 //! risks                             the risk register beside the simulation
 //! verify                            the simulator against exact results
+//! experiment                        methods that run several batches on common random
+//!                                   numbers: request → validated plan → plain results
 //! report                            JSON and CSV rows, text, pictures, HTML; the one writer
 //! ```
 //!
@@ -31,6 +33,7 @@ pub mod batch;
 pub mod costs;
 pub mod dist;
 pub mod engine;
+pub mod experiment;
 pub mod measures;
 pub mod model;
 pub mod money;

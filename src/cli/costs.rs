@@ -5,9 +5,10 @@
 use super::run;
 use super::scenarios;
 use super::{CostsArgs, InputError};
-use anyhow::{Context, Result, anyhow};
-use ifss_sim::batch::{Batch, BatchConfig};
+use anyhow::Result;
+use ifss_sim::batch::BatchConfig;
 use ifss_sim::costs::{Audit, CostTable, Projection, Projector, SalaryPoint};
+use ifss_sim::experiment;
 use ifss_sim::measures::Unit;
 use ifss_sim::model::Model;
 use ifss_sim::money::Pence;
@@ -34,11 +35,21 @@ pub fn costs(a: CostsArgs) -> Result<()> {
     let table = CostTable::stated(costs);
     let audit = Audit::of(costs);
     let cfg = run::config(&a.input, &model);
-    run::check_reps(cfg.replications)?;
+    let plan = experiment::costs::Plan::new(
+        &model,
+        &experiment::costs::Request {
+            seed: cfg.seed,
+            replications: cfg.replications,
+        },
+    )
+    .map_err(run::request_problems)?;
+    run::check_size(&model, cfg.replications, 1, cfg.threads)?;
     let bar = run::progress_bar(a.quiet, cfg.replications, model.policy().kind().name());
     let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
-    let batch = run::simulate(&model, &cfg, &pool, &bar)?;
-    let projection = ProjectionJson::new(&model, &projector, &batch, &cfg)?;
+    let result = experiment::costs::run(&model, &plan, &pool, &mut run::Watching { bar: &bar });
+    bar.finish_and_clear();
+    let (batch, projected) = run::experiment_result(result)?;
+    let projection = ProjectionJson::new(&model, &projector, &projected, batch.len(), &cfg);
     if a.json {
         let out = CostsJson {
             schema: ifss_sim::report::SCHEMA,
@@ -155,45 +166,39 @@ impl ProjectionJson {
     fn new(
         model: &Model,
         projector: &Projector,
-        batch: &Batch,
+        p: &experiment::costs::Projection,
+        replications: usize,
         cfg: &BatchConfig,
-    ) -> Result<ProjectionJson> {
-        let column = |name: &str| -> Result<Vec<f64>> {
-            batch
-                .measure(name)
-                .ok_or_else(|| anyhow!("the batch has no measure {name:?}"))
-        };
-        let pounds = |name: &str| column(name).map(|v| Kpi::of(Unit::Pounds, &v));
-        let years = (0..projector.years())
-            .map(|y| {
-                let k = y + 1;
-                Ok(YearJson {
-                    year: k,
-                    days: projector.year_days(y),
-                    budget: projector.budget(y),
-                    cost: pounds(&format!("cost.y{k}"))?,
-                    p_over_budget: Probability::of(&column(&format!("over_budget.y{k}"))?),
-                    salary: pounds(&format!("cost.salary.y{k}"))?,
-                    agency: pounds(&format!("cost.agency.y{k}"))?,
-                    mileage: pounds(&format!("cost.mileage.y{k}"))?,
-                    non_salary: projector.non_salary(y),
-                })
+    ) -> ProjectionJson {
+        let pounds = |v: &[f64]| Kpi::of(Unit::Pounds, v);
+        let years = p
+            .years
+            .iter()
+            .map(|y| YearJson {
+                year: y.year,
+                days: y.days,
+                budget: y.budget,
+                cost: pounds(&y.cost),
+                p_over_budget: Probability::of(&y.over_budget),
+                salary: pounds(&y.salary),
+                agency: pounds(&y.agency),
+                mileage: pounds(&y.mileage),
+                non_salary: y.non_salary,
             })
-            .collect::<Result<Vec<_>>>()
-            .context("projecting cost")?;
-        Ok(ProjectionJson {
+            .collect();
+        ProjectionJson {
             policy: model.policy().kind().name().to_string(),
-            replications: batch.len() as u64,
+            replications: replications as u64,
             seed: cfg.seed,
             assumptions: AssumptionsJson::of(projector.assumptions()),
             years,
             contract: ContractJson {
-                cost: pounds("cost.total")?,
-                p_over_budget_any_year: Probability::of(&column("over_budget.any")?),
+                cost: pounds(&p.contract_cost),
+                p_over_budget_any_year: Probability::of(&p.over_budget_any_year),
             },
-            cost_per_phase1_completion: pounds("cost_per_phase1_completion")?,
-            staffing_note: projector.staffing_note(model),
-        })
+            cost_per_phase1_completion: pounds(&p.cost_per_phase1_completion),
+            staffing_note: p.staffing_note.clone(),
+        }
     }
 }
 

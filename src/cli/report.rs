@@ -3,6 +3,7 @@
 use super::output::Run;
 use super::{BatchArgs, ReportArgs};
 use anyhow::{Context, Result};
+use ifss_sim::experiment;
 use ifss_sim::report::board::{self, BoardInput};
 use ifss_sim::report::html;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -64,34 +65,41 @@ pub fn build(
     } = *run;
     // the register beside the simulation, on the same seeds
     let risks = match loaded.model.risks() {
-        Some(register) => {
+        Some(_) => {
+            let plan = experiment::risks::Plan::new(
+                &loaded.model,
+                &experiment::risks::Request {
+                    seed: cfg.seed,
+                    replications: cfg.replications,
+                },
+            )
+            .map_err(super::run::request_problems)?;
             let bar = super::run::progress(args, cfg.replications, "risk register");
-            let rows = ifss_sim::risks::evaluate(&loaded.model, register, cfg, &|label, n| {
-                bar.set_prefix(label.to_string());
-                bar.set_position(n);
-            })
-            .context("risk register batches failed")?;
+            let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
+            let rows = experiment::risks::run(
+                &loaded.model,
+                &plan,
+                &pool,
+                &mut super::run::Watching { bar: &bar },
+            );
             bar.finish_and_clear();
-            Some(rows)
+            Some(super::run::experiment_result(rows).context("risk register batches failed")?)
         }
         None => None,
     };
     // validation evidence for the assurance section, when asked for
     let validation: Option<Vec<[String; 4]>> = if options.verify {
-        let results = ifss_sim::verify::run_all(true, ifss_sim::verify::DEFAULT_SEED, cfg.threads)
+        let rows = experiment::validation::run(ifss_sim::verify::DEFAULT_SEED, cfg.threads)
             .context("validation checks failed to run")?;
         Some(
-            results
-                .iter()
-                .flat_map(|case| {
-                    case.checks.iter().map(move |c| {
-                        [
-                            format!("{}: {}", case.name, c.label),
-                            format!("{:.4}", c.theory),
-                            format!("{:.4}", c.mean),
-                            if c.pass { "pass" } else { "FAIL" }.to_string(),
-                        ]
-                    })
+            rows.into_iter()
+                .map(|r| {
+                    [
+                        r.check,
+                        format!("{:.4}", r.theory),
+                        format!("{:.4}", r.simulated),
+                        if r.pass { "pass" } else { "FAIL" }.to_string(),
+                    ]
                 })
                 .collect(),
         )

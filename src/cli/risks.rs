@@ -1,10 +1,11 @@
 //! `risks`: the register beside the simulation.
 
 use super::output::{Origin, say_written};
-use super::run::{check_reps, config, progress};
+use super::run::{config, progress};
 use super::scenarios;
 use super::{BatchArgs, InputError};
-use anyhow::{Context, Result};
+use anyhow::Result;
+use ifss_sim::experiment;
 use ifss_sim::model::PolicyKind;
 use ifss_sim::report::counted;
 use ifss_sim::report::write::SetKind;
@@ -32,8 +33,16 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         ))
     })?;
     let cfg = config(&a.input, &loaded.model);
-    check_reps(cfg.replications)?;
-    super::run::check_size(&loaded.model, cfg.replications, 4, cfg.threads)?;
+    let plan = experiment::risks::Plan::new(
+        &loaded.model,
+        &experiment::risks::Request {
+            seed: cfg.seed,
+            replications: cfg.replications,
+        },
+    )
+    .map_err(super::run::request_problems)?;
+    let batches = experiment::risks::Plan::batches(&register);
+    super::run::check_size(&loaded.model, cfg.replications, batches, cfg.threads)?;
     // its own folder by default, so it never mixes its file into a run's set
     let out = super::run::outputs(
         &a,
@@ -41,12 +50,15 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         SetKind::Risks,
     )?;
     let bar = progress(&a, cfg.replications, "");
-    let rows = risks::evaluate(&loaded.model, &register, &cfg, &|label, n| {
-        bar.set_prefix(label.to_string());
-        bar.set_position(n);
-    })
-    .context("batch failed")?;
+    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
+    let rows = experiment::risks::run(
+        &loaded.model,
+        &plan,
+        &pool,
+        &mut super::run::Watching { bar: &bar },
+    );
     bar.finish_and_clear();
+    let rows = super::run::experiment_result(rows)?;
     // the file first, so that a reader closing standard output early loses nothing
     let written = match out {
         Some(out) => {

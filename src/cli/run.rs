@@ -5,6 +5,7 @@ use super::scenarios::{self, Loaded};
 use super::{BatchArgs, CompareArgs, InputError, ReportArgs, RunArgs, ScenarioArgs};
 use anyhow::{Context, Result};
 use ifss_sim::batch::{self, Batch, BatchConfig};
+use ifss_sim::experiment::{self, ExperimentError, Watch};
 use ifss_sim::model::{Model, PolicyKind};
 use ifss_sim::report::compare::Comparison;
 use ifss_sim::report::summary::RunSummary;
@@ -92,38 +93,64 @@ pub(super) fn progress_bar(quiet: bool, total: u64, label: &str) -> ProgressBar 
     bar
 }
 
+/// Run one batch of `model` with progress on `bar`; Ctrl-C stops it.
 pub(super) fn simulate(
     model: &Model,
     cfg: &BatchConfig,
     pool: &batch::Pool,
     bar: &ProgressBar,
 ) -> Result<Batch> {
-    let mut sink = Interruptible { bar };
-    let b =
-        batch::run_with(model, &batch::Plan::of(cfg), pool, &mut sink).context("batch failed")?;
+    let label = model.policy().kind().name();
+    let b = experiment::batch_of(
+        model,
+        &batch::Plan::of(cfg),
+        pool,
+        &mut Watching { bar },
+        label,
+    );
     bar.finish_and_clear();
-    if super::interrupted() {
-        return Err(super::Interrupted {
-            done: b.len() as u64,
-            total: cfg.replications,
+    experiment_result(b)
+}
+
+/// An experiment's result on the command line: a stop (Ctrl-C) becomes
+/// [`super::Interrupted`], exit 130.
+pub(super) fn experiment_result<T>(result: Result<T, ExperimentError>) -> Result<T> {
+    match result {
+        Ok(t) => Ok(t),
+        Err(ExperimentError::Stopped { done, total, .. }) => {
+            Err(super::Interrupted { done, total }.into())
         }
-        .into());
+        Err(e) => Err(anyhow::Error::new(e).context("batch failed")),
     }
-    Ok(b)
 }
 
-/// A batch's sink on the command line: progress on the bar, and a stop after the chunk
-/// in which the user pressed Ctrl-C.
-struct Interruptible<'a> {
-    bar: &'a ProgressBar,
+/// A request's problems on the command line: one line each, naming the option, exit 2.
+pub(super) fn request_problems(problems: Vec<ifss_sim::model::FieldProblem>) -> anyhow::Error {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("--{}: {}", p.path, p.message))
+        .collect();
+    InputError(lines.join("\n")).into()
 }
 
-impl batch::Sink for Interruptible<'_> {
-    fn replication_done(&self, done: u64) {
+/// What an experiment shows on the command line: each batch's progress on one bar
+/// labelled with the batch, and a stop after the chunk in which the user pressed Ctrl-C.
+pub(super) struct Watching<'a> {
+    pub(super) bar: &'a ProgressBar,
+}
+
+impl Watch for Watching<'_> {
+    fn started(&self, label: &str, replications: u64) {
+        self.bar.set_prefix(label.to_string());
+        self.bar.set_length(replications);
+        self.bar.set_position(0);
+    }
+
+    fn replication_done(&self, _: &str, done: u64) {
         self.bar.set_position(done);
     }
 
-    fn chunk(&mut self, _: &Batch) -> batch::Flow {
+    fn chunk(&mut self, _: &str, _: &Batch) -> batch::Flow {
         if super::interrupted() {
             batch::Flow::Stop
         } else {
@@ -277,20 +304,13 @@ fn write_all(
 pub fn compare(a: CompareArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
-    let kinds = a
-        .policies
-        .iter()
-        .map(|p| policy(p.trim()))
-        .collect::<Result<Vec<_>>>()?;
-    if kinds.len() < 2 {
-        return Err(InputError("--policies needs at least two policies to compare".into()).into());
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    if let Some(dup) = kinds.iter().find(|k| !seen.insert(**k)) {
-        return Err(InputError(format!("--policies lists {dup} twice")).into());
-    }
     let cfg = config(&a.batch.input, &loaded.model);
-    check_reps(cfg.replications)?;
+    let plan = experiment::compare::Plan::new(&experiment::compare::Request {
+        policies: a.policies.clone(),
+        seed: cfg.seed,
+        replications: cfg.replications,
+    })
+    .map_err(request_problems)?;
     let report = !(a.report.no_report || a.batch.no_output);
     let extra = if report {
         risk_batches(&loaded.model)
@@ -300,23 +320,17 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     check_size(
         &loaded.model,
         cfg.replications,
-        kinds.len() + extra,
+        plan.policies().len() + extra,
         cfg.threads,
     )?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
-    let mut models = Vec::new();
-    let mut batches = Vec::new();
     // one pool for every policy's batch
     let pool = batch::Pool::new(cfg.threads)?;
-    for kind in &kinds {
-        let model = loaded
-            .model
-            .with_policy(loaded.model.policy().with_kind(*kind));
-        let bar = progress(&a.batch, cfg.replications, kind.name());
-        batches.push(simulate(&model, &cfg, &pool, &bar)?);
-        models.push(model);
-    }
-    let runs: Vec<(&Model, &Batch)> = models.iter().zip(&batches).collect();
+    let bar = progress(&a.batch, cfg.replications, "");
+    let arms = experiment::compare::run(&loaded.model, &plan, &pool, &mut Watching { bar: &bar });
+    bar.finish_and_clear();
+    let arms = experiment_result(arms)?;
+    let runs: Vec<(&Model, &Batch)> = arms.iter().map(|a| (&a.model, &a.batch)).collect();
     let comparison = Comparison::new(&runs, cfg.seed);
     let json = serde_json::to_string_pretty(&comparison)?;
     let table = text::comparison_table(&loaded.model, &comparison);

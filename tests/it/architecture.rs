@@ -20,6 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["batch"],
     &["risks"],
     &["verify"],
+    &["experiment"],
     &["report"],
 ];
 

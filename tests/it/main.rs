@@ -8,6 +8,7 @@ mod cli;
 mod costs;
 mod crn;
 mod engine;
+mod experiment;
 mod extremes;
 mod golden;
 mod limits;

@@ -2,19 +2,19 @@
 //! on scenarios whose answer is known.
 
 use super::support::load_with;
-use ifss_sim::batch::BatchConfig;
-use ifss_sim::risks::{self, Assessment, Verdict};
+use ifss_sim::batch::Pool;
+use ifss_sim::experiment::{self, Quiet};
+use ifss_sim::risks::{Assessment, Verdict};
 
 fn assess(sets: &[&str], reps: u64) -> Vec<Assessment> {
     let m = load_with("western-bay", sets).unwrap_or_else(|e| panic!("{e}"));
-    let reg = m.risks().expect("register").clone();
-    let cfg = BatchConfig {
+    let request = experiment::risks::Request {
         seed: 17,
-        first: 0,
         replications: reps,
-        threads: Some(2),
     };
-    risks::evaluate(&m, &reg, &cfg, &|_, _| {}).unwrap()
+    let plan = experiment::risks::Plan::new(&m, &request).unwrap();
+    let pool = Pool::new(Some(2)).unwrap();
+    experiment::risks::run(&m, &plan, &pool, &mut Quiet).unwrap()
 }
 
 fn risk(rows: &[Assessment], id: u32) -> &Assessment {

@@ -1,0 +1,127 @@
+//! Experiments: the methods that run several batches on common random numbers and
+//! return plain results.
+//!
+//! Each method takes a request (what a person asked for), turns it into a validated plan
+//! (`Plan::new(model, request) -> Result<Plan, Vec<FieldProblem>>`, the raw → validated
+//! pattern scenarios use: every problem at once, each naming the request's field), runs its
+//! batches through [`batch::run_with`](crate::batch::run_with) on one pool, and reports to
+//! one [`Watch`], which labels each batch and may stop the experiment. A stopped
+//! experiment returns [`ExperimentError::Stopped`]; the command line maps it to exit 130,
+//! problems to exit 2, and a server maps problems to HTTP 422.
+//!
+//! - [`compare`]: the same families under several policies, paired replication by
+//!   replication.
+//! - [`risks`]: the risk register beside the batches it needs (base, sharing, fully staffed,
+//!   reduced flow).
+//! - [`costs`]: the yearly cost of a batch over the contract, against the budget.
+//! - [`validation`]: the simulator against exact results, as rows for the report.
+
+pub mod compare;
+pub mod costs;
+pub mod risks;
+pub mod validation;
+
+use crate::batch::{self, Batch, BatchError, Flow, Plan, Pool, Sink};
+use crate::model::Model;
+
+/// What an experiment reports as it runs: each of its batches by label.
+pub trait Watch: Sync {
+    /// A batch labelled `label` starts, with `replications` planned.
+    fn started(&self, label: &str, replications: u64) {
+        let _ = (label, replications);
+    }
+
+    /// A replication of batch `label` finished: `done` so far (from any thread).
+    fn replication_done(&self, label: &str, done: u64) {
+        let _ = (label, done);
+    }
+
+    /// A chunk of batch `label` was folded in; return [`Flow::Stop`] to end the
+    /// experiment after it.
+    fn chunk(&mut self, label: &str, batch: &Batch) -> Flow {
+        let _ = (label, batch);
+        Flow::Continue
+    }
+}
+
+/// A watch that sees nothing and never stops.
+pub struct Quiet;
+
+impl Watch for Quiet {}
+
+/// Why an experiment did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    /// A batch could not run.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// The watch stopped the experiment.
+    #[error("stopped during the {label} batch after {done} of {total} replications")]
+    Stopped {
+        /// The batch that was running.
+        label: String,
+        /// Its replications run.
+        done: u64,
+        /// Its replications planned.
+        total: u64,
+    },
+}
+
+/// One batch labelled for the watch: the [`Sink`] an experiment's batch reports to.
+struct Labelled<'a, W: Watch + ?Sized> {
+    label: &'a str,
+    watch: &'a mut W,
+    stopped: bool,
+}
+
+impl<W: Watch + ?Sized> Sink for Labelled<'_, W> {
+    fn replication_done(&self, done: u64) {
+        self.watch.replication_done(self.label, done);
+    }
+
+    fn chunk(&mut self, batch: &Batch) -> Flow {
+        let flow = self.watch.chunk(self.label, batch);
+        self.stopped |= flow == Flow::Stop;
+        flow
+    }
+}
+
+/// Run one labelled batch, reporting to `watch`. A stop from the watch is an error, even
+/// after the batch's last chunk: it ends the experiment, whose next batch never starts.
+pub fn batch_of<W: Watch + ?Sized>(
+    model: &Model,
+    plan: &Plan,
+    pool: &Pool,
+    watch: &mut W,
+    label: &str,
+) -> Result<Batch, ExperimentError> {
+    watch.started(label, plan.replications);
+    let mut sink = Labelled {
+        label,
+        watch,
+        stopped: false,
+    };
+    let b = batch::run_with(model, plan, pool, &mut sink)?;
+    if sink.stopped {
+        return Err(ExperimentError::Stopped {
+            label: label.to_string(),
+            done: b.len() as u64,
+            total: plan.replications,
+        });
+    }
+    Ok(b)
+}
+
+/// Replications a request may ask for: from 1 to [`crate::model::MAX_REPLICATIONS`].
+pub(crate) fn check_replications(
+    problems: &mut Vec<crate::model::FieldProblem>,
+    replications: u64,
+) {
+    let most = crate::model::MAX_REPLICATIONS;
+    if replications == 0 || replications > most {
+        problems.push(crate::model::FieldProblem::new(
+            "replications",
+            format!("must be between 1 and {most}, got {replications}"),
+        ));
+    }
+}
