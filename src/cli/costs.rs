@@ -37,7 +37,7 @@ pub fn costs(a: CostsArgs) -> Result<()> {
     let cfg = run::config(&a.input, &model);
     let plan = experiment::costs::Plan::new(
         &model,
-        &experiment::costs::Request {
+        &experiment::Runs {
             seed: cfg.seed,
             replications: cfg.replications,
         },

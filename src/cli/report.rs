@@ -66,24 +66,11 @@ pub fn build(
     // the register beside the simulation, on the same seeds
     let risks = match loaded.model.risks() {
         Some(_) => {
-            let plan = experiment::risks::Plan::new(
-                &loaded.model,
-                &experiment::risks::Request {
-                    seed: cfg.seed,
-                    replications: cfg.replications,
-                },
-            )
-            .map_err(super::run::request_problems)?;
             let bar = super::run::progress(args, cfg.replications, "risk register");
-            let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
-            let rows = experiment::risks::run(
-                &loaded.model,
-                &plan,
-                &pool,
-                &mut super::run::Watching { bar: &bar },
-            );
-            bar.finish_and_clear();
-            Some(super::run::experiment_result(rows).context("risk register batches failed")?)
+            Some(
+                super::risks::assess(&loaded.model, cfg, &bar)
+                    .context("risk register batches failed")?,
+            )
         }
         None => None,
     };

@@ -24,6 +24,24 @@ struct RisksJson<'a> {
     risks: &'a [risks::Assessment],
 }
 
+/// The register's assessment on `cfg`'s seed and replications, with progress on `bar`.
+pub(super) fn assess(
+    model: &ifss_sim::model::Model,
+    cfg: &ifss_sim::batch::BatchConfig,
+    bar: &indicatif::ProgressBar,
+) -> Result<Vec<risks::Assessment>> {
+    let request = experiment::Runs {
+        seed: cfg.seed,
+        replications: cfg.replications,
+    };
+    let plan =
+        experiment::risks::Plan::new(model, &request).map_err(super::run::request_problems)?;
+    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
+    let rows = experiment::risks::run(model, &plan, &pool, &mut super::run::Watching { bar });
+    bar.finish_and_clear();
+    super::run::experiment_result(rows)
+}
+
 pub fn risks(a: BatchArgs) -> Result<()> {
     let loaded = scenarios::load(a.input.scenario.as_deref(), &a.input.sets)?;
     let register = loaded.model.risks().cloned().ok_or_else(|| {
@@ -33,14 +51,6 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         ))
     })?;
     let cfg = config(&a.input, &loaded.model);
-    let plan = experiment::risks::Plan::new(
-        &loaded.model,
-        &experiment::risks::Request {
-            seed: cfg.seed,
-            replications: cfg.replications,
-        },
-    )
-    .map_err(super::run::request_problems)?;
     let batches = experiment::risks::Plan::batches(&register);
     super::run::check_size(&loaded.model, cfg.replications, batches, cfg.threads)?;
     // its own folder by default, so it never mixes its file into a run's set
@@ -50,15 +60,7 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         SetKind::Risks,
     )?;
     let bar = progress(&a, cfg.replications, "");
-    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
-    let rows = experiment::risks::run(
-        &loaded.model,
-        &plan,
-        &pool,
-        &mut super::run::Watching { bar: &bar },
-    );
-    bar.finish_and_clear();
-    let rows = super::run::experiment_result(rows)?;
+    let rows = assess(&loaded.model, &cfg, &bar)?;
     // the file first, so that a reader closing standard output early loses nothing
     let written = match out {
         Some(out) => {

@@ -3,7 +3,7 @@
 //! Every policy runs on the same seed and replications, so replication `k` of each sees
 //! the same referrals, family fates and staff absences, and differences are paired.
 
-use super::{ExperimentError, Watch, batch_of, check_replications};
+use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::{Batch, Pool};
 use crate::model::{FieldProblem, Model, PolicyKind};
 
@@ -22,8 +22,7 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     policies: Vec<PolicyKind>,
-    seed: u64,
-    replications: u64,
+    runs: Runs,
 }
 
 impl Plan {
@@ -52,15 +51,11 @@ impl Plan {
                 "needs at least two policies to compare",
             ));
         }
-        check_replications(&mut problems, request.replications);
-        match problems.is_empty() {
-            true => Ok(Plan {
-                policies,
-                seed: request.seed,
-                replications: request.replications,
-            }),
-            false => Err(problems),
-        }
+        let runs = Runs {
+            seed: request.seed,
+            replications: request.replications,
+        };
+        runs.checked(problems).map(|runs| Plan { policies, runs })
     }
 
     /// The policies, reference first.
@@ -70,12 +65,12 @@ impl Plan {
 
     /// Master seed.
     pub fn seed(&self) -> u64 {
-        self.seed
+        self.runs.seed
     }
 
     /// Replications per policy.
     pub fn replications(&self) -> u64 {
-        self.replications
+        self.runs.replications
     }
 }
 
@@ -96,12 +91,7 @@ pub fn run<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<Vec<Arm>, ExperimentError> {
-    let batch_plan = crate::batch::Plan {
-        seed: plan.seed,
-        first: 0,
-        replications: plan.replications,
-        chunk: crate::batch::CHUNK,
-    };
+    let batch_plan = plan.runs.batch_plan();
     plan.policies
         .iter()
         .map(|kind| {

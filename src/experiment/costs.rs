@@ -2,28 +2,19 @@
 //! agency cover, mileage, and the fixed non-salary lines) against the budget, and for the
 //! whole contract.
 
-use super::{ExperimentError, Watch, batch_of, check_replications};
+use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::{Batch, Pool};
 use crate::costs::Projector;
 use crate::model::{FieldProblem, Model};
 use crate::money::Pence;
 
 /// What a person asks: the scenario's cost projected from a batch on this seed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Request {
-    /// Master seed.
-    pub seed: u64,
-    /// Replications.
-    pub replications: u64,
-}
+pub type Request = Runs;
 
 /// A validated projection: the scenario has a `[costs]` section, and the replications are
 /// in range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Plan {
-    seed: u64,
-    replications: u64,
-}
+pub struct Plan(Runs);
 
 impl Plan {
     /// Check a request against the scenario.
@@ -35,14 +26,7 @@ impl Plan {
                 "the scenario has no [costs] section, so it has no cost to project",
             ));
         }
-        check_replications(&mut problems, request.replications);
-        match problems.is_empty() {
-            true => Ok(Plan {
-                seed: request.seed,
-                replications: request.replications,
-            }),
-            false => Err(problems),
-        }
+        request.checked(problems).map(Plan)
     }
 }
 
@@ -126,12 +110,7 @@ pub fn run<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<(Batch, Projection), ExperimentError> {
-    let batch_plan = crate::batch::Plan {
-        seed: plan.seed,
-        first: 0,
-        replications: plan.replications,
-        chunk: crate::batch::CHUNK,
-    };
+    let batch_plan = plan.0.batch_plan();
     let batch = batch_of(
         model,
         &batch_plan,

@@ -112,6 +112,41 @@ pub fn batch_of<W: Watch + ?Sized>(
     Ok(b)
 }
 
+/// The seed and replications of a request whose batches all share them: the batches of
+/// one experiment run on the same random numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Runs {
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per batch.
+    pub replications: u64,
+}
+
+impl Runs {
+    /// These runs, once the replications are checked, unless `problems` (found by the
+    /// caller) or the check say otherwise.
+    pub(crate) fn checked(
+        self,
+        mut problems: Vec<crate::model::FieldProblem>,
+    ) -> Result<Runs, Vec<crate::model::FieldProblem>> {
+        check_replications(&mut problems, self.replications);
+        match problems.is_empty() {
+            true => Ok(self),
+            false => Err(problems),
+        }
+    }
+
+    /// The plan of each of the experiment's batches.
+    pub(crate) fn batch_plan(&self) -> Plan {
+        Plan {
+            seed: self.seed,
+            first: 0,
+            replications: self.replications,
+            chunk: crate::batch::CHUNK,
+        }
+    }
+}
+
 /// Replications a request may ask for: from 1 to [`crate::model::MAX_REPLICATIONS`].
 pub(crate) fn check_replications(
     problems: &mut Vec<crate::model::FieldProblem>,

@@ -1,27 +1,18 @@
 //! The risk register beside the simulation: the batches it needs, all on one seed, and
 //! each risk assessed against them.
 
-use super::{ExperimentError, Watch, batch_of, check_replications};
+use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::Pool;
 use crate::model::risks::Register;
 use crate::model::{FieldProblem, Model, PolicyKind};
 use crate::risks::{Assessment, Batches, assess};
 
 /// What a person asks: the register's assessment on this seed and replications.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Request {
-    /// Master seed.
-    pub seed: u64,
-    /// Replications per batch.
-    pub replications: u64,
-}
+pub type Request = Runs;
 
 /// A validated assessment: the scenario has a register, and the replications are in range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Plan {
-    seed: u64,
-    replications: u64,
-}
+pub struct Plan(Runs);
 
 impl Plan {
     /// Check a request against the scenario.
@@ -33,14 +24,7 @@ impl Plan {
                 "the scenario has no [risks] section to assess",
             ));
         }
-        check_replications(&mut problems, request.replications);
-        match problems.is_empty() {
-            true => Ok(Plan {
-                seed: request.seed,
-                replications: request.replications,
-            }),
-            false => Err(problems),
-        }
+        request.checked(problems).map(Plan)
     }
 
     /// How many batches the register needs for `model` (base, and any of sharing, fully
@@ -66,12 +50,7 @@ pub fn run<W: Watch + ?Sized>(
         return Ok(Vec::new());
     };
     let base_model = model.with_policy(model.policy().with_kind(PolicyKind::Proportional));
-    let batch_plan = crate::batch::Plan {
-        seed: plan.seed,
-        first: 0,
-        replications: plan.replications,
-        chunk: crate::batch::CHUNK,
-    };
+    let batch_plan = plan.0.batch_plan();
     let needs = register.needs();
     let base = batch_of(&base_model, &batch_plan, pool, watch, "proportional")?;
     let demand_led = match needs.demand_led {
