@@ -6,12 +6,14 @@
 //!
 //! The bundled scenarios are compiled into the binary, so the tool runs with no file.
 
+mod annotated;
 mod locate;
 pub mod overrides;
 mod raw;
 mod validate;
 
 pub use crate::model::slug;
+pub use annotated::annotated_inputs;
 pub use raw::RawScenario;
 pub use validate::FieldProblem;
 
