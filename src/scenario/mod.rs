@@ -6,6 +6,7 @@
 //!
 //! The bundled scenarios are compiled into the binary, so the tool runs with no file.
 
+mod annotated;
 mod costs_raw;
 mod costs_validate;
 mod locate;
@@ -18,6 +19,7 @@ mod validate;
 
 pub use crate::model::FieldProblem;
 pub use crate::model::slug;
+pub use annotated::annotated_inputs;
 pub use costs_raw::{
     MAX_AMOUNT_POUNDS, MAX_HEADCOUNT, MAX_LINES, RawByPoint, RawCosts, RawNonSalaryLine,
     RawSalaryLine, RawStatedTotals,

@@ -4,6 +4,7 @@ mod architecture;
 mod bad_input;
 mod batch;
 mod benchmark_models;
+mod board;
 mod cli;
 mod costs;
 mod crn;

@@ -1,0 +1,100 @@
+//! Assurance: how the figures were made, for a reader who must decide whether to trust them.
+
+use super::BoardInput;
+use super::words::{kpi, per_policy};
+
+pub(super) fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
+    let m = input.model;
+    let base = &input.summaries[0];
+    let reps = base.replications;
+    let precision = kpi(base, "wait_to_first_meeting_days")
+        .and_then(|k| Some((k.mean?, k.ci95?)))
+        .filter(|(mn, _)| *mn != 0.0)
+        .map_or("not defined".into(), |(mn, [lo, hi])| {
+            format!(
+                "±{:.1}% of the mean wait (95% CI half-width)",
+                (hi - lo) / 2.0 / mn.abs() * 100.0
+            )
+        });
+    let mut items = vec![
+        (
+            "Model".to_string(),
+            "Discrete-event simulation of referrals, the assessment / Phase 1 / Phase 2 pathway, \
+             staff direct hours, leave, sickness, turnover and recruitment, under the chosen \
+             allocation policy."
+                .to_string(),
+        ),
+        (
+            "Inputs".into(),
+            "Every input is listed in “Inputs and their sources”, each with the source it cites or \
+             marked as an assumption."
+                .into(),
+        ),
+        (
+            "Run length".into(),
+            format!(
+                "{} ({}) per replication, from an empty service (no warm-up is deleted: the \
+                 start-up is part of the contract).",
+                crate::report::days(m.horizon_days()),
+                crate::report::counted(years as u64, "contract year", "contract years")
+            ),
+        ),
+        (
+            "Replications and precision".into(),
+            format!(
+                "{}{}; precision achieved: {precision}.",
+                crate::report::counted(reps, "replication", "replications"),
+                per_policy(input, " per policy")
+            ),
+        ),
+        (
+            "Random numbers".into(),
+            format!(
+                "Master seed {}. Streams: {}. Each family episode, each staff post and each authority's \
+                 arrivals has its own stream, so policies see identical families and absences, and \
+                 results do not depend on the number of threads.",
+                base.seed,
+                crate::rng::STREAM_SCHEME
+            ),
+        ),
+    ];
+    items.push((
+        "Validation".into(),
+        match input.validation {
+            Some(rows) if !rows.is_empty() => {
+                let pass = rows.iter().filter(|r| r[3] == "pass").count();
+                let list: Vec<String> = rows
+                    .iter()
+                    .map(|r| format!("{}: theory {}, simulated {} ({})", r[0], r[1], r[2], r[3]))
+                    .collect();
+                let verdict = if pass == rows.len() {
+                    "reproduces them within their sampling error"
+                } else {
+                    "misses some of them: treat this report's figures with caution until \
+                     the failures are understood"
+                };
+                format!(
+                    "{pass} of {} checks passed. In plain words: cut down to queues whose \
+                     answers are known exactly (one or several workers, fixed or variable \
+                     visit lengths, unlimited workers, the pathway's branching, and Little's \
+                     law linking queue length, arrivals and waits), the simulator {verdict}. \
+                     Each check runs its own small scenario, so its figures are not this \
+                     report's. The checks in detail: {}",
+                    rows.len(),
+                    list.join("; ")
+                )
+            }
+            _ => "Not run with this report: add --verify (or run `ifss-sim verify`) for the \
+                  analytic checks against M/M/c, Pollaczek–Khinchine, M/G/∞, the pathway funnel \
+                  and Little's law."
+                .into(),
+        },
+    ));
+    items.push((
+        "Software".into(),
+        format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
+    ));
+    items.push(("Run time".into(), input.run_time.to_string()));
+    items.push(("Machine".into(), input.machine.to_string()));
+    items
+}

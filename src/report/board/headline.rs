@@ -1,0 +1,208 @@
+//! The key figures and the headline sentences: the answer first, with its uncertainty.
+
+use super::BoardInput;
+use super::costs::{audit_extra, share_over};
+use super::words::{change_words, ci_only, kpi, mean, pct, policy_words, pounds, with_ci};
+use crate::costs::Projector;
+use crate::report::html::KeyFigure;
+
+/// Key figures and headline sentences.
+pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
+    let mut key = Vec::new();
+    let mut words = Vec::new();
+    let base = &input.summaries[0];
+    let wait = "wait_to_first_meeting_days";
+    // the policy with the shortest mean wait, if it is distinguishable from the baseline
+    let mut best = base;
+    if let Some(c) = input.comparison {
+        for (p, d) in &c.diff.0 {
+            let better = d
+                .get(wait)
+                .is_some_and(|x| x.distinguishable && x.mean.unwrap_or(0.0) < 0.0);
+            let s = c.policies.get(p);
+            if let (true, Some(s)) = (better, s)
+                && mean(s, wait) < mean(best, wait)
+            {
+                best = s;
+            }
+        }
+        key.push(KeyFigure {
+            label: "Shortest wait".into(),
+            value: policy_words(&best.policy)
+                .split(" (")
+                .next()
+                .unwrap_or("")
+                .into(),
+            detail: if best.policy == base.policy {
+                "no policy waits distinguishably less than the baseline".into()
+            } else {
+                format!("against {} on the same families", base.policy)
+            },
+        });
+    }
+    // with several policies, the figures below are the chosen policy's: say so
+    let under = if input.comparison.is_some() {
+        format!(", {}", best.policy)
+    } else {
+        String::new()
+    };
+    key.push(KeyFigure {
+        label: format!("Mean wait for a first meeting{under}"),
+        value: mean(best, wait).map_or("n/a".into(), |w| format!("{w:.1} days")),
+        detail: match (input.comparison, best.policy != base.policy) {
+            (Some(c), true) => c
+                .diff
+                .get(&best.policy)
+                .and_then(|d| d.get(wait))
+                .and_then(|d| Some((d.mean?, d.ci95?)))
+                .map_or(String::new(), |(m, [lo, hi])| {
+                    format!("{:.1} days shorter (95% CI {:.1} to {:.1})", -m, -hi, -lo)
+                }),
+            _ => ci_only(kpi(best, wait), " days", 1),
+        },
+    });
+    let starts = "phase1_starts";
+    key.push(KeyFigure {
+        label: format!(
+            "Families starting Phase 1 in {} years{under}",
+            input.model.years()
+        ),
+        value: mean(best, starts).map_or("n/a".into(), |x| format!("{x:.0}")),
+        detail: match (input.comparison, best.policy != base.policy) {
+            (Some(c), true) => c
+                .diff
+                .get(&best.policy)
+                .and_then(|d| d.get(starts))
+                .and_then(|d| Some((d.mean?, d.ci95?)))
+                .map_or(String::new(), |(m, [lo, hi])| {
+                    format!(
+                        "{m:+.1} against {} (95% CI {lo:+.1} to {hi:+.1})",
+                        base.policy
+                    )
+                }),
+            _ => ci_only(kpi(best, starts), "", 0),
+        },
+    });
+    let years = input.model.years();
+    if let Some(costs) = input.model.costs() {
+        let budget = costs.budget().pence() as f64 / 100.0;
+        let worst = (1..=years)
+            .filter_map(|y| Some((y, mean(best, &format!("cost.y{y}"))?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((y, c)) = worst {
+            let p_over = mean(best, &format!("over_budget.y{y}")).unwrap_or(f64::NAN);
+            let extra = audit_extra(costs);
+            let batch = input
+                .summaries
+                .iter()
+                .position(|s| s.policy == best.policy)
+                .and_then(|i| input.runs.get(i));
+            let audited = match (Projector::new(input.model), batch) {
+                (Some(projector), Some((_, b))) if extra != 0.0 => {
+                    share_over(b, &projector, y - 1, extra).map_or(String::new(), |p| {
+                        format!(" ({} with the audit's recomputed non-salary costs)", pct(p))
+                    })
+                }
+                _ => String::new(),
+            };
+            key.push(KeyFigure {
+                label: format!("Cost in the dearest year (year {y}){under}"),
+                value: pounds(c),
+                detail: format!(
+                    "against {}: over budget in {} of runs{audited}",
+                    pounds(budget),
+                    pct(p_over)
+                ),
+            });
+        }
+    }
+
+    // sentences
+    let auths = input.model.authorities();
+    let per_auth: Vec<String> = auths
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a.name(),
+                mean(base, &format!("{wait}.{}", a.slug()))
+                    .map_or("n/a".into(), |w| format!("{w:.1} days"))
+            )
+        })
+        .collect();
+    words.push(format!(
+        "Under {} allocation families wait on average {} from acceptance to a first meeting \
+         ({}), and {} start Phase 1 over the {} years.",
+        base.policy,
+        with_ci(kpi(base, wait), " days", 1),
+        per_auth.join(", "),
+        with_ci(kpi(base, starts), "", 0),
+        years
+    ));
+    if let Some(c) = input.comparison {
+        for (p, d) in &c.diff.0 {
+            let (Some(dw), Some(ds)) = (d.get(wait), d.get(starts)) else {
+                continue;
+            };
+            let (Some(mw), Some([wl, wh]), Some(ms), Some([sl, sh])) =
+                (dw.mean, dw.ci95, ds.mean, ds.ci95)
+            else {
+                continue;
+            };
+            let travel = c
+                .policies
+                .get(p)
+                .and_then(|s| mean(s, "travel_hours"))
+                .unwrap_or(0.0);
+            let sure = if dw.distinguishable {
+                "a real difference at 95% confidence"
+            } else {
+                "not distinguishable from no difference"
+            };
+            let starts_sure = if ds.distinguishable {
+                "a real difference"
+            } else {
+                "not distinguishable from none"
+            };
+            words.push(format!(
+                "Under {p}, on the same families and absences, the mean wait is {}, and {}, for \
+                 {travel:.0} hours of cross-region travel over the contract.",
+                change_words(mw, [wl, wh], " days", ("longer", "shorter"), sure),
+                change_words(
+                    ms,
+                    [sl, sh],
+                    "",
+                    (
+                        "more families start Phase 1",
+                        "fewer families start Phase 1"
+                    ),
+                    starts_sure
+                ),
+            ));
+        }
+    }
+    if let Some(costs) = input.model.costs() {
+        let budget = costs.budget().pence() as f64 / 100.0;
+        let parts: Vec<String> = (1..=years)
+            .filter_map(|y| {
+                let c = mean(best, &format!("cost.y{y}"))?;
+                let p = mean(best, &format!("over_budget.y{y}"))?;
+                Some(format!(
+                    "year {y} {} (over budget in {} of runs)",
+                    pounds(c),
+                    pct(p)
+                ))
+            })
+            .collect();
+        if !parts.is_empty() {
+            words.push(format!(
+                "Projected cost under {} against the {} allocation: {}. Salary grows with pay \
+                 awards and grade increments and falls while posts are vacant.",
+                best.policy,
+                pounds(budget),
+                parts.join("; ")
+            ));
+        }
+    }
+    (key, words)
+}

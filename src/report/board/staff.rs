@@ -1,0 +1,71 @@
+//! Staff time: utilisation and the achieved direct-contact ratio by base.
+
+use super::BoardInput;
+use super::words::{kpi, per_policy};
+use crate::report::html::{Figure, Section};
+use crate::report::plots::{self, Bar, BarChart, BarGroup, Reference};
+
+pub(super) fn staff_section(input: &BoardInput<'_>) -> Section {
+    let m = input.model;
+    let groups = |measure: &str| -> Vec<BarGroup> {
+        m.authorities()
+            .iter()
+            .map(|a| BarGroup {
+                label: a.name().to_string(),
+                bars: input
+                    .summaries
+                    .iter()
+                    .filter_map(|s| {
+                        let k = kpi(s, &format!("{measure}.base.{}", a.slug()))?;
+                        Some(Bar {
+                            label: s.policy.clone(),
+                            value: k.mean?,
+                            ci: k.ci95,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let util = plots::ratio_bars(&BarChart {
+        title: "How busy are the staff at each base?".into(),
+        y_label: "committed hours ÷ direct hours available".into(),
+        groups: groups("utilisation"),
+        reference: None,
+    });
+    let dcr = plots::ratio_bars(&BarChart {
+        title: "How much of contracted time goes to direct work with families?".into(),
+        y_label: "% of contracted hours in direct contact".into(),
+        groups: groups("direct_contact_ratio"),
+        reference: Some(Reference {
+            value: 0.40,
+            label: "40% direct contact found by the evaluation".into(),
+        }),
+    });
+    Section {
+        heading: "Staff time".into(),
+        paragraphs: vec![
+            "Utilisation counts the hours a week committed to families, travel to families in \
+             another authority included, against the direct hours staff have while present: \
+             sharing staff across the region raises it partly with time on the road. The achieved direct-contact ratio divides direct hours \
+             delivered by contracted hours while in post; it can never exceed the 40% the \
+             evaluation found, and falls with leave, sickness and idle time. Whiskers are 95% \
+             confidence intervals."
+                .into(),
+        ],
+        figures: vec![
+            Figure {
+                caption: format!("Staff utilisation by base{}.", per_policy(input, " and policy")),
+                svg: util,
+            },
+            Figure {
+                caption: format!(
+                    "Achieved direct-contact ratio by base{}, against the 40% line.",
+                    per_policy(input, " and policy")
+                ),
+                svg: dcr,
+            },
+        ],
+        tables: Vec::new(),
+    }
+}
