@@ -175,7 +175,15 @@ impl Dist {
         }
     }
 
-    /// One draw. Always finite and non-negative.
+    /// One draw as a duration. Validated distributions have non-negative support, and
+    /// [`Dist::sample`] keeps draws finite and non-negative, so this always holds one.
+    pub fn sample_days<R: Rng + ?Sized>(&self, rng: &mut R) -> crate::time::Days {
+        crate::time::Days::new(self.sample(rng)).unwrap_or(crate::time::Days::ZERO)
+    }
+
+    /// One draw. Always finite and non-negative: validated parameters keep the support
+    /// there, and a draw rounding outside it (it cannot for these families, but floating
+    /// point is floating point) becomes 0.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let x = match self {
             Dist::Fixed(v) => *v,

@@ -35,19 +35,15 @@ impl SimTime {
         self.0
     }
 
-    /// This time plus a non-negative, finite duration in days.
-    ///
-    /// Durations come from validated distributions whose support is non-negative, so a
-    /// bad duration here is a bug in the engine; it is caught in debug builds and clamped
-    /// to zero in release builds so time can never run backwards.
-    pub fn after(self, days: f64) -> SimTime {
-        debug_assert!(days.is_finite() && days >= 0.0, "bad duration {days}");
-        let d = if days.is_finite() && days > 0.0 {
-            days
-        } else {
-            0.0
-        };
-        SimTime(self.0 + d)
+    /// This time plus a duration: never earlier, since a [`Days`] is never negative.
+    pub fn after(self, d: Days) -> SimTime {
+        SimTime(self.0 + d.0)
+    }
+
+    /// The duration from this time until `later` days since the start; zero if that
+    /// moment has passed (a review already due is due now).
+    pub fn until(self, later: f64) -> Days {
+        Days::new(later - self.0).unwrap_or(Days::ZERO)
     }
 
     /// Days elapsed from `earlier` to `self` (never negative for a monotone clock).
@@ -69,6 +65,38 @@ impl SimTime {
     /// The zero-based contract year this time falls in.
     pub fn year_index(self) -> usize {
         (self.0 / DAYS_PER_YEAR) as usize
+    }
+}
+
+/// A span of simulated time in days.
+///
+/// Invariant: finite and `>= 0`. Built by [`Days::new`] (which checks), by
+/// [`SimTime::until`], or from a draw of a validated distribution
+/// ([`crate::dist::Dist::sample_days`]), so adding one to a [`SimTime`] never moves time
+/// backwards and needs no check at the point of use.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+#[repr(transparent)]
+pub struct Days(f64);
+
+impl Days {
+    /// No time.
+    pub const ZERO: Days = Days(0.0);
+
+    /// `days` days; `None` if negative, NaN or infinite.
+    pub fn new(days: f64) -> Option<Days> {
+        (days.is_finite() && days >= 0.0).then_some(Days(days + 0.0))
+    }
+
+    /// The number of days.
+    pub fn days(self) -> f64 {
+        self.0
+    }
+
+    /// This span scaled by a fraction in `[0, 1]` (e.g. the part of Phase 1 served before
+    /// an unplanned exit).
+    pub fn times(self, fraction: f64) -> Days {
+        debug_assert!((0.0..=1.0).contains(&fraction), "bad fraction {fraction}");
+        Days::new(self.0 * fraction).unwrap_or(Days::ZERO)
     }
 }
 
@@ -104,11 +132,25 @@ mod tests {
     }
 
     #[test]
+    fn durations_are_finite_and_never_negative() {
+        assert!(Days::new(-1e-12).is_none());
+        assert!(Days::new(f64::NAN).is_none());
+        assert!(Days::new(f64::INFINITY).is_none());
+        assert_eq!(
+            Days::new(-0.0).map(|d| d.days().to_bits()),
+            Some(0.0f64.to_bits())
+        );
+        assert_eq!(Days::new(4.0).unwrap().times(0.25).days(), 1.0);
+    }
+
+    #[test]
     fn order_is_total_and_numeric() {
         let a = SimTime::new(1.0).unwrap();
         let b = SimTime::new(2.5).unwrap();
         assert!(a < b);
-        assert_eq!(a.after(1.5), b);
+        assert_eq!(a.after(Days::new(1.5).unwrap()), b);
+        assert_eq!(a.until(2.5), Days::new(1.5).unwrap());
+        assert_eq!(b.until(1.0), Days::ZERO);
         assert_eq!(b.since(a), 1.5);
     }
 

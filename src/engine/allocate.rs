@@ -122,7 +122,7 @@ impl Demand {
                 travel: 0.0,
             },
             Stage::Assessment => {
-                let weeks = f.fate.assessment_days / crate::time::DAYS_PER_WEEK;
+                let weeks = f.fate.assessment_days.days() / crate::time::DAYS_PER_WEEK;
                 let per_week = |h: f64| if weeks > 0.0 { h / weeks } else { 0.0 };
                 Load {
                     committed: self.intake,

@@ -8,6 +8,7 @@
 use super::observer::Route;
 use crate::model::Model;
 use crate::rng::Rng;
+use crate::time::Days;
 use rand::Rng as _;
 
 /// What is drawn about a family on arrival.
@@ -18,13 +19,13 @@ pub(crate) struct Fate {
     pub(crate) need: u8,
     pub(crate) children: u8,
     pub(crate) patience: f64,
-    pub(crate) assessment_days: f64,
+    pub(crate) assessment_days: Days,
     pub(crate) to_phase1: bool,
-    pub(crate) phase1_days: f64,
+    pub(crate) phase1_days: Days,
     pub(crate) unplanned_exit: bool,
     pub(crate) exit_fraction: f64,
     pub(crate) rereferred: bool,
-    pub(crate) rereferral_delay: f64,
+    pub(crate) rereferral_delay: Days,
     pub(crate) onward: bool,
 }
 
@@ -90,13 +91,19 @@ impl Fate {
         let assessment_days = pw
             .assessment
             .as_ref()
-            .map_or(0.0, |a| a.duration.sample(rng));
+            .map_or(Days::ZERO, |a| a.duration.sample_days(rng));
         let u_phase1: f64 = rng.random();
-        let phase1_days = pw.phase1.as_ref().map_or(0.0, |p| p.duration.sample(rng));
+        let phase1_days = pw
+            .phase1
+            .as_ref()
+            .map_or(Days::ZERO, |p| p.duration.sample_days(rng));
         let u_exit: f64 = rng.random();
         let exit_fraction: f64 = rng.random();
         let u_rereferral: f64 = rng.random();
-        let rereferral_delay = pw.rereferral.as_ref().map_or(0.0, |r| r.delay.sample(rng));
+        let rereferral_delay = pw
+            .rereferral
+            .as_ref()
+            .map_or(Days::ZERO, |r| r.delay.sample_days(rng));
         let u_onward: f64 = rng.random();
 
         let route = if u_route < pw.advice_only {

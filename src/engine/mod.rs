@@ -26,7 +26,7 @@ mod staff;
 
 use crate::model::Model;
 use crate::rng::{Rng, StreamId, Streams};
-use crate::time::{DAYS_PER_WEEK, SimTime, boundary};
+use crate::time::{DAYS_PER_WEEK, Days, SimTime, boundary};
 use family::{Family, Fate, Load, MixTables, Stage};
 pub use observer::{
     AllocationFact, Closure, Discard, Observer, ReferralFact, Route, SampleView, WorkerState,
@@ -496,12 +496,15 @@ impl Engine {
         self.waiting[a] += 1;
         obs.waiting_changed(t, a, self.waiting[a]);
         self.lists[a].push_back(id);
-        if fate.patience.is_finite() {
+        // an infinite patience is no patience limit
+        if let Some(patience) = Days::new(fate.patience) {
             self.events
-                .push(t.after(fate.patience), Event::Withdraw { family: id });
+                .push(t.after(patience), Event::Withdraw { family: id });
         }
         let share = model.policy.share_after_days;
-        if model.policy.kind == crate::model::PolicyKind::DemandLed && share > 0.0 {
+        if model.policy.kind == crate::model::PolicyKind::DemandLed
+            && let Some(share) = Days::new(share).filter(|d| d.days() > 0.0)
+        {
             self.events
                 .push(t.after(share), Event::ShareEligible { family: id });
         }
@@ -526,7 +529,7 @@ impl Engine {
     }
 
     /// Begin `stage` for family `id` lasting `days`, updating its worker's load.
-    fn begin<O: Observer>(&mut self, t: SimTime, id: u32, stage: Stage, days: f64, obs: &mut O) {
+    fn begin<O: Observer>(&mut self, t: SimTime, id: u32, stage: Stage, days: Days, obs: &mut O) {
         let f = &mut self.families[id as usize];
         f.stage = stage;
         f.version = f.version.wrapping_add(1);
@@ -601,7 +604,7 @@ impl Engine {
                     obs.phase1_completed(t, id, a);
                     match &pw.phase2 {
                         Some(p2) => {
-                            let until = (allocated_at + p2.review_at_days - t.days()).max(0.0);
+                            let until = t.until(allocated_at + p2.review_at_days);
                             self.begin(t, id, Stage::Phase2, until, obs);
                         }
                         None => self.close(model, t, id, Closure::CompletedPhase1, obs),
@@ -614,7 +617,7 @@ impl Engine {
                     .as_ref()
                     .expect("Phase 2 stage implies a phase2 table");
                 self.review(model, t, id, p2.review_hours, obs);
-                let until = (allocated_at + p2.final_review_at_days - t.days()).max(0.0);
+                let until = t.until(allocated_at + p2.final_review_at_days);
                 self.begin(t, id, Stage::Monitoring, until, obs);
             }
             Stage::Monitoring => {
@@ -630,7 +633,7 @@ impl Engine {
         let f = &self.families[id as usize];
         let a = f.authority as usize;
         let days = if f.fate.unplanned_exit {
-            f.fate.exit_fraction * f.fate.phase1_days
+            f.fate.phase1_days.times(f.fate.exit_fraction)
         } else {
             f.fate.phase1_days
         };
