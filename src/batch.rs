@@ -474,7 +474,7 @@ pub fn extend(
 
 /// Runs the replications of `plan` into `batch`, which they must continue: `plan.first`
 /// is the replication after the batch's last. Returns [`Flow::Stop`] if the sink stopped
-/// the batch before the plan's end.
+/// the batch, even after the plan's last chunk, so a caller with more to do stops too.
 pub fn extend_with(
     model: &Model,
     plan: &Plan,
@@ -528,7 +528,7 @@ pub fn extend_with(
         batch.elapsed = before + start.elapsed();
         flow = sink.chunk(batch);
     }
-    Ok(if k < to { Flow::Stop } else { Flow::Continue })
+    Ok(flow)
 }
 
 /// Fold one chunk's replications into the batch, in replication order.
@@ -639,6 +639,8 @@ pub enum Stopped {
     ZeroMean,
     /// No replication observed the measure (every value is empty).
     NoValues,
+    /// The sink stopped the batch (e.g. the user pressed Ctrl-C).
+    Interrupted,
 }
 
 impl Stopped {
@@ -649,6 +651,7 @@ impl Stopped {
             Stopped::Limit => "limit",
             Stopped::ZeroMean => "zero-mean",
             Stopped::NoValues => "no-values",
+            Stopped::Interrupted => "interrupted",
         }
     }
 
@@ -664,26 +667,39 @@ impl Stopped {
             Stopped::NoValues => {
                 "no replication observed it, so it has no mean; choose a measure the scenario produces"
             }
+            Stopped::Interrupted => "it was interrupted",
         }
     }
 }
 
-/// Sequential procedure: after the batch's initial replications, keep adding
-/// replications until the 95% confidence interval of measure `index` has a half-width
-/// below `target` × |mean|, or `max_replications` is reached. Each step estimates the
-/// replications still needed from the current standard deviation (adding at least 10%
-/// more), so the stopping point depends only on the values, never on thread count.
+/// When to stop adding replications: once the 95% confidence interval of measure
+/// `measure` has a half-width at most `target` × |mean|, or at `max_replications`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precise {
+    /// Position of the measure in the batch's catalogue.
+    pub measure: usize,
+    /// Relative half-width asked for.
+    pub target: f64,
+    /// The most replications the batch may reach.
+    pub max_replications: u64,
+}
+
+/// Sequential procedure: after the batch's replications so far, keep adding replications
+/// (on the batch's seed, from the one after its last, on `pool`, reporting to `sink`) until
+/// `rule` is met or its limit reached. Each step estimates the replications still needed
+/// from the current standard deviation (adding at least 10% more), so the stopping point
+/// depends only on the values, never on thread count or chunk size. A sink that stops the
+/// batch ends the procedure there ([`Stopped::Interrupted`]); the batch keeps what ran.
 pub fn until_precise(
     model: &Model,
-    config: &BatchConfig,
     batch: &mut Batch,
-    index: usize,
-    target: f64,
-    max_replications: u64,
-    progress: &(dyn Fn(u64) + Sync),
+    rule: &Precise,
+    pool: &Pool,
+    sink: &mut impl Sink,
 ) -> Result<Precision, BatchError> {
+    let target = rule.target;
     loop {
-        let column = batch.column(index);
+        let column = batch.column(rule.measure);
         let achieved = crate::stats::relative_half_width(&column);
         let n = batch.len() as u64;
         let done = |met, stopped| Precision {
@@ -701,7 +717,7 @@ pub fn until_precise(
             Some(s) if s.mean == 0.0 => return Ok(done(false, Stopped::ZeroMean)),
             Some(_) => {}
         }
-        if n >= max_replications {
+        if n >= rule.max_replications {
             return Ok(done(false, Stopped::Limit));
         }
         let needed =
@@ -709,12 +725,21 @@ pub fn until_precise(
         let next = needed
             .max(n + n.div_ceil(10))
             .max(n + 2)
-            .min(max_replications);
-        let more = BatchConfig {
+            .min(rule.max_replications);
+        let more = Plan {
+            seed: batch.provenance.seed,
             first: batch.first + n,
             replications: next - n,
-            ..*config
+            chunk: CHUNK,
         };
-        extend(model, &more, batch, progress)?;
+        if extend_with(model, &more, pool, batch, sink)? == Flow::Stop {
+            let column = batch.column(rule.measure);
+            return Ok(Precision {
+                target,
+                achieved: crate::stats::relative_half_width(&column),
+                met: false,
+                stopped: Stopped::Interrupted,
+            });
+        }
     }
 }

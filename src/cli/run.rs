@@ -213,11 +213,23 @@ pub fn run(a: RunArgs) -> Result<()> {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
         }
-        let p = batch::until_precise(&model, &cfg, &mut batch, index, target, a.max_reps, &|n| {
-            bar.set_position(n)
-        })
-        .context("batch failed")?;
+        let rule = batch::Precise {
+            measure: index,
+            target,
+            max_replications: a.max_reps,
+        };
+        let mut watch = Watching { bar: &bar };
+        let mut sink = experiment::sink("precision", &mut watch);
+        let p = batch::until_precise(&model, &mut batch, &rule, &pool, &mut sink)
+            .context("batch failed")?;
         bar.finish_and_clear();
+        if p.stopped == batch::Stopped::Interrupted {
+            return Err(super::Interrupted {
+                done: batch.len() as u64,
+                total: a.max_reps,
+            }
+            .into());
+        }
         summary_precision = Some(ifss_sim::report::summary::PrecisionInfo {
             measure: a.precision_measure.clone(),
             target: p.target,

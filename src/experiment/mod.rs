@@ -86,6 +86,16 @@ impl<W: Watch + ?Sized> Sink for Labelled<'_, W> {
     }
 }
 
+/// The sink of one batch labelled `label`, reporting to `watch`: for a batch run outside an
+/// experiment's methods (e.g. extended for precision) that reports like one.
+pub fn sink<'a, W: Watch + ?Sized>(label: &'a str, watch: &'a mut W) -> impl Sink + 'a {
+    Labelled {
+        label,
+        watch,
+        stopped: false,
+    }
+}
+
 /// Run one labelled batch, reporting to `watch`. A stop from the watch is an error, even
 /// after the batch's last chunk: it ends the experiment, whose next batch never starts.
 pub fn batch_of<W: Watch + ?Sized>(

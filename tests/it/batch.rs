@@ -211,20 +211,38 @@ fn uncertain_rates_widen_the_spread_between_replications() {
     assert!(d_uncertain > 5.0, "uncertain rate dispersion {d_uncertain}");
 }
 
+/// Run until measure `index` is precise to `target`, on `threads` threads.
+fn precise(
+    m: &ifss_sim::model::Model,
+    b: &mut batch::Batch,
+    index: usize,
+    target: f64,
+    max_replications: u64,
+    threads: usize,
+) -> batch::Precision {
+    let rule = batch::Precise {
+        measure: index,
+        target,
+        max_replications,
+    };
+    let pool = batch::Pool::new(Some(threads)).unwrap();
+    batch::until_precise(m, b, &rule, &pool, &mut |_| {}).unwrap()
+}
+
 #[test]
 fn the_precision_procedure_stops_once_the_target_is_met() {
     let m = model("western-bay");
     let cfg = config(8, 10, 2);
     let mut b = batch::run(&m, &cfg, &|_| {}).unwrap();
     let index = b.catalogue.index("phase1_starts").unwrap();
-    let p = batch::until_precise(&m, &cfg, &mut b, index, 0.01, 5_000, &|_| {}).unwrap();
+    let p = precise(&m, &mut b, index, 0.01, 5_000, 2);
     assert!(p.met);
     let h = p.achieved.unwrap();
     assert!(h <= 0.01, "{h}");
     assert!(b.len() > 10, "needed more than the first 10 replications");
     // the same with another thread count stops at the same replication
     let mut b2 = batch::run(&m, &config(8, 10, 1), &|_| {}).unwrap();
-    batch::until_precise(&m, &config(8, 10, 1), &mut b2, index, 0.01, 5_000, &|_| {}).unwrap();
+    precise(&m, &mut b2, index, 0.01, 5_000, 1);
     assert_eq!(b.len(), b2.len());
 }
 
@@ -236,7 +254,7 @@ fn a_precision_target_no_replications_can_meet_stops_at_once_with_the_reason() {
     let cfg = config(8, 10, 2);
     let mut b = batch::run(&m, &cfg, &|_| {}).unwrap();
     let index = b.catalogue.index("cross_region_allocations").unwrap();
-    let p = batch::until_precise(&m, &cfg, &mut b, index, 0.05, 100_000, &|_| {}).unwrap();
+    let p = precise(&m, &mut b, index, 0.05, 100_000, 2);
     assert_eq!(
         (p.met, p.stopped, p.achieved),
         (false, batch::Stopped::ZeroMean, None)
@@ -465,4 +483,37 @@ fn two_halves_merge_into_the_whole_batch() {
     let e =
         batch::extend_with(&demand_led, &plan(5, 5), &pool, &mut head, &mut |_| {}).unwrap_err();
     assert!(matches!(e, batch::BatchError::OtherBatch), "{e}");
+}
+
+/// Stops a batch at its first chunk.
+struct StopAtOnce;
+
+impl batch::Sink for StopAtOnce {
+    fn chunk(&mut self, _: &batch::Batch) -> batch::Flow {
+        batch::Flow::Stop
+    }
+}
+
+#[test]
+fn a_sink_stops_the_precision_procedure_and_the_batch_keeps_what_ran() {
+    let m = model("western-bay");
+    let cfg = config(8, 10, 2);
+    let mut b = batch::run(&m, &cfg, &|_| {}).unwrap();
+    let index = b.catalogue.index("phase1_starts").unwrap();
+    let rule = batch::Precise {
+        measure: index,
+        target: 0.001,
+        max_replications: 100_000,
+    };
+    let pool = batch::Pool::new(Some(2)).unwrap();
+    let p = batch::until_precise(&m, &mut b, &rule, &pool, &mut StopAtOnce).unwrap();
+    assert_eq!((p.met, p.stopped), (false, batch::Stopped::Interrupted));
+    // one step ran (whole, as it was a single chunk) and no other
+    assert!(
+        b.len() > 10 && b.len() <= 10 + batch::CHUNK as usize,
+        "{}",
+        b.len()
+    );
+    let whole = batch::run(&m, &config(8, b.len() as u64, 2), &|_| {}).unwrap();
+    assert_eq!(b.column(index), whole.column(index));
 }
