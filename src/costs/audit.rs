@@ -285,6 +285,16 @@ impl Audit {
         &self.recomputed
     }
 
+    /// How much more the non-salary lines of `costs` (the section this audit is of) cost a
+    /// year recomputed from their rates than the table states; negative if less.
+    /// Non-salary lines do not vary by salary point.
+    pub fn non_salary_understatement(&self, costs: &Costs) -> Pence {
+        self.recomputed.column(SalaryPoint::Min).non_salary()
+            - CostTable::stated(costs)
+                .column(SalaryPoint::Min)
+                .non_salary()
+    }
+
     /// Whether the audit found nothing.
     pub fn is_clean(&self) -> bool {
         self.lines.is_empty() && self.salary_order.is_empty() && self.totals.is_empty()

@@ -215,6 +215,21 @@ impl Projector {
         (self.horizon_days - start).clamp(0.0, DAYS_PER_YEAR)
     }
 
+    /// The share of simulated costs of contract year `year` (from 0; one per replication,
+    /// pounds) that are over its budget once `extra` pounds a full year (pro-rated like the
+    /// non-salary cost) are added: e.g. the non-salary lines as the audit recomputes them.
+    /// Values that are not finite are left out; `None` if none is left.
+    pub fn share_over_budget(&self, year: usize, costs: &[f64], extra: f64) -> Option<f64> {
+        let fraction = self.year_days(year) / DAYS_PER_YEAR;
+        let budget = self.budget(year).pence() as f64 / 100.0;
+        let finite: Vec<f64> = costs.iter().copied().filter(|x| x.is_finite()).collect();
+        let over = finite
+            .iter()
+            .filter(|&&c| c + extra * fraction > budget)
+            .count();
+        (!finite.is_empty()).then(|| over as f64 / finite.len() as f64)
+    }
+
     /// The budget for contract year `year`, pro-rated when the year is partial (rule 6).
     pub fn budget(&self, year: usize) -> Pence {
         prorate(self.budget, self.year_days(year))
@@ -626,5 +641,43 @@ mod tests {
             },
         );
         assert_eq!(empty, full);
+    }
+
+    #[test]
+    fn the_share_over_budget_with_extra_cost_agrees_with_the_projection_and_grows() {
+        let m = crate::scenario::load_bundled("western-bay")
+            .expect("bundled")
+            .expect("valid");
+        let cfg = crate::batch::BatchConfig {
+            seed: 3,
+            first: 0,
+            replications: 40,
+            threads: Some(1),
+        };
+        let b = crate::batch::run(&m, &cfg, &|_| {}).expect("batch");
+        let projector = Projector::new(&m).expect("costs");
+        let names = crate::measures::names::cost_in_year;
+        for y in 0..m.years() {
+            let costs = b.measure(&names(y + 1)).expect("measured");
+            let flags = b
+                .measure(&crate::measures::names::over_budget_in_year(y + 1))
+                .expect("measured");
+            let stated = flags.iter().sum::<f64>() / flags.len() as f64;
+            // no extra cost: exactly the projection's own verdicts
+            let share = |extra| projector.share_over_budget(y, &costs, extra);
+            assert_eq!(share(0.0), Some(stated), "year {}", y + 1);
+            let more = share(41_060.0).expect("measured");
+            assert!(more >= stated, "year {}: {more} < {stated}", y + 1);
+            assert_eq!(share(1e9), Some(1.0));
+            assert_eq!(share(-1e9), Some(0.0));
+        }
+        assert_eq!(projector.share_over_budget(0, &[f64::NAN], 0.0), None);
+        // the default's audit recomputes occupancy at ten times the stated figure and the
+        // phones without their capital: £41,400 more, £340 less
+        let costs = m.costs().expect("costs");
+        assert_eq!(
+            crate::costs::Audit::of(costs).non_salary_understatement(costs),
+            Pence::from_pounds(41_060)
+        );
     }
 }

@@ -5,6 +5,7 @@
 use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::{Batch, Pool};
 use crate::costs::Projector;
+use crate::measures::names;
 use crate::model::{FieldProblem, Model};
 use crate::money::Pence;
 
@@ -86,19 +87,19 @@ pub fn project(model: &Model, batch: &Batch) -> Option<Projection> {
                 days: projector.year_days(y),
                 budget: projector.budget(y),
                 non_salary: projector.non_salary(y),
-                cost: column(&format!("cost.y{k}")),
-                over_budget: column(&format!("over_budget.y{k}")),
-                salary: column(&format!("cost.salary.y{k}")),
-                agency: column(&format!("cost.agency.y{k}")),
-                mileage: column(&format!("cost.mileage.y{k}")),
+                cost: column(&names::cost_in_year(k)),
+                over_budget: column(&names::over_budget_in_year(k)),
+                salary: column(&names::cost_part_in_year("salary", k)),
+                agency: column(&names::cost_part_in_year("agency", k)),
+                mileage: column(&names::cost_part_in_year("mileage", k)),
             }
         })
         .collect();
     Some(Projection {
         years,
-        contract_cost: column("cost.total"),
-        over_budget_any_year: column("over_budget.any"),
-        cost_per_phase1_completion: column("cost_per_phase1_completion"),
+        contract_cost: column(names::COST_TOTAL),
+        over_budget_any_year: column(names::OVER_BUDGET_ANY),
+        cost_per_phase1_completion: column(names::COST_PER_PHASE1_COMPLETION),
         staffing_note: projector.staffing_note(model),
     })
 }

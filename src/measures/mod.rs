@@ -19,6 +19,7 @@
 //! observation in a replication (e.g. the median wait when nobody was allocated) is NaN
 //! and is skipped by the statistics.
 
+pub mod names;
 mod recorder;
 
 pub use recorder::Recorder;

@@ -5,6 +5,7 @@ use crate::costs::{Projector, YearInputs};
 use crate::engine::{
     AllocationFact, Closure, Observer, ReferralFact, Route, SampleView, WorkerState,
 };
+use crate::measures::names;
 use crate::model::{Model, Role};
 use crate::money::Pence;
 use crate::time::{DAYS_PER_YEAR, SimTime};
@@ -32,21 +33,24 @@ enum Count {
 }
 
 const COUNTS: [(Count, &str); 17] = [
-    (Count::Referrals, "referrals"),
-    (Count::Rereferrals, "rereferrals"),
-    (Count::AdviceSessions, "advice_sessions"),
+    (Count::Referrals, names::REFERRALS),
+    (Count::Rereferrals, names::REREFERRALS),
+    (Count::AdviceSessions, names::ADVICE_SESSIONS),
     (Count::NotEligible, "rejected_not_eligible"),
     (Count::Declined, "rejected_declined"),
-    (Count::Accepted, "accepted"),
-    (Count::Withdrawn, "withdrawn_while_waiting"),
-    (Count::Allocated, "allocated"),
-    (Count::CrossRegionAllocations, "cross_region_allocations"),
+    (Count::Accepted, names::ACCEPTED),
+    (Count::Withdrawn, names::WITHDRAWN_WHILE_WAITING),
+    (Count::Allocated, names::ALLOCATED),
+    (
+        Count::CrossRegionAllocations,
+        names::CROSS_REGION_ALLOCATIONS,
+    ),
     (Count::Handovers, "handovers"),
     (Count::NotTakenOn, "assessed_not_taken_on"),
-    (Count::Phase1Starts, "phase1_starts"),
-    (Count::Phase1Completions, "phase1_completions"),
+    (Count::Phase1Starts, names::PHASE1_STARTS),
+    (Count::Phase1Completions, names::PHASE1_COMPLETIONS),
     (Count::UnplannedExits, "unplanned_exits"),
-    (Count::Phase2Completions, "phase2_completions"),
+    (Count::Phase2Completions, names::PHASE2_COMPLETIONS),
     (Count::CasesClosed, "cases_closed"),
     (Count::OnwardReferrals, "onward_referrals"),
 ];
@@ -335,10 +339,10 @@ impl Recorder {
             let row = self.count_row(c);
             v.measure(&|| name.to_string(), Unit::Count, total_of(row));
             for (a, slug) in auths.iter().enumerate() {
-                v.measure(&|| format!("{name}.{slug}"), Unit::Count, row[a] as f64);
+                v.measure(&|| names::of_area(name, slug), Unit::Count, row[a] as f64);
             }
             for (y, n) in self.year_row(c).iter().enumerate() {
-                v.measure(&|| format!("{name}.y{}", y + 1), Unit::Count, *n as f64);
+                v.measure(&|| names::in_year(name, y + 1), Unit::Count, *n as f64);
             }
         }
         for (i, slug) in self.agencies.iter().enumerate() {
@@ -399,10 +403,14 @@ impl Recorder {
             }
         }
         let open_end: u32 = self.open_now.iter().sum();
-        v.measure(&|| "open_at_end".into(), Unit::Count, f64::from(open_end));
+        v.measure(
+            &|| names::OPEN_AT_END.into(),
+            Unit::Count,
+            f64::from(open_end),
+        );
         for (a, slug) in auths.iter().enumerate() {
             v.measure(
-                &|| format!("open_at_end.{slug}"),
+                &|| names::of_area(names::OPEN_AT_END, slug),
                 Unit::Count,
                 f64::from(self.open_now[a]),
             );
@@ -432,20 +440,24 @@ impl Recorder {
             )
         };
         let direct_workers = |_: usize, r: Role| r != Role::BusinessSupport;
-        v.measure(&|| "utilisation".into(), Unit::Share, util(&|_, _| true));
         v.measure(
-            &|| "direct_contact_ratio".into(),
+            &|| names::UTILISATION.into(),
+            Unit::Share,
+            util(&|_, _| true),
+        );
+        v.measure(
+            &|| names::DIRECT_CONTACT_RATIO.into(),
             Unit::Share,
             dcr(&direct_workers),
         );
         for (a, slug) in auths.iter().enumerate() {
             v.measure(
-                &|| format!("utilisation.base.{slug}"),
+                &|| names::utilisation_at_base(slug),
                 Unit::Share,
                 util(&|b, _| b == a),
             );
             v.measure(
-                &|| format!("direct_contact_ratio.base.{slug}"),
+                &|| names::at_base(names::DIRECT_CONTACT_RATIO, slug),
                 Unit::Share,
                 dcr(&|b, r| b == a && direct_workers(b, r)),
             );
@@ -476,13 +488,13 @@ impl Recorder {
             sum(&|_, _| true, &|w, _| w.cross_hours),
         );
         v.measure(
-            &|| "travel_hours".into(),
+            &|| names::TRAVEL_HOURS.into(),
             Unit::Hours,
             sum(&|_, _| true, &|w, _| w.travel_hours),
         );
         for (a, slug) in auths.iter().enumerate() {
             v.measure(
-                &|| format!("travel_hours.base.{slug}"),
+                &|| names::at_base(names::TRAVEL_HOURS, slug),
                 Unit::Hours,
                 sum(&|b, _| b == a, &|w, _| w.travel_hours),
             );
@@ -547,7 +559,7 @@ impl Recorder {
                     .unwrap_or(Pence::from_pence(i64::MAX));
                 any_over |= cost.over_budget;
                 let k = y + 1;
-                v.measure(&|| format!("cost.y{k}"), Unit::Pounds, pounds(cost.total));
+                v.measure(&|| names::cost_in_year(k), Unit::Pounds, pounds(cost.total));
                 let parts = [
                     ("salary", cost.salary),
                     ("agency", cost.agency),
@@ -555,19 +567,23 @@ impl Recorder {
                 ];
                 for (part, amount) in parts {
                     v.measure(
-                        &|| format!("cost.{part}.y{k}"),
+                        &|| names::cost_part_in_year(part, k),
                         Unit::Pounds,
                         pounds(amount),
                     );
                 }
                 v.measure(
-                    &|| format!("over_budget.y{k}"),
+                    &|| names::over_budget_in_year(k),
                     Unit::Share,
                     flag(cost.over_budget),
                 );
             }
-            v.measure(&|| "cost.total".into(), Unit::Pounds, pounds(total));
-            v.measure(&|| "over_budget.any".into(), Unit::Share, flag(any_over));
+            v.measure(&|| names::COST_TOTAL.into(), Unit::Pounds, pounds(total));
+            v.measure(
+                &|| names::OVER_BUDGET_ANY.into(),
+                Unit::Share,
+                flag(any_over),
+            );
             let completions: u64 = self.year_row(Count::Phase1Completions).iter().sum();
             let per_completion = if completions > 0 {
                 pounds(total) / completions as f64
@@ -575,7 +591,7 @@ impl Recorder {
                 f64::NAN
             };
             v.measure(
-                &|| "cost_per_phase1_completion".into(),
+                &|| names::COST_PER_PHASE1_COMPLETION.into(),
                 Unit::Pounds,
                 per_completion,
             );
@@ -625,14 +641,14 @@ fn wait_measures(v: &mut dyn Visit, slug: Option<&str>, s: (f64, f64, f64, f64))
         Some(slug) => format!("{measure}.{slug}"),
         None => measure.to_string(),
     };
-    v.measure(&|| name("wait_to_first_meeting_days"), Unit::Days, s.0);
+    v.measure(&|| name(names::WAIT), Unit::Days, s.0);
     v.measure(
         &|| name("wait_to_first_meeting_days.median"),
         Unit::Days,
         s.1,
     );
-    v.measure(&|| name("wait_to_first_meeting_days.p90"), Unit::Days, s.2);
-    v.measure(&|| name("wait_within_target"), Unit::Share, s.3);
+    v.measure(&|| name(names::WAIT_P90), Unit::Days, s.2);
+    v.measure(&|| name(names::WAIT_WITHIN_TARGET), Unit::Share, s.3);
 }
 
 /// Mean, median, 90th percentile and share within target of sorted waits (NaN if empty).

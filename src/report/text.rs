@@ -1,6 +1,7 @@
 //! Plain-text tables for the terminal.
 
 use super::summary::{Kpi, RunSummary};
+use crate::measures::names;
 use crate::model::Model;
 use std::fmt::Write;
 
@@ -13,129 +14,122 @@ enum Fmt {
     Hours,
 }
 
-/// A summary row: label, the measure for the region and the per-authority pattern
-/// (`{}` replaced by the authority slug).
-const ROWS: &[(&str, &str, &str, Fmt)] = &[
-    ("Referrals", "referrals", "referrals.{}", Fmt::Count),
+/// Where a row's per-authority figure comes from.
+#[derive(Clone, Copy)]
+enum Per {
+    /// The measure for the families of the authority ([`names::of_area`]).
+    Area,
+    /// The measure for the staff based there ([`names::at_base`]).
+    Base,
+}
+
+/// A summary row: label, the measure for the region, and where each authority's is.
+const ROWS: &[(&str, &str, Per, Fmt)] = &[
+    ("Referrals", names::REFERRALS, Per::Area, Fmt::Count),
     (
         "  of which re-referrals",
-        "rereferrals",
-        "rereferrals.{}",
+        names::REREFERRALS,
+        Per::Area,
         Fmt::Count,
     ),
     (
         "Advice / consultation only",
-        "advice_sessions",
-        "advice_sessions.{}",
+        names::ADVICE_SESSIONS,
+        Per::Area,
         Fmt::Count,
     ),
     (
         "Rejected: not eligible",
         "rejected_not_eligible",
-        "rejected_not_eligible.{}",
+        Per::Area,
         Fmt::Count,
     ),
     (
         "Rejected: family declined",
         "rejected_declined",
-        "rejected_declined.{}",
+        Per::Area,
         Fmt::Count,
     ),
-    ("Accepted", "accepted", "accepted.{}", Fmt::Count),
+    ("Accepted", names::ACCEPTED, Per::Area, Fmt::Count),
     (
         "Withdrew while waiting",
-        "withdrawn_while_waiting",
-        "withdrawn_while_waiting.{}",
+        names::WITHDRAWN_WHILE_WAITING,
+        Per::Area,
         Fmt::Count,
     ),
     (
         "Allocated (first meeting)",
-        "allocated",
-        "allocated.{}",
+        names::ALLOCATED,
+        Per::Area,
         Fmt::Count,
     ),
     (
         "Wait to first meeting, mean",
-        "wait_to_first_meeting_days",
-        "wait_to_first_meeting_days.{}",
+        names::WAIT,
+        Per::Area,
         Fmt::Days,
     ),
     (
         "Wait to first meeting, 90th pct",
-        "wait_to_first_meeting_days.p90",
-        "wait_to_first_meeting_days.p90.{}",
+        names::WAIT_P90,
+        Per::Area,
         Fmt::Days,
     ),
     (
         "Seen within target",
-        "wait_within_target",
-        "wait_within_target.{}",
+        names::WAIT_WITHIN_TARGET,
+        Per::Area,
         Fmt::Percent,
     ),
     (
         "Phase 1 starts (family plans)",
-        "phase1_starts",
-        "phase1_starts.{}",
+        names::PHASE1_STARTS,
+        Per::Area,
         Fmt::Count,
     ),
     (
         "Phase 1 completions",
-        "phase1_completions",
-        "phase1_completions.{}",
+        names::PHASE1_COMPLETIONS,
+        Per::Area,
         Fmt::Count,
     ),
-    (
-        "Unplanned exits",
-        "unplanned_exits",
-        "unplanned_exits.{}",
-        Fmt::Count,
-    ),
+    ("Unplanned exits", "unplanned_exits", Per::Area, Fmt::Count),
     (
         "Completed final review",
-        "phase2_completions",
-        "phase2_completions.{}",
+        names::PHASE2_COMPLETIONS,
+        Per::Area,
         Fmt::Count,
     ),
-    (
-        "Cases closed",
-        "cases_closed",
-        "cases_closed.{}",
-        Fmt::Count,
-    ),
-    (
-        "Open at the end",
-        "open_at_end",
-        "open_at_end.{}",
-        Fmt::Count,
-    ),
+    ("Cases closed", "cases_closed", Per::Area, Fmt::Count),
+    ("Open at the end", names::OPEN_AT_END, Per::Area, Fmt::Count),
     (
         "Waiting list, time-average",
-        "waiting.mean",
-        "waiting.mean.{}",
+        names::WAITING_MEAN,
+        Per::Area,
         Fmt::Count,
     ),
     (
         "Cross-region allocations",
-        "cross_region_allocations",
-        "cross_region_allocations.{}",
+        names::CROSS_REGION_ALLOCATIONS,
+        Per::Area,
         Fmt::Count,
     ),
     (
         "Staff utilisation (by base)",
-        "utilisation",
-        "utilisation.base.{}",
+        names::UTILISATION,
+        Per::Base,
         Fmt::Percent,
     ),
     (
         "Direct-contact ratio (by base)",
-        "direct_contact_ratio",
-        "direct_contact_ratio.base.{}",
+        names::DIRECT_CONTACT_RATIO,
+        Per::Base,
         Fmt::Percent,
     ),
     (
         "Travel hours (by base)",
-        "travel_hours",
-        "travel_hours.base.{}",
+        names::TRAVEL_HOURS,
+        Per::Base,
         Fmt::Hours,
     ),
 ];
@@ -170,7 +164,11 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
     for (label, total, per, f) in ROWS {
         let mut row = vec![label.to_string(), cell(s.kpis.get(total), *f)];
         for a in auths {
-            row.push(cell(s.kpis.get(&per.replace("{}", a.slug())), *f));
+            let name = match per {
+                Per::Area => names::of_area(total, a.slug()),
+                Per::Base => names::at_base(total, a.slug()),
+            };
+            row.push(cell(s.kpis.get(&name), *f));
         }
         rows.push(row);
     }
@@ -284,35 +282,47 @@ pub fn align_with(rows: &[Vec<String>], left: &[usize]) -> String {
 
 /// Measures shown in the comparison table: label, measure, format.
 const COMPARE_ROWS: &[(&str, &str, Fmt)] = &[
-    (
-        "Wait to first meeting, mean",
-        "wait_to_first_meeting_days",
-        Fmt::Days,
-    ),
+    ("Wait to first meeting, mean", names::WAIT, Fmt::Days),
     (
         "Wait to first meeting, 90th pct",
-        "wait_to_first_meeting_days.p90",
+        names::WAIT_P90,
         Fmt::Days,
     ),
-    ("Seen within target", "wait_within_target", Fmt::Percent),
-    ("Allocated (first meeting)", "allocated", Fmt::Count),
+    (
+        "Seen within target",
+        names::WAIT_WITHIN_TARGET,
+        Fmt::Percent,
+    ),
+    ("Allocated (first meeting)", names::ALLOCATED, Fmt::Count),
     (
         "Withdrew while waiting",
-        "withdrawn_while_waiting",
+        names::WITHDRAWN_WHILE_WAITING,
         Fmt::Count,
     ),
-    ("Phase 1 starts", "phase1_starts", Fmt::Count),
-    ("Phase 1 completions", "phase1_completions", Fmt::Count),
-    ("Completed final review", "phase2_completions", Fmt::Count),
-    ("Waiting list, time-average", "waiting.mean", Fmt::Count),
-    ("Staff utilisation", "utilisation", Fmt::Percent),
-    ("Direct-contact ratio", "direct_contact_ratio", Fmt::Percent),
+    ("Phase 1 starts", names::PHASE1_STARTS, Fmt::Count),
+    ("Phase 1 completions", names::PHASE1_COMPLETIONS, Fmt::Count),
+    (
+        "Completed final review",
+        names::PHASE2_COMPLETIONS,
+        Fmt::Count,
+    ),
+    (
+        "Waiting list, time-average",
+        names::WAITING_MEAN,
+        Fmt::Count,
+    ),
+    ("Staff utilisation", names::UTILISATION, Fmt::Percent),
+    (
+        "Direct-contact ratio",
+        names::DIRECT_CONTACT_RATIO,
+        Fmt::Percent,
+    ),
     (
         "Cross-region allocations",
-        "cross_region_allocations",
+        names::CROSS_REGION_ALLOCATIONS,
         Fmt::Count,
     ),
-    ("Travel hours", "travel_hours", Fmt::Hours),
+    ("Travel hours", names::TRAVEL_HOURS, Fmt::Hours),
 ];
 
 fn diff_cell(d: Option<&super::compare::Diff>, f: Fmt) -> String {

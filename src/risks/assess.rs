@@ -14,6 +14,7 @@
 
 use super::{Band, ImpactKind, Indicator, Register, Risk, band_of, impact_kind};
 use crate::batch::Batch;
+use crate::measures::names;
 use crate::model::Model;
 use crate::stats::{summarize, wilson95};
 use serde::Serialize;
@@ -140,8 +141,8 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
             for y in 1..=years {
                 let fraction =
                     ((model.horizon_days() - 365.0 * (y - 1) as f64) / 365.0).clamp(0.0, 1.0);
-                let cost = column(b.base, &format!("cost.y{y}"));
-                let over = column(b.base, &format!("over_budget.y{y}"));
+                let cost = column(b.base, &names::cost_in_year(y));
+                let over = column(b.base, &names::over_budget_in_year(y));
                 for r in 0..n {
                     if over[r] >= 0.5 {
                         happened[r] = true;
@@ -162,7 +163,7 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
             let full = b
                 .fully_staffed
                 .ok_or("the fully staffed comparison did not run")?;
-            let lost = diff(full, b.base, "phase1_starts");
+            let lost = diff(full, b.base, names::PHASE1_STARTS);
             Ok(Outcome {
                 happened: lost.iter().map(|&x| x >= *threshold).collect(),
                 impact: lost,
@@ -176,7 +177,7 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
             let shared = b
                 .demand_led
                 .ok_or("the demand-led comparison did not run")?;
-            let lost = diff(shared, b.base, "phase1_starts");
+            let lost = diff(shared, b.base, names::PHASE1_STARTS);
             Ok(Outcome {
                 happened: lost.iter().map(|&x| x >= *threshold).collect(),
                 impact: lost,
@@ -193,11 +194,11 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
             let auths = model.authorities();
             let waits: Vec<Vec<f64>> = auths
                 .iter()
-                .map(|a| column(b.base, &format!("wait_to_first_meeting_days.{}", a.slug())))
+                .map(|a| column(b.base, &names::of_area(names::WAIT, a.slug())))
                 .collect();
             let utils: Vec<Vec<f64>> = auths
                 .iter()
-                .map(|a| column(b.base, &format!("utilisation.base.{}", a.slug())))
+                .map(|a| column(b.base, &names::utilisation_at_base(a.slug())))
                 .collect();
             let mut happened = vec![false; n];
             let mut impact = vec![0.0; n];
@@ -266,8 +267,8 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                     continue; // targets are annual: judge whole years only
                 }
                 // the targets, like the rates, count first referrals
-                let referrals = column(b.base, &format!("referrals.y{y}"));
-                let rereferrals = column(b.base, &format!("rereferrals.y{y}"));
+                let referrals = column(b.base, &names::in_year(names::REFERRALS, y));
+                let rereferrals = column(b.base, &names::in_year(names::REREFERRALS, y));
                 for r in 0..n {
                     if referrals[r] - rereferrals[r] < target {
                         happened[r] = true;
@@ -276,7 +277,7 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
             }
             Ok(Outcome {
                 happened,
-                impact: diff(b.base, reduced, "phase1_starts"),
+                impact: diff(b.base, reduced, names::PHASE1_STARTS),
                 impact_unconditional: true,
                 explanation: format!(
                     "first referrals below the board's target of {target:.0} a year in any whole year from year {from_year} on; \

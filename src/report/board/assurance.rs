@@ -2,12 +2,13 @@
 
 use super::BoardInput;
 use super::words::{kpi, per_policy};
+use crate::measures::names;
 
 pub(super) fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, String)> {
     let m = input.model;
     let base = &input.summaries[0];
     let reps = base.replications;
-    let precision = kpi(base, "wait_to_first_meeting_days")
+    let precision = kpi(base, names::WAIT)
         .and_then(|k| Some((k.mean?, k.ci95?)))
         .filter(|(mn, _)| *mn != 0.0)
         .map_or("not defined".into(), |(mn, [lo, hi])| {

@@ -1,6 +1,7 @@
 //! What changes between policies: paired differences against the baseline, and who loses.
 
 use super::words::signed_in;
+use crate::measures::names;
 use crate::model::Model;
 use crate::report::compare::Comparison;
 use crate::report::html::{Figure, Section, Table};
@@ -8,36 +9,31 @@ use crate::report::plots::{self, DiffRow, ForestChart};
 
 /// Measures in the comparison picture and table: name, label, unit, scale.
 const DIFFS: &[(&str, &str, &str, f64)] = &[
+    (names::WAIT, "Mean wait to first meeting", "days", 1.0),
+    (names::WAIT_P90, "90th percentile wait", "days", 1.0),
+    (names::PHASE1_STARTS, "Phase 1 starts", "families", 1.0),
     (
-        "wait_to_first_meeting_days",
-        "Mean wait to first meeting",
-        "days",
+        names::PHASE1_COMPLETIONS,
+        "Phase 1 completions",
+        "families",
         1.0,
     ),
     (
-        "wait_to_first_meeting_days.p90",
-        "90th percentile wait",
-        "days",
-        1.0,
-    ),
-    ("phase1_starts", "Phase 1 starts", "families", 1.0),
-    ("phase1_completions", "Phase 1 completions", "families", 1.0),
-    (
-        "withdrawn_while_waiting",
+        names::WITHDRAWN_WHILE_WAITING,
         "Withdrew while waiting",
         "families",
         1.0,
     ),
     (
-        "utilisation",
+        names::UTILISATION,
         "Staff utilisation",
         "percentage points",
         100.0,
     ),
-    ("travel_hours", "Cross-region travel", "hours", 1.0),
-    ("cost.total", "Cost over the contract", "pounds", 1.0),
+    (names::TRAVEL_HOURS, "Cross-region travel", "hours", 1.0),
+    (names::COST_TOTAL, "Cost over the contract", "pounds", 1.0),
     (
-        "over_budget.any",
+        names::OVER_BUDGET_ANY,
         "Over budget in some year",
         "percentage points",
         100.0,
@@ -113,9 +109,9 @@ pub(super) fn comparison_section(m: &Model, c: &Comparison) -> Section {
         for a in m.authorities() {
             let slug = a.slug();
             for (name, label, unit, scale) in [
-                ("wait_to_first_meeting_days", "Mean wait", "days", 1.0),
+                (names::WAIT, "Mean wait", "days", 1.0),
                 (
-                    "wait_within_target",
+                    names::WAIT_WITHIN_TARGET,
                     "Seen within the target",
                     "percentage points",
                     100.0,
@@ -132,7 +128,7 @@ pub(super) fn comparison_section(m: &Model, c: &Comparison) -> Section {
                     continue;
                 };
                 // worse: a longer wait, or fewer seen within the target
-                let worse = if name == "wait_within_target" {
+                let worse = if name == names::WAIT_WITHIN_TARGET {
                     hi < 0.0
                 } else {
                     lo > 0.0

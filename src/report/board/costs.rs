@@ -3,7 +3,8 @@
 use super::BoardInput;
 use super::words::{kpi, mean, pct, pounds};
 use crate::batch::Batch;
-use crate::costs::{Audit, CostTable, Projector, SalaryPoint};
+use crate::costs::{Audit, CostTable, Projector};
+use crate::measures::names;
 use crate::report::html::{Figure, Section, Table};
 use crate::report::plots::{self, CostChart, YearCosts};
 
@@ -17,7 +18,7 @@ pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         .filter_map(|y| {
             Some(YearCosts {
                 year: y as u32,
-                samples: b.measure(&format!("cost.y{y}"))?,
+                samples: b.measure(&names::cost_in_year(y))?,
             })
         })
         .collect();
@@ -112,7 +113,7 @@ pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         if let Some(projector) = projector.as_ref().filter(|_| extra != 0.0) {
             let shares: Vec<String> = (0..m.years())
                 .filter_map(|y| {
-                    let stated = mean(summary, &format!("over_budget.y{}", y + 1))?;
+                    let stated = mean(summary, &names::over_budget_in_year(y + 1))?;
                     let audited = share_over(b, projector, y, extra)?;
                     Some(format!(
                         "year {} {} (as stated {})",
@@ -169,29 +170,13 @@ pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
 
 /// The audit's recomputed non-salary cost less the stated one, pounds a full year.
 pub(super) fn audit_extra(costs: &crate::costs::Costs) -> f64 {
-    let stated = CostTable::stated(costs)
-        .column(SalaryPoint::Min)
-        .non_salary();
-    let recomputed = Audit::of(costs)
-        .recomputed()
-        .column(SalaryPoint::Min)
-        .non_salary();
-    (recomputed - stated).pence() as f64 / 100.0
+    Audit::of(costs).non_salary_understatement(costs).pence() as f64 / 100.0
 }
 
 /// The share of `b`'s replications whose cost in contract year `year` (from 0), with
-/// `extra` pounds a full year added (pro-rated like the non-salary cost), is over that
-/// year's budget.
+/// `extra` pounds a full year added, is over that year's budget.
 pub(super) fn share_over(b: &Batch, projector: &Projector, year: usize, extra: f64) -> Option<f64> {
-    let costs = b.measure(&format!("cost.y{}", year + 1))?;
-    let fraction = projector.year_days(year) / crate::time::DAYS_PER_YEAR;
-    let budget = projector.budget(year).pence() as f64 / 100.0;
-    let finite: Vec<f64> = costs.into_iter().filter(|x| x.is_finite()).collect();
-    let over = finite
-        .iter()
-        .filter(|&&c| c + extra * fraction > budget)
-        .count();
-    (!finite.is_empty()).then(|| over as f64 / finite.len() as f64)
+    projector.share_over_budget(year, &b.measure(&names::cost_in_year(year + 1))?, extra)
 }
 
 /// Each policy's projected cost per contract year, with the share of runs over budget as
@@ -214,7 +199,7 @@ fn projection_table(
     let mut rows = Vec::new();
     for ((pm, b), summary) in input.runs.iter().zip(input.summaries) {
         for y in 0..projector.years() {
-            let cost = kpi(summary, &format!("cost.y{}", y + 1));
+            let cost = kpi(summary, &names::cost_in_year(y + 1));
             let mut row = vec![
                 pm.policy().kind().name().to_string(),
                 (y + 1).to_string(),
@@ -225,7 +210,7 @@ fn projection_table(
                     Some((m, None)) => pounds(m),
                     None => "n/a".into(),
                 },
-                mean(summary, &format!("over_budget.y{}", y + 1)).map_or("n/a".into(), pct),
+                mean(summary, &names::over_budget_in_year(y + 1)).map_or("n/a".into(), pct),
             ];
             if extra != 0.0 {
                 row.push(share_over(b, projector, y, extra).map_or("n/a".into(), pct));
@@ -243,45 +228,5 @@ fn projection_table(
         ),
         header,
         rows,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_share_over_budget_with_extra_cost_agrees_with_the_projection_and_grows() {
-        let m = crate::scenario::load_bundled("western-bay")
-            .expect("bundled")
-            .expect("valid");
-        let cfg = crate::batch::BatchConfig {
-            seed: 3,
-            first: 0,
-            replications: 40,
-            threads: Some(1),
-        };
-        let b = crate::batch::run(&m, &cfg, &|_| {}).expect("batch");
-        let projector = Projector::new(&m).expect("costs");
-        for y in 0..m.years() {
-            let flags = b
-                .measure(&format!("over_budget.y{}", y + 1))
-                .expect("measured");
-            let stated = flags.iter().sum::<f64>() / flags.len() as f64;
-            // no extra cost: exactly the projection's own verdicts
-            assert_eq!(
-                share_over(&b, &projector, y, 0.0),
-                Some(stated),
-                "year {}",
-                y + 1
-            );
-            let more = share_over(&b, &projector, y, 41_060.0).expect("measured");
-            assert!(more >= stated, "year {}: {more} < {stated}", y + 1);
-            assert_eq!(share_over(&b, &projector, y, 1e9), Some(1.0));
-            assert_eq!(share_over(&b, &projector, y, -1e9), Some(0.0));
-        }
-        // the default's audit recomputes occupancy at ten times the stated figure and the
-        // phones without their capital: £41,400 more, £340 less
-        assert_eq!(audit_extra(m.costs().expect("costs")), 41_060.0);
     }
 }

@@ -4,6 +4,7 @@ use super::BoardInput;
 use super::costs::{audit_extra, share_over};
 use super::words::{change_words, ci_only, kpi, mean, pct, policy_words, pounds, with_ci};
 use crate::costs::Projector;
+use crate::measures::names;
 use crate::report::html::KeyFigure;
 
 /// Key figures and headline sentences.
@@ -11,7 +12,7 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
     let mut key = Vec::new();
     let mut words = Vec::new();
     let base = &input.summaries[0];
-    let wait = "wait_to_first_meeting_days";
+    let wait = names::WAIT;
     // the policy with the shortest mean wait, if it is distinguishable from the baseline
     let mut best = base;
     if let Some(c) = input.comparison {
@@ -61,7 +62,7 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
             _ => ci_only(kpi(best, wait), " days", 1),
         },
     });
-    let starts = "phase1_starts";
+    let starts = names::PHASE1_STARTS;
     key.push(KeyFigure {
         label: format!(
             "Families starting Phase 1 in {} years{under}",
@@ -87,10 +88,10 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
     if let Some(costs) = input.model.costs() {
         let budget = costs.budget().pence() as f64 / 100.0;
         let worst = (1..=years)
-            .filter_map(|y| Some((y, mean(best, &format!("cost.y{y}"))?)))
+            .filter_map(|y| Some((y, mean(best, &names::cost_in_year(y))?)))
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((y, c)) = worst {
-            let p_over = mean(best, &format!("over_budget.y{y}")).unwrap_or(f64::NAN);
+            let p_over = mean(best, &names::over_budget_in_year(y)).unwrap_or(f64::NAN);
             let extra = audit_extra(costs);
             let batch = input
                 .summaries
@@ -152,7 +153,7 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
             let travel = c
                 .policies
                 .get(p)
-                .and_then(|s| mean(s, "travel_hours"))
+                .and_then(|s| mean(s, names::TRAVEL_HOURS))
                 .unwrap_or(0.0);
             let sure = if dw.distinguishable {
                 "a real difference at 95% confidence"
@@ -185,8 +186,8 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
         let budget = costs.budget().pence() as f64 / 100.0;
         let parts: Vec<String> = (1..=years)
             .filter_map(|y| {
-                let c = mean(best, &format!("cost.y{y}"))?;
-                let p = mean(best, &format!("over_budget.y{y}"))?;
+                let c = mean(best, &names::cost_in_year(y))?;
+                let p = mean(best, &names::over_budget_in_year(y))?;
                 Some(format!(
                     "year {y} {} (over budget in {} of runs)",
                     pounds(c),

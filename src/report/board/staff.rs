@@ -2,6 +2,7 @@
 
 use super::BoardInput;
 use super::words::{kpi, per_policy};
+use crate::measures::names;
 use crate::report::html::{Figure, Section};
 use crate::report::plots::{self, Bar, BarChart, BarGroup, Reference};
 
@@ -30,13 +31,13 @@ pub(super) fn staff_section(input: &BoardInput<'_>) -> Section {
     let util = plots::ratio_bars(&BarChart {
         title: "How busy are the staff at each base?".into(),
         y_label: "committed hours ÷ direct hours available".into(),
-        groups: groups("utilisation"),
+        groups: groups(names::UTILISATION),
         reference: None,
     });
     let dcr = plots::ratio_bars(&BarChart {
         title: "How much of contracted time goes to direct work with families?".into(),
         y_label: "% of contracted hours in direct contact".into(),
-        groups: groups("direct_contact_ratio"),
+        groups: groups(names::DIRECT_CONTACT_RATIO),
         reference: Some(Reference {
             value: 0.40,
             label: "40% direct contact found by the evaluation".into(),

@@ -3,6 +3,7 @@
 use super::BoardInput;
 use super::words::{kpi, mean, pct, per_policy, with_ci};
 use crate::batch::Batch;
+use crate::measures::names;
 use crate::measures::{WAIT_BIN_DAYS, WAIT_BINS};
 use crate::report::html::{Figure, Section, Table};
 use crate::report::plots::{self, Histogram, WaitChart, WaitSeries};
@@ -25,7 +26,7 @@ fn withdrawn_words(input: &BoardInput<'_>) -> String {
         .summaries
         .iter()
         .filter_map(|s| {
-            let n = mean(s, "withdrawn_while_waiting")?;
+            let n = mean(s, names::WITHDRAWN_WHILE_WAITING)?;
             Some(format!("{n:.1} under {}", s.policy))
         })
         .collect();
