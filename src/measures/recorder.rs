@@ -65,11 +65,19 @@ struct Level {
 }
 
 impl Level {
-    fn set(&mut self, t: f64, value: f64) {
-        self.integral += self.value * (t - self.since);
+    /// The level becomes `value` at `t`; only time from `from` on (the end of the warm-up)
+    /// counts towards its integral and maximum.
+    fn set(&mut self, t: f64, value: f64, from: f64) {
+        let start = self.since.max(from);
+        if t > start {
+            self.integral += self.value * (t - start);
+            self.max = self.max.max(self.value);
+        }
         self.since = t;
         self.value = value;
-        self.max = self.max.max(value);
+        if t >= from {
+            self.max = self.max.max(value);
+        }
     }
 }
 
@@ -172,6 +180,8 @@ pub struct Recorder {
     needs: Vec<String>,
     years: usize,
     horizon: f64,
+    /// the end of the warm-up: facts before it are not measured (costs aside)
+    from: f64,
     wait_target: f64,
     /// `counts[count * authorities + authority]`
     counts: Vec<u64>,
@@ -229,6 +239,7 @@ impl Recorder {
                 .collect(),
             years: model.years(),
             horizon: model.horizon_days(),
+            from: model.warm_up_days(),
             wait_target: model.wait_target_days(),
             counts: vec![0; COUNTS.len() * n],
             by_year: vec![0; COUNTS.len() * model.years()],
@@ -301,6 +312,9 @@ impl Recorder {
 
     #[inline]
     fn count(&mut self, t: SimTime, c: Count, a: usize) {
+        if t.days() < self.from {
+            return;
+        }
         self.counts[c as usize * self.authorities.len() + a] += 1;
         let y = self.clock.year(t.days());
         self.by_year[c as usize * self.years + y] += 1;
@@ -383,7 +397,7 @@ impl Recorder {
         }
 
         // queues and open cases
-        let h = self.horizon.max(f64::MIN_POSITIVE);
+        let h = (self.horizon - self.from).max(f64::MIN_POSITIVE);
         let level_measures: [(&str, &[Level]); 2] =
             [("waiting", &self.waiting), ("open_cases", &self.open)];
         for (name, levels) in level_measures {
@@ -603,7 +617,8 @@ impl Recorder {
         let clock = &mut self.clock;
         let tally = &mut self.workers[w];
         if let Some(s) = tally.state {
-            let dt = t - tally.since;
+            // measured time: the part after the warm-up (the yearly cost inputs take all)
+            let dt = (t - tally.since.max(self.from)).max(0.0);
             if s.filled {
                 tally.filled_days += dt;
                 let by_year = &mut tally.filled_by_year;
@@ -671,8 +686,10 @@ impl Observer for Recorder {
         if r.rereferral {
             self.count(t, Count::Rereferrals, a);
         }
-        self.by_agency[r.agency] += 1;
-        self.by_need[r.need] += 1;
+        if t.days() >= self.from {
+            self.by_agency[r.agency] += 1;
+            self.by_need[r.need] += 1;
+        }
         let c = match r.route {
             Route::AdviceOnly => Count::AdviceSessions,
             Route::NotEligible => Count::NotEligible,
@@ -685,6 +702,9 @@ impl Observer for Recorder {
     fn allocated(&mut self, t: SimTime, x: &AllocationFact) {
         if x.handover {
             self.count(t, Count::Handovers, x.authority);
+            return;
+        }
+        if t.days() < self.from {
             return;
         }
         self.count(t, Count::Allocated, x.authority);
@@ -722,20 +742,24 @@ impl Observer for Recorder {
     fn hours_delivered(&mut self, t: SimTime, w: usize, direct: f64, travel: f64, cross: bool) {
         let y = self.clock.year(t.days());
         let tally = &mut self.workers[w];
+        // travel is paid for whenever it happens; what is measured starts after the warm-up
+        tally.travel_by_year[y] += travel;
+        if t.days() < self.from {
+            return;
+        }
         tally.direct_hours += direct;
         tally.travel_hours += travel;
-        tally.travel_by_year[y] += travel;
         if cross {
             tally.cross_hours += direct;
         }
     }
 
     fn waiting_changed(&mut self, t: SimTime, a: usize, n: u32) {
-        self.waiting[a].set(t.days(), f64::from(n));
+        self.waiting[a].set(t.days(), f64::from(n), self.from);
     }
 
     fn open_changed(&mut self, t: SimTime, a: usize, n: u32) {
-        self.open[a].set(t.days(), f64::from(n));
+        self.open[a].set(t.days(), f64::from(n), self.from);
         self.open_now[a] = n;
     }
 
@@ -766,7 +790,7 @@ impl Observer for Recorder {
         let h = horizon.days();
         for l in self.waiting.iter_mut().chain(self.open.iter_mut()) {
             let v = l.value;
-            l.set(h, v);
+            l.set(h, v, self.from);
         }
         for w in 0..self.workers.len() {
             self.worker_advance(w, h);

@@ -98,6 +98,7 @@ pub struct Model {
     pub(crate) title: String,
     pub(crate) description: String,
     pub(crate) horizon_days: f64,
+    pub(crate) warm_up_days: f64,
     pub(crate) replications: u64,
     pub(crate) seed: u64,
     pub(crate) wait_target_days: f64,
@@ -127,6 +128,16 @@ impl Model {
     /// Length of one replication, in days.
     pub fn horizon_days(&self) -> f64 {
         self.horizon_days
+    }
+    /// Days at the start of each replication before measures count: the service runs
+    /// from empty through them, and only what happens after is measured (costs aside,
+    /// which cover the contract from its first day). Always below the horizon.
+    pub fn warm_up_days(&self) -> f64 {
+        self.warm_up_days
+    }
+    /// Days measured in each replication: the horizon after the warm-up.
+    pub fn measured_days(&self) -> f64 {
+        self.horizon_days - self.warm_up_days
     }
     /// Replications a batch runs unless told otherwise.
     pub fn default_replications(&self) -> u64 {
@@ -189,6 +200,12 @@ impl Model {
         Model {
             fingerprint: self.changed(&format!("horizon {}", horizon_days.to_bits())),
             horizon_days,
+            // a warm-up the shorter run does not outlast measures nothing: measure all of it
+            warm_up_days: if self.warm_up_days < horizon_days {
+                self.warm_up_days
+            } else {
+                0.0
+            },
             ..self.clone()
         }
     }

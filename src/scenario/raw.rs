@@ -40,6 +40,7 @@ pub struct RawSimulation {
     pub replications: Option<i64>,
     pub seed: Option<u64>,
     pub wait_target_days: Option<f64>,
+    pub warm_up_days: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

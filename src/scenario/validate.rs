@@ -9,6 +9,7 @@
 //! | `simulation.replications` | 100 |
 //! | `simulation.seed` | 20130601 |
 //! | `simulation.wait_target_days` | 7 |
+//! | `simulation.warm_up_days` | 0: measures count from the start |
 //! | `referrals.agencies` | children's services 0.50, health 0.15, education 0.15, police 0.10, other 0.10 |
 //! | `referrals.needs` | substance misuse 0.35, domestic violence 0.30, parenting 0.20, mental health 0.15 |
 //! | `referrals.children` | 1: 0.35, 2: 0.30, 3: 0.20, 4: 0.15 |
@@ -265,6 +266,18 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         "simulation.wait_target_days",
         sim.wait_target_days.unwrap_or(7.0),
     );
+    let warm_up_days = sim.warm_up_days.unwrap_or(0.0);
+    let warm_up_days = if warm_up_days.is_finite() && (0.0..horizon_days).contains(&warm_up_days) {
+        warm_up_days
+    } else {
+        p.add(
+            "simulation.warm_up_days",
+            format!(
+                "must be at least 0 days and less than the horizon ({horizon_days} days), got {warm_up_days}"
+            ),
+        );
+        0.0
+    };
 
     // authorities
     if raw.authorities.is_empty() {
@@ -844,6 +857,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         title: raw.title.clone().unwrap_or_else(|| raw.name.clone()),
         description: raw.description.clone().unwrap_or_default(),
         horizon_days,
+        warm_up_days,
         replications: replications as u64,
         seed: sim.seed.unwrap_or(20130601),
         wait_target_days,
