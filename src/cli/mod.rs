@@ -23,6 +23,7 @@ macro_rules! note {
 }
 
 mod bench;
+mod calibrate;
 mod costs;
 mod output;
 mod report;
@@ -58,6 +59,10 @@ enum Command {
     /// Set the service's risk register beside the simulation: stated likelihood and
     /// effect against simulated probability and impact, with a verdict per risk.
     Risks(BatchArgs),
+    /// Fit inputs of a scenario to the figures it stores as [[targets]] (the simulated
+    /// method of moments: Nelder–Mead on common random numbers), print the observed
+    /// against the simulated, and write the fitted scenario.
+    Calibrate(calibrate::CalibrateArgs),
     /// Print the proposal's cost table with its audit, and project cost over the contract
     /// (the scenario needs a [costs] section).
     Costs(CostsArgs),
@@ -357,6 +362,7 @@ pub fn main() -> Result<()> {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => run::compare(a),
         Command::Risks(a) => risks::risks(a),
+        Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Costs(a) => costs::costs(a),
         Command::Bench(a) => bench::bench(a),
         Command::Check { files } => scenarios::check(&files),

@@ -822,6 +822,7 @@ impl Engine {
                 wait_days: wait,
                 cross_region: self.workers[w].base as usize != a,
                 handover,
+                rereferral: self.families[id as usize].episode > 0,
             },
         );
         if first {

@@ -68,6 +68,8 @@ pub struct AllocationFact {
     pub cross_region: bool,
     /// Whether this is a reallocation after the previous worker left.
     pub handover: bool,
+    /// Whether the family's episode is a re-referral.
+    pub rereferral: bool,
 }
 
 /// A worker's state from this instant on (piecewise constant between reports).

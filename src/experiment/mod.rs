@@ -15,7 +15,9 @@
 //!   reduced flow).
 //! - [`costs`]: the yearly cost of a batch over the contract, against the budget.
 //! - [`validation`]: the simulator against exact results, as rows for the report.
+//! - [`calibrate`]: chosen inputs fitted to the figures a scenario stores as targets.
 
+pub mod calibrate;
 pub mod compare;
 pub mod costs;
 pub mod risks;
@@ -55,6 +57,9 @@ pub enum ExperimentError {
     /// A batch could not run.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// A search could not go on (e.g. a candidate point made an invalid scenario).
+    #[error("{0}")]
+    Search(String),
     /// The watch stopped the experiment.
     #[error("stopped during the {label} batch after {done} of {total} replications")]
     Stopped {

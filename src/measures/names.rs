@@ -17,6 +17,9 @@ pub const ACCEPTED: &str = "accepted";
 pub const WITHDRAWN_WHILE_WAITING: &str = "withdrawn_while_waiting";
 /// Families allocated a worker.
 pub const ALLOCATED: &str = "allocated";
+/// Families allocated whose episode is a re-referral (re-referrals that reached the
+/// initial assessment).
+pub const ALLOCATED_REREFERRALS: &str = "allocated_rereferrals";
 /// Allocations to a worker based in another authority.
 pub const CROSS_REGION_ALLOCATIONS: &str = "cross_region_allocations";
 /// Families who started Phase 1.
@@ -103,6 +106,7 @@ mod tests {
             ACCEPTED,
             WITHDRAWN_WHILE_WAITING,
             ALLOCATED,
+            ALLOCATED_REREFERRALS,
             CROSS_REGION_ALLOCATIONS,
             PHASE1_STARTS,
             PHASE1_COMPLETIONS,

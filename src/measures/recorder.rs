@@ -24,6 +24,7 @@ enum Count {
     CrossRegionAllocations,
     Handovers,
     NotTakenOn,
+    AllocatedRereferrals,
     Phase1Starts,
     Phase1Completions,
     UnplannedExits,
@@ -32,7 +33,7 @@ enum Count {
     OnwardReferrals,
 }
 
-const COUNTS: [(Count, &str); 17] = [
+const COUNTS: [(Count, &str); 18] = [
     (Count::Referrals, names::REFERRALS),
     (Count::Rereferrals, names::REREFERRALS),
     (Count::AdviceSessions, names::ADVICE_SESSIONS),
@@ -47,6 +48,7 @@ const COUNTS: [(Count, &str); 17] = [
     ),
     (Count::Handovers, "handovers"),
     (Count::NotTakenOn, "assessed_not_taken_on"),
+    (Count::AllocatedRereferrals, names::ALLOCATED_REREFERRALS),
     (Count::Phase1Starts, names::PHASE1_STARTS),
     (Count::Phase1Completions, names::PHASE1_COMPLETIONS),
     (Count::UnplannedExits, "unplanned_exits"),
@@ -710,6 +712,9 @@ impl Observer for Recorder {
         self.count(t, Count::Allocated, x.authority);
         if x.cross_region {
             self.count(t, Count::CrossRegionAllocations, x.authority);
+        }
+        if x.rereferral {
+            self.count(t, Count::AllocatedRereferrals, x.authority);
         }
         self.waits[x.authority].push(x.wait_days);
         let bin = ((x.wait_days / WAIT_BIN_DAYS) as usize).min(WAIT_BINS - 1);

@@ -15,6 +15,7 @@ pub mod costs;
 mod policy;
 mod problem;
 pub mod risks;
+pub mod targets;
 pub use policy::{Matching, Policy, PolicyKind};
 pub use problem::FieldProblem;
 
@@ -110,6 +111,7 @@ pub struct Model {
     pub(crate) travel: Travel,
     pub(crate) costs: Option<costs::Costs>,
     pub(crate) risks: Option<risks::Register>,
+    pub(crate) targets: Vec<targets::Target>,
 }
 
 impl Model {
@@ -208,6 +210,11 @@ impl Model {
             },
             ..self.clone()
         }
+    }
+    /// Figures observed in the field that the simulation should reproduce (calibration
+    /// targets), in scenario order; empty for most scenarios.
+    pub fn targets(&self) -> &[targets::Target] {
+        &self.targets
     }
     /// The travel matrix.
     pub fn travel(&self) -> &Travel {

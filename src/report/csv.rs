@@ -126,6 +126,47 @@ pub fn comparison(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// The targets table of a calibration: one row per target, observed beside simulated.
+pub fn calibration(
+    rows: &[crate::experiment::calibrate::TargetFit],
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "target",
+        "measure",
+        "kind",
+        "observed",
+        "simulated_mean",
+        "ci95_low",
+        "ci95_high",
+        "year_p2_5",
+        "year_p97_5",
+        "within",
+        "z",
+        "source",
+        "note",
+    ])?;
+    for r in rows {
+        let [lo, hi] = r.ci95.unwrap_or([f64::NAN, f64::NAN]);
+        w.write_record([
+            text_cell(&r.name),
+            text_cell(&r.measure),
+            r.kind.to_string(),
+            fmt(r.observed),
+            fmt(r.mean),
+            fmt(lo),
+            fmt(hi),
+            fmt(r.range95[0]),
+            fmt(r.range95[1]),
+            r.within.to_string(),
+            fmt(r.z),
+            text_cell(&r.source),
+            text_cell(r.note.as_deref().unwrap_or("")),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
 /// `risks.csv`: the register beside the simulation, one row per risk.
 pub fn risks(rows: &[crate::risks::Assessment]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());

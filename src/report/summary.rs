@@ -103,6 +103,8 @@ pub struct RunSummary {
     pub seed: u64,
     /// Days simulated per replication.
     pub horizon_days: f64,
+    /// Days at the start of each replication before measures count (costs aside).
+    pub warm_up_days: f64,
     /// Every measure.
     pub kpis: Kpis,
     /// Engine figures.
@@ -153,6 +155,7 @@ impl RunSummary {
             replications: batch.len() as u64,
             seed,
             horizon_days: model.horizon_days(),
+            warm_up_days: model.warm_up_days(),
             kpis: Kpis(kpis),
             engine: EngineInfo {
                 events: batch.events,

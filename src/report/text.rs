@@ -184,7 +184,16 @@ pub fn summary_table(model: &Model, s: &RunSummary) -> String {
     );
     let _ = writeln!(
         out,
-        "Each cell: mean over replications ± half-width of the 95% confidence interval (counts are over the whole horizon){}.\n",
+        "Each cell: mean over replications ± half-width of the 95% confidence interval (counts are over {}){}.\n",
+        if s.warm_up_days > 0.0 {
+            format!(
+                "the {} after a warm-up of {}",
+                super::days(s.horizon_days - s.warm_up_days),
+                super::days(s.warm_up_days)
+            )
+        } else {
+            "the whole horizon".to_string()
+        },
         if s.replications < 2 {
             "; one replication gives no interval"
         } else {

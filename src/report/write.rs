@@ -138,6 +138,8 @@ pub enum SetKind {
     Run,
     /// `risks`: the register beside the simulation.
     Risks,
+    /// `calibrate`: the fitted scenario and the targets table.
+    Calibration,
 }
 
 impl SetKind {
@@ -146,6 +148,7 @@ impl SetKind {
         match self {
             SetKind::Run => "run",
             SetKind::Risks => "risks",
+            SetKind::Calibration => "calibration",
         }
     }
 
@@ -153,11 +156,12 @@ impl SetKind {
         match self {
             SetKind::Run => "a run or comparison",
             SetKind::Risks => "a risks command",
+            SetKind::Calibration => "a calibrate command",
         }
     }
 
     fn parse(name: &str) -> Option<SetKind> {
-        [SetKind::Run, SetKind::Risks]
+        [SetKind::Run, SetKind::Risks, SetKind::Calibration]
             .into_iter()
             .find(|k| k.name() == name)
     }
@@ -178,6 +182,10 @@ impl SetKind {
                 ) || (name.ends_with(".svg") && is_plain_name(name))
             }
             SetKind::Risks => matches!(name, "risks.csv" | MANIFEST),
+            SetKind::Calibration => matches!(
+                name,
+                "fitted.toml" | "calibration.json" | "calibration.csv" | MANIFEST
+            ),
         }
     }
 }

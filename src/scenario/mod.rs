@@ -54,6 +54,11 @@ pub const BUNDLED: &[Bundled] = &[
         text: include_str!("../../scenarios/npt-high-need.toml"),
     },
     Bundled {
+        name: "pioneer-2011",
+        summary: "Calibration: the three IFSS pioneer sites in 2011/12, with the evaluation's observed figures as targets",
+        text: include_str!("../../scenarios/pioneer-2011.toml"),
+    },
+    Bundled {
         name: "mmc",
         summary: "Validation: an M/M/5 queue (lambda 4/day, mean service 1 day); Erlang C mean wait 0.554 days",
         text: include_str!("../../scenarios/validation/mmc.toml"),

@@ -93,6 +93,24 @@ pub fn apply_resolved(text: &str, overrides: &[Override]) -> Result<(String, Vec
     Ok((doc.to_string(), fields))
 }
 
+/// Apply overrides as [`apply`] does, replacing the comment after each value set with
+/// `# ` and the matching note (e.g. where a fitted value came from).
+pub fn apply_annotated(
+    text: &str,
+    overrides: &[Override],
+    notes: &[String],
+) -> Result<String, String> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("cannot change a file that does not parse: {e}"))?;
+    for (o, note) in overrides.iter().zip(notes) {
+        let mut value = parse_value(&o.value).map_err(|e| format!("{}: {e}", o.path))?;
+        value.decor_mut().set_suffix(format!("  # {note}"));
+        set_with(&mut doc, &o.path, value, true).map_err(|e| format!("{}: {e}", o.path))?;
+    }
+    Ok(doc.to_string())
+}
+
 /// Replace `slot`'s value with `value`, keeping the comments and spacing around it.
 fn replace_keeping_decor(slot: &mut Value, mut value: Value) {
     *value.decor_mut() = slot.decor().clone();
@@ -177,17 +195,29 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn insert(self, key: &str, value: Value) -> Result<(), String> {
+    fn insert(self, key: &str, value: Value, own_comment: bool) -> Result<(), String> {
+        let replace = |slot: &mut Value, value: Value| {
+            if own_comment {
+                let prefix = slot.decor().prefix().cloned();
+                let mut value = value;
+                if let Some(p) = prefix {
+                    value.decor_mut().set_prefix(p);
+                }
+                *slot = value;
+            } else {
+                replace_keeping_decor(slot, value)
+            }
+        };
         match self {
             Cursor::Table(t) | Cursor::Item(Item::Table(t)) => match t.get_mut(key) {
-                Some(Item::Value(slot)) => replace_keeping_decor(slot, value),
+                Some(Item::Value(slot)) => replace(slot, value),
                 _ => {
                     t.insert(key, Item::Value(value));
                 }
             },
             Cursor::Item(Item::Value(Value::InlineTable(t)))
             | Cursor::Value(Value::InlineTable(t)) => match t.get_mut(key) {
-                Some(slot) => replace_keeping_decor(slot, value),
+                Some(slot) => replace(slot, value),
                 None => {
                     t.insert(key, value);
                 }
@@ -200,6 +230,16 @@ impl<'a> Cursor<'a> {
 
 /// Set the field at `path`; returns the field's path with tables picked by position.
 fn set(doc: &mut DocumentMut, path: &str, value: Value) -> Result<String, String> {
+    set_with(doc, path, value, false)
+}
+
+/// [`set`], keeping the value's own suffix (its new comment) when `own_comment`.
+fn set_with(
+    doc: &mut DocumentMut,
+    path: &str,
+    value: Value,
+    own_comment: bool,
+) -> Result<String, String> {
     let mut parts: Vec<(&str, Option<&str>)> = Vec::new();
     for part in path.split('.') {
         match part.split_once('[') {
@@ -232,7 +272,7 @@ fn set(doc: &mut DocumentMut, path: &str, value: Value) -> Result<String, String
         }
         resolved.push('.');
     }
-    cursor.insert(last_key, value)?;
+    cursor.insert(last_key, value, own_comment)?;
     resolved.push_str(last_key);
     Ok(resolved)
 }

@@ -31,6 +31,21 @@ pub struct RawScenario {
     pub travel: RawTravel,
     pub costs: Option<super::costs_raw::RawCosts>,
     pub risks: Option<super::risks_raw::RawRisks>,
+    #[serde(default)]
+    pub targets: Vec<RawTarget>,
+}
+
+/// One `[[targets]]` entry: an observed figure to calibrate against.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    pub name: String,
+    pub measure: Option<String>,
+    pub ratio: Option<Vec<String>>,
+    pub observed: f64,
+    pub kind: Option<String>,
+    pub source: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -141,6 +156,7 @@ pub struct RawPathway {
     pub rereferral: Option<RawRereferral>,
     #[serde(default)]
     pub onward_referral: f64,
+    pub workload_scale: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

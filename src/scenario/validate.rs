@@ -10,6 +10,7 @@
 //! | `simulation.seed` | 20130601 |
 //! | `simulation.wait_target_days` | 7 |
 //! | `simulation.warm_up_days` | 0: measures count from the start |
+//! | `pathway.workload_scale` | 1: the hours fields as given |
 //! | `referrals.agencies` | children's services 0.50, health 0.15, education 0.15, police 0.10, other 0.10 |
 //! | `referrals.needs` | substance misuse 0.35, domestic violence 0.30, parenting 0.20, mental health 0.15 |
 //! | `referrals.children` | 1: 0.35, 2: 0.30, 3: 0.20, 4: 0.15 |
@@ -22,6 +23,7 @@
 
 use super::raw::*;
 use crate::dist::Dist;
+use crate::model::targets::{Target, TargetKind, TargetMeasure};
 use crate::model::*;
 use std::collections::BTreeMap;
 
@@ -459,18 +461,26 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         .patience
         .as_ref()
         .and_then(|d| p.dist("pathway.patience", d));
+    // the level of every per-family hours figure, whose shape the fields give
+    let scale = p.within(
+        "pathway.workload_scale",
+        pw.workload_scale.unwrap_or(1.0),
+        0.0,
+        MAX_WORKLOAD_SCALE,
+        "",
+    );
     let assessment = pw.assessment.as_ref().map(|a| Assessment {
         duration: p
             .dist("pathway.assessment.duration", &a.duration)
             .unwrap_or(Dist::Fixed(0.0)),
-        hours: p.non_negative("pathway.assessment.hours", a.hours),
+        hours: scale * p.non_negative("pathway.assessment.hours", a.hours),
         to_phase1: p.probability("pathway.assessment.to_phase1", a.to_phase1),
     });
     let phase1 = pw.phase1.as_ref().map(|a| Phase1 {
         duration: p
             .dist("pathway.phase1.duration", &a.duration)
             .unwrap_or(Dist::Fixed(0.0)),
-        hours_per_week: p.non_negative("pathway.phase1.hours_per_week", a.hours_per_week),
+        hours_per_week: scale * p.non_negative("pathway.phase1.hours_per_week", a.hours_per_week),
         unplanned_exit: p.probability("pathway.phase1.unplanned_exit", a.unplanned_exit),
     });
     if assessment.is_none() && phase1.is_none() {
@@ -492,10 +502,11 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             );
         }
         Phase2 {
-            hours_per_week: p.non_negative("pathway.phase2.hours_per_week", a.hours_per_week),
+            hours_per_week: scale
+                * p.non_negative("pathway.phase2.hours_per_week", a.hours_per_week),
             review_at_days: review,
             final_review_at_days: fin,
-            review_hours: p.non_negative("pathway.phase2.review_hours", a.review_hours),
+            review_hours: scale * p.non_negative("pathway.phase2.review_hours", a.review_hours),
         }
     });
     if phase2.is_some() && phase1.is_none() {
@@ -847,6 +858,9 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         }
     });
 
+    // calibration targets (their measures are checked once the model exists)
+    let targets = targets(&mut p, &raw.targets);
+
     if !p.0.is_empty() {
         return Err(p.0);
     }
@@ -873,6 +887,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         travel,
         costs,
         risks,
+        targets,
     };
     if let Some(year) = crate::costs::Projector::new(&model)
         .as_ref()
@@ -887,6 +902,32 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             ),
         }]);
     }
+    let catalogue = crate::measures::Catalogue::new(&model);
+    let unknown: Vec<FieldProblem> = model
+        .targets
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| {
+            let field = match t.measure {
+                TargetMeasure::Measure(_) => "measure",
+                TargetMeasure::Ratio(..) => "ratio",
+            };
+            t.measure
+                .names()
+                .into_iter()
+                .filter(|m| catalogue.index(m).is_none())
+                .map(move |m| FieldProblem {
+                    path: format!("targets[{i}].{field}"),
+                    message: format!(
+                        "no measure is called \"{m}\" in this scenario (see the keys of `run --json`)"
+                    ),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
     // the rules above keep names apart; this is the last word, so that no two measures
     // ever share a name in the outputs (a JSON reader would keep only one of them)
     if let Some(name) = crate::measures::Catalogue::new(&model).first_duplicate() {
@@ -899,6 +940,76 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         }]);
     }
     Ok(model)
+}
+
+/// The largest `pathway.workload_scale`: ten times the hours the fields give.
+const MAX_WORKLOAD_SCALE: f64 = 10.0;
+
+/// Validate the `[[targets]]` entries.
+fn targets(p: &mut Problems, raw: &[RawTarget]) -> Vec<Target> {
+    let mut out = Vec::new();
+    for (i, t) in raw.iter().enumerate() {
+        let path = format!("targets[{i}]");
+        if t.name.trim().is_empty() {
+            p.add(format!("{path}.name"), "must not be empty");
+        }
+        if t.source.trim().is_empty() {
+            p.add(
+                format!("{path}.source"),
+                "must say where the figure was observed",
+            );
+        }
+        let measure = match (&t.measure, &t.ratio) {
+            (Some(m), None) => Some(TargetMeasure::Measure(m.clone())),
+            (None, Some(r)) if r.len() == 2 => {
+                Some(TargetMeasure::Ratio(r[0].clone(), r[1].clone()))
+            }
+            (None, Some(r)) => {
+                p.add(
+                    format!("{path}.ratio"),
+                    format!(
+                        "must name two measures, numerator then denominator, got {}",
+                        r.len()
+                    ),
+                );
+                None
+            }
+            _ => {
+                p.add(
+                    path.clone(),
+                    "give exactly one of `measure` (a measure's name) or `ratio` (two names)",
+                );
+                None
+            }
+        };
+        if !t.observed.is_finite() {
+            p.add(
+                format!("{path}.observed"),
+                format!("must be a finite number, got {}", t.observed),
+            );
+        }
+        let kind = match t.kind.as_deref() {
+            None => Some(TargetKind::Equal),
+            Some(k) => TargetKind::parse(k).or_else(|| {
+                p.add(
+                    format!("{path}.kind"),
+                    format!("unknown kind \"{k}\" (allowed: equal, at-least, at-most)"),
+                );
+                None
+            }),
+        };
+        if let (Some(measure), Some(kind)) = (measure, kind) {
+            out.push(Target {
+                name: t.name.clone(),
+                measure,
+                observed: t.observed,
+                kind,
+                source: t.source.clone(),
+                note: t.note.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Validate an availability table; fields missing from a per-post table fall back to

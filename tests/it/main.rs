@@ -5,6 +5,7 @@ mod bad_input;
 mod batch;
 mod benchmark_models;
 mod board;
+mod calibration;
 mod cli;
 mod costs;
 mod crn;

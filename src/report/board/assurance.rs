@@ -33,12 +33,23 @@ pub(super) fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, St
         ),
         (
             "Run length".into(),
-            format!(
-                "{} ({}) per replication, from an empty service (no warm-up is deleted: the \
-                 start-up is part of the contract).",
-                crate::report::days(m.horizon_days()),
-                crate::report::counted(years as u64, "contract year", "contract years")
-            ),
+            if m.warm_up_days() > 0.0 {
+                format!(
+                    "{} ({}) per replication, from an empty service; the first {} are a \
+                     warm-up, not measured (costs aside, which cover the contract from its \
+                     first day).",
+                    crate::report::days(m.horizon_days()),
+                    crate::report::counted(years as u64, "contract year", "contract years"),
+                    crate::report::days(m.warm_up_days())
+                )
+            } else {
+                format!(
+                    "{} ({}) per replication, from an empty service (no warm-up is deleted: the \
+                     start-up is part of the contract).",
+                    crate::report::days(m.horizon_days()),
+                    crate::report::counted(years as u64, "contract year", "contract years")
+                )
+            },
         ),
         (
             "Replications and precision".into(),

@@ -1,0 +1,207 @@
+//! Calibration to the pioneer evidence: the warm-up, the targets, the fit, and recovering
+//! known inputs.
+
+use super::support::{ifss, load_with, model, text};
+use ifss_sim::batch::{self, BatchConfig, Pool};
+use ifss_sim::experiment::{self, Quiet, calibrate};
+use ifss_sim::scenario::{self, overrides::Override};
+
+fn config(seed: u64, reps: u64) -> BatchConfig {
+    BatchConfig {
+        seed,
+        first: 0,
+        replications: reps,
+        threads: Some(2),
+    }
+}
+
+#[test]
+fn a_warm_up_measures_exactly_what_happens_after_it() {
+    // the same families and staff: the warm-up changes what is recorded, never the run
+    let plain = load_with("western-bay", &["simulation.horizon_days=730"]).unwrap();
+    let warmed = load_with(
+        "western-bay",
+        &["simulation.horizon_days=730", "simulation.warm_up_days=365"],
+    )
+    .unwrap();
+    let a = batch::run(&plain, &config(5, 12), &|_| {}).unwrap();
+    let b = batch::run(&warmed, &config(5, 12), &|_| {}).unwrap();
+    for name in [
+        "referrals",
+        "allocated",
+        "phase1_starts",
+        "phase1_completions",
+    ] {
+        let second_year = a.measure(&format!("{name}.y2")).unwrap();
+        assert_eq!(b.measure(name).unwrap(), second_year, "{name}");
+        assert!(
+            b.measure(&format!("{name}.y1"))
+                .unwrap()
+                .iter()
+                .all(|&n| n == 0.0)
+        );
+    }
+    // costs still cover the contract from its first day
+    assert_eq!(b.measure("cost.y1"), a.measure("cost.y1"));
+    // levels are averaged over the measured year only: the empty start is left out
+    let mean = |b: &batch::Batch, n: &str| b.measure(n).unwrap().iter().sum::<f64>();
+    assert!(mean(&b, "open_cases.mean") > mean(&a, "open_cases.mean"));
+}
+
+#[test]
+fn a_warm_up_must_end_before_the_horizon() {
+    let e = load_with("western-bay", &["simulation.warm_up_days=1095"]).unwrap_err();
+    let shown = e.to_string();
+    assert!(
+        shown.contains("simulation.warm_up_days") && shown.contains("less than the horizon"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn targets_name_real_measures_and_say_what_is_wrong() {
+    let bad = format!(
+        "{}\n[[targets]]\nname = \"x\"\nmeasure = \"no_such_measure\"\nobserved = 1\nsource = \"s\"\n\
+         [[targets]]\nname = \"y\"\nratio = [\"referrals\"]\nobserved = 1\nkind = \"about\"\nsource = \"\"\n",
+        text("western-bay")
+    );
+    let e = scenario::load(&bad, "bad.toml").unwrap_err().to_string();
+    for expected in [
+        "targets[1].ratio: must name two measures",
+        "targets[1].kind: unknown kind \"about\" (allowed: equal, at-least, at-most)",
+        "targets[1].source: must say where the figure was observed",
+    ] {
+        assert!(e.contains(expected), "{expected:?} not in {e}");
+    }
+    let unknown = format!(
+        "{}\n[[targets]]\nname = \"x\"\nmeasure = \"no_such_measure\"\nobserved = 1\nsource = \"s\"\n",
+        text("western-bay")
+    );
+    let e = scenario::load(&unknown, "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("targets[0].measure: no measure is called \"no_such_measure\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_bundled_pioneer_scenario_reproduces_every_observed_figure() {
+    // the fitted scenario as shipped: each of the evaluation's 2011/12 figures, the
+    // direct-contact share included, lies in the range one simulated year gives
+    let m = model("pioneer-2011");
+    assert_eq!(m.targets().len(), 7);
+    let b = batch::run(&m, &config(m.default_seed(), 200), &|_| {}).unwrap();
+    let (rows, distance) = calibrate::assess(m.targets(), &b);
+    for r in &rows {
+        assert!(
+            r.within,
+            "{}: observed {} outside the simulated year's {:?} (mean {})",
+            r.name, r.observed, r.range95, r.mean
+        );
+    }
+    assert!(distance < 7.0, "distance {distance}");
+    let direct = rows
+        .iter()
+        .find(|r| r.measure == "direct_contact_ratio")
+        .unwrap();
+    assert!(direct.mean > 0.30, "direct contact {}", direct.mean);
+}
+
+/// The pioneer scenario at known values of two inputs, with every target's observed value
+/// replaced by what that scenario gives on another seed.
+fn synthetic(scale: f64, probability: f64) -> String {
+    let sets = |extra: Vec<Override>| {
+        let mut all = vec![
+            Override {
+                path: "pathway.workload_scale".into(),
+                value: scale.to_string(),
+            },
+            Override {
+                path: "pathway.rereferral.probability".into(),
+                value: probability.to_string(),
+            },
+        ];
+        all.extend(extra);
+        scenario::overrides::apply(text("pioneer-2011"), &all).unwrap()
+    };
+    let truth = scenario::load(&sets(Vec::new()), "truth.toml").unwrap();
+    let b = batch::run(&truth, &config(99, 200), &|_| {}).unwrap();
+    let (rows, _) = calibrate::assess(truth.targets(), &b);
+    let observed: Vec<Override> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Override {
+            path: format!("targets[{i}].observed"),
+            value: format!("{:?}", r.mean),
+        })
+        .collect();
+    sets(observed)
+}
+
+#[test]
+fn calibration_recovers_known_inputs_within_its_intervals() {
+    let (scale, probability) = (2.2, 0.2);
+    let text = synthetic(scale, probability);
+    let plan = calibrate::Plan::new(&calibrate::Request {
+        text,
+        origin: "synthetic.toml".into(),
+        fits: vec![
+            "pathway.workload_scale=1..3".parse().unwrap(),
+            "pathway.rereferral.probability=0.05..0.5".parse().unwrap(),
+        ],
+        runs: experiment::Runs {
+            seed: 7,
+            replications: 60,
+        },
+        max_evaluations: 60,
+    })
+    .unwrap();
+    let pool = Pool::new(Some(2)).unwrap();
+    let c = calibrate::run(&plan, &pool, &mut Quiet).unwrap();
+    for (f, truth) in c.fitted.iter().zip([scale, probability]) {
+        let [lo, hi] = f.ci95.expect("identified");
+        assert!(
+            lo <= truth && truth <= hi,
+            "{}: {truth} outside [{lo}, {hi}] (fitted {})",
+            f.path,
+            f.value
+        );
+    }
+    // the written scenario carries the fitted values, each saying where it came from
+    let fitted = scenario::load(&c.scenario, "fitted.toml").unwrap();
+    assert_eq!(fitted.targets().len(), 7);
+    assert!(c.scenario.contains("workload_scale = 2."), "{}", c.scenario);
+    assert!(c.scenario.contains("# fitted by `ifss-sim calibrate`"));
+}
+
+#[test]
+fn a_calibration_request_is_refused_before_any_work_with_every_problem() {
+    let r = ifss(&[
+        "calibrate",
+        "western-bay",
+        "--fit",
+        "pathway.no_such_field=1..2",
+        "--no-output",
+    ]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("has no [[targets]]"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--fit pathway.no_such_field"),
+        "{}",
+        r.stderr
+    );
+    let r = ifss(&[
+        "calibrate",
+        "pioneer-2011",
+        "--fit",
+        "pathway.workload_scale=3..1",
+        "--no-output",
+    ]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("low first"), "{}", r.stderr);
+    let r = ifss(&["calibrate", "pioneer-2011", "--fit", "oops", "--no-output"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("PATH=LO..HI"), "{}", r.stderr);
+}
