@@ -106,9 +106,7 @@ fn num(x: f64, share: bool) -> String {
         "n/a".into()
     } else if share {
         format!("{:.1}%", 100.0 * x)
-    } else if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else if x.abs() >= 100.0 {
+    } else if (x.fract() == 0.0 && x.abs() < 1e15) || x.abs() >= 100.0 {
         format!("{x:.0}")
     } else if x.abs() >= 10.0 {
         format!("{x:.1}")
