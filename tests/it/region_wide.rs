@@ -2,10 +2,10 @@
 //! every authority, from the start and under every policy, after their own authority's
 //! staff, paying travel from its base.
 
-use super::support::{load_with, with_policy};
+use super::support::{load_with, model, with_policy};
 use ifss_sim::engine::{AllocationFact, Observer, WorkerState};
 use ifss_sim::measures::{Catalogue, Recorder};
-use ifss_sim::model::{Model, PolicyKind};
+use ifss_sim::model::{Model, PolicyKind, Role};
 use ifss_sim::time::SimTime;
 
 /// The Western Bay default with no staff based in Neath Port Talbot (staff[2] and
@@ -184,6 +184,52 @@ fn region_wide_posts_take_only_families_their_own_staff_have_no_room_for() {
             check.taken[0] > 0 && check.taken[1] > 0,
             "{kind}: {:?}",
             check.taken
+        );
+    }
+}
+
+/// Counts, per authority, the families first allocated to the chosen posts.
+struct FamiliesOf {
+    chosen: Vec<bool>,
+    by_authority: Vec<u32>,
+}
+
+impl Observer for FamiliesOf {
+    fn allocated(&mut self, _: SimTime, a: &AllocationFact) {
+        if !a.handover && self.chosen[a.worker] {
+            self.by_authority[a.authority] += 1;
+        }
+    }
+}
+
+#[test]
+fn the_default_manager_takes_families_of_all_three_authorities() {
+    for name in ["western-bay", "npt-high-need"] {
+        let m = model(name);
+        let posts = m.posts();
+        let manager: Vec<bool> = posts.iter().map(|p| p.role() == Role::Manager).collect();
+        assert_eq!(
+            manager.iter().filter(|&&x| x).count(),
+            1,
+            "{name}: one manager"
+        );
+        assert!(
+            posts
+                .iter()
+                .all(|p| p.region_wide() == (p.role() == Role::Manager)),
+            "{name}: the manager, and only the manager, serves the whole region"
+        );
+        let mut seen = FamiliesOf {
+            chosen: manager,
+            by_authority: vec![0; m.authorities().len()],
+        };
+        for rep in 0..10 {
+            ifss_sim::engine::run_once(&m, 11, rep, &mut seen);
+        }
+        assert!(
+            seen.by_authority.iter().all(|&n| n > 0),
+            "{name}: the manager's first allocations by authority: {:?}",
+            seen.by_authority
         );
     }
 }
