@@ -5,13 +5,27 @@
 //! sharing). It never draws random numbers, so a policy cannot disturb the families or
 //! absences another policy sees on the same seed.
 //!
-//! - `proportional`: each authority's waiting list, oldest first, goes only to workers
-//!   based there.
+//! - `proportional`: each authority's waiting list, oldest first, goes to the home
+//!   workers based there (least loaded first, then post order); then the families they
+//!   have no room for go to the region-wide workers (below).
 //! - `demand-led`: the same first; then families that have waited at least
 //!   `share_after_days` may go to a worker at another base with room (nearest base,
 //!   then least loaded), paying travel on every visit.
 //! - `pooled`: one regional first-come-first-served list; the least-loaded worker with
 //!   room takes the oldest family, nearest base on ties.
+//!
+//! **Region-wide workers** (posts marked `region_wide`) keep their base, for travel and
+//! for the per-base measures, but belong to no authority's home workers. Under
+//! `proportional` and `demand-led`, once each list has been served from home, they take
+//! the families left, from every authority, from the start (no sharing threshold): one
+//! regional first-come-first-served order (oldest acceptance first, then the lower
+//! family id), each family going to the region-wide worker with room at the nearest
+//! base (so one based in the family's own authority first, with no travel), then the
+//! least loaded, then post order. A family of another authority costs the worker the
+//! base-to-authority travel on every visit and counts as a cross-region allocation,
+//! exactly as a demand-led share would; the family's own authority never waits behind
+//! the worker's base. Under `pooled` every worker already serves the region, so the mark
+//! changes nothing.
 //!
 //! Under `capacity` matching every new family needs the same room, so when the oldest
 //! family of a list fits nowhere, none behind it does and the scan stops. Under
@@ -31,6 +45,8 @@ enum Scope {
     Home,
     /// Workers based elsewhere (demand-led sharing).
     Cross,
+    /// The region-wide workers, wherever based.
+    RegionWide,
     /// Any worker (pooled).
     Any,
 }
@@ -189,14 +205,14 @@ impl Engine {
             return best.map(|(_, i)| i);
         }
         let mut best: Option<(f64, f64, usize)> = None;
-        for (i, w) in self.workers.iter().enumerate() {
+        let mut consider = |i: usize, w: &Worker| {
             let base = w.base as usize;
             if (scope == Scope::Cross && base == a) || !may_take(w, need_at(base)) {
-                continue;
+                return;
             }
             let share = w.committed / w.capacity;
             let key = match scope {
-                Scope::Cross => (model.travel.one_way(base, a), share, i),
+                Scope::Cross | Scope::RegionWide => (model.travel.one_way(base, a), share, i),
                 _ => (share, model.travel.one_way(base, a), i),
             };
             let better = match &best {
@@ -205,6 +221,17 @@ impl Engine {
             };
             if better {
                 best = Some(key);
+            }
+        };
+        if scope == Scope::RegionWide {
+            // only the region-wide workers marked as able to take more, in index order
+            for k in self.open_region.slots(0) {
+                let i = self.region_wide[k];
+                consider(i, &self.workers[i]);
+            }
+        } else {
+            for (i, w) in self.workers.iter().enumerate() {
+                consider(i, w);
             }
         }
         best.map(|(_, _, i)| i)
@@ -216,9 +243,13 @@ impl Engine {
             return;
         }
         match model.policy.kind {
-            PolicyKind::Proportional => self.fill_dirty_homes(model, t, obs),
+            PolicyKind::Proportional => {
+                self.fill_dirty_homes(model, t, obs);
+                self.fill_region_wide(model, t, obs);
+            }
             PolicyKind::DemandLed => {
                 self.fill_dirty_homes(model, t, obs);
+                self.fill_region_wide(model, t, obs);
                 let threshold = model.policy.share_after_days;
                 self.fill_oldest_first(model, t, Scope::Cross, threshold, obs);
             }
@@ -232,6 +263,14 @@ impl Engine {
             if std::mem::take(&mut self.dirty_home[a]) {
                 self.fill_home(model, t, a, obs);
             }
+        }
+    }
+
+    /// Give the region-wide workers the families left after the home pass, oldest first
+    /// across the region. Skipped at once when no region-wide worker may take more.
+    fn fill_region_wide<O: Observer>(&mut self, model: &Model, t: SimTime, obs: &mut O) {
+        if !self.open_region.is_empty(0) {
+            self.fill_oldest_first(model, t, Scope::RegionWide, 0.0, obs);
         }
     }
 

@@ -60,6 +60,8 @@ struct Worker {
     capacity: f64,
     limit: u32,
     specialism: Option<u8>,
+    /// Takes families of every authority ([`crate::model::Post::region_wide`]).
+    region_wide: bool,
     filled: bool,
     absences: u32,
     committed: f64,
@@ -67,8 +69,9 @@ struct Worker {
     cross: f64,
     travel: f64,
     families: Vec<u32>,
-    /// Position among the workers of its base (`Engine::at_base`), and its slot in
-    /// `Engine::open_workers`.
+    /// Position among the home workers of its base (`Engine::at_base`) and its slot in
+    /// `Engine::open_workers`; for a region-wide worker, its position in
+    /// `Engine::region_wide` and slot in `Engine::open_region`.
     slot: usize,
 }
 
@@ -118,11 +121,17 @@ pub struct Engine {
     /// Sequence number reserved for week 0's sample (week k uses `+ k`).
     sample_seq: u64,
     weeks: u32,
-    /// Workers based in each authority, in index order.
+    /// Home workers based in each authority (all but the region-wide ones), in index
+    /// order.
     at_base: Vec<Vec<usize>>,
-    /// Per base: which of its workers may take more families
+    /// Per base: which of its home workers may take more families
     /// ([`Worker::may_take_more`]). A home search visits only those.
     open_workers: OpenSets,
+    /// The region-wide workers, in index order.
+    region_wide: Vec<usize>,
+    /// Which region-wide workers may take more families, as one set. A region-wide
+    /// search visits only those, and is skipped when there are none.
+    open_region: OpenSets,
     /// What a family from authority `a` asks of a worker based at `b`, at
     /// `a * authorities + b`.
     demand: Vec<allocate::Demand>,
@@ -261,6 +270,7 @@ impl Engine {
                 capacity: post.direct_hours_per_week(),
                 limit: post.caseload_limit.unwrap_or(u32::MAX),
                 specialism: post.specialism.map(|s| s as u8),
+                region_wide: post.region_wide,
                 families,
                 ..Worker::default()
             };
@@ -292,11 +302,19 @@ impl Engine {
         self.at_base.resize_with(n, Vec::new);
         self.at_base.truncate(n);
         self.at_base.iter_mut().for_each(Vec::clear);
+        self.region_wide.clear();
         for (i, post) in model.posts.iter().enumerate() {
-            self.workers[i].slot = self.at_base[post.base].len();
-            self.at_base[post.base].push(i);
+            let group = if post.region_wide {
+                &mut self.region_wide
+            } else {
+                &mut self.at_base[post.base]
+            };
+            self.workers[i].slot = group.len();
+            group.push(i);
         }
         self.open_workers.reset(&self.at_base);
+        self.open_region
+            .reset(std::slice::from_ref(&self.region_wide));
         for w in 0..self.workers.len() {
             self.recount(w);
         }
@@ -523,6 +541,18 @@ impl Engine {
         self.blocked_home[a] = false;
     }
 
+    /// Worker `w` has more room than before (lighter load, back from absence, joined).
+    /// A home worker's room can serve only its base's list; a region-wide worker's is
+    /// looked for by the region-wide pass, which runs at every dispatch.
+    fn room_freed(&mut self, w: usize) {
+        let wk = &self.workers[w];
+        if wk.region_wide {
+            self.dirty = true;
+        } else {
+            self.touch(wk.base as usize);
+        }
+    }
+
     fn leave_waiting<O: Observer>(&mut self, t: SimTime, a: usize, obs: &mut O) {
         self.waiting[a] -= 1;
         obs.waiting_changed(t, a, self.waiting[a]);
@@ -580,7 +610,7 @@ impl Engine {
         }
         self.families[id as usize].load = new;
         if new.committed < old.committed {
-            self.touch(self.workers[w].base as usize);
+            self.room_freed(w);
         }
         new != old
     }
@@ -730,12 +760,12 @@ impl Engine {
             StaffChange::Join => {
                 self.workers[w].filled = true;
                 self.workers[w].absences = 0;
-                self.touch(self.workers[w].base as usize);
+                self.room_freed(w);
             }
             StaffChange::AbsenceStart => self.workers[w].absences += 1,
             StaffChange::AbsenceEnd => {
                 self.workers[w].absences = self.workers[w].absences.saturating_sub(1);
-                self.touch(self.workers[w].base as usize);
+                self.room_freed(w);
             }
             StaffChange::Leave => {
                 let mut held = std::mem::take(&mut self.workers[w].families);
@@ -768,8 +798,12 @@ impl Engine {
     /// presence or caseload.
     fn recount(&mut self, w: usize) {
         let wk = &self.workers[w];
-        self.open_workers
-            .set(wk.base as usize, wk.slot, wk.may_take_more());
+        if wk.region_wide {
+            self.open_region.set(0, wk.slot, wk.may_take_more());
+        } else {
+            self.open_workers
+                .set(wk.base as usize, wk.slot, wk.may_take_more());
+        }
     }
 
     fn worker_state(&self, w: usize) -> WorkerState {
@@ -880,12 +914,33 @@ impl Engine {
             }
         }
         for (b, workers) in self.at_base.iter().enumerate() {
+            assert!(
+                workers
+                    .iter()
+                    .all(|&i| !self.workers[i].region_wide && self.workers[i].base as usize == b),
+                "base {b}: its home workers include one based elsewhere or region-wide"
+            );
             let open = (0..workers.len()).filter(|&k| self.workers[workers[k]].may_take_more());
             assert!(
                 self.open_workers.slots(b).eq(open),
                 "base {b}: workers marked open differ from those that may take more"
             );
         }
+        let home: usize = self.at_base.iter().map(Vec::len).sum();
+        assert!(
+            home + self.region_wide.len() == self.workers.len()
+                && self
+                    .region_wide
+                    .iter()
+                    .all(|&i| self.workers[i].region_wide),
+            "every worker is a home worker of its base or region-wide, not both"
+        );
+        let open = (0..self.region_wide.len())
+            .filter(|&k| self.workers[self.region_wide[k]].may_take_more());
+        assert!(
+            self.open_region.slots(0).eq(open),
+            "region-wide workers marked open differ from those that may take more"
+        );
         for (a, [arrived, closed]) in self.flow.iter().enumerate() {
             let open = u64::from(self.open[a]);
             assert_eq!(

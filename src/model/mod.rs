@@ -569,6 +569,9 @@ pub struct Post {
     pub(crate) direct_ratio: f64,
     pub(crate) caseload_limit: Option<u32>,
     pub(crate) specialism: Option<usize>,
+    /// Takes families from every authority, not only its base's (see
+    /// [`Post::region_wide`]).
+    pub(crate) region_wide: bool,
     pub(crate) availability: Availability,
 }
 
@@ -596,6 +599,12 @@ impl Post {
     /// Most families the post holds at once (`None`: limited by hours only).
     pub fn caseload_limit(&self) -> Option<u32> {
         self.caseload_limit
+    }
+    /// Whether the post serves the whole region: under every policy it takes families
+    /// from any authority from the start, after the authority's own staff, paying travel
+    /// from its base to families of other authorities.
+    pub fn region_wide(&self) -> bool {
+        self.region_wide
     }
     /// Hours a week available for direct work (contracted hours × direct ratio).
     pub fn direct_hours_per_week(&self) -> f64 {

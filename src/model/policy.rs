@@ -3,10 +3,12 @@
 /// The three ways of deploying the team that the board compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PolicyKind {
-    /// Staff serve only their own authority; each authority has its own queue.
+    /// Staff serve only their own authority; each authority has its own queue. Posts
+    /// marked region-wide serve every queue, after the authority's own staff.
     Proportional,
-    /// Home-base workers first; once a family has waited `share_after_days`, any worker
-    /// in the region with room may take it, paying travel on every visit.
+    /// Home-base workers first, then region-wide posts; once a family has waited
+    /// `share_after_days`, any worker in the region with room may take it, paying travel
+    /// on every visit.
     DemandLed,
     /// One regional queue; the least-loaded worker takes the next family, nearest base on ties.
     Pooled,

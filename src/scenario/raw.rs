@@ -217,6 +217,7 @@ pub struct RawStaff {
     pub direct_ratio: Option<f64>,
     pub caseload_limit: Option<i64>,
     pub specialism: Option<String>,
+    pub region_wide: Option<bool>,
     pub availability: Option<RawAvailability>,
 }
 

@@ -17,6 +17,7 @@
 //! | `staff.hours_per_week` | 37 |
 //! | `staff.direct_ratio` | 0.40 |
 //! | `staff.role` | `other` |
+//! | `staff.region_wide` | `false`: the post serves only its base's authority, unless the policy shares |
 //! | `availability.*` | no leave, sickness, turnover or recruitment delay unless given |
 //! | `policy.kind` | `proportional`; `share_after_days` 0; `matching` `capacity` |
 //! | `travel.*` | no travel time unless routes are given; visits: assessment 2, Phase 1 2 a week, Phase 2 1 a week, review 1 |
@@ -680,18 +681,37 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             ),
             None => global.clone(),
         };
-        for _ in 0..count {
-            posts.push(Post {
-                title: s.post.clone(),
-                role,
-                base,
-                hours_per_week: hours,
-                direct_ratio: ratio,
-                caseload_limit,
-                specialism,
-                availability: avail.clone(),
-            });
+        let post = Post {
+            title: s.post.clone(),
+            role,
+            base,
+            hours_per_week: hours,
+            direct_ratio: ratio,
+            caseload_limit,
+            specialism,
+            region_wide: s.region_wide.unwrap_or(false),
+            availability: avail,
+        };
+        let intake = pathway.intake_hours();
+        if post.region_wide && !post.takes_families(intake) {
+            // a post that takes no family at its own base takes none elsewhere either:
+            // the setting is most likely on the wrong line, so say so rather than ignore it
+            let limit = if caseload_limit == Some(0) {
+                "; its caseload limit is 0"
+            } else {
+                ""
+            };
+            p.add(
+                format!("{path}.region_wide"),
+                format!(
+                    "a post that takes no families cannot serve the region: it has {} direct \
+                     hours a week (hours_per_week × direct_ratio) where a new family needs \
+                     {intake}{limit}; remove region_wide or give the post direct work",
+                    post.direct_hours_per_week()
+                ),
+            );
         }
+        posts.extend(std::iter::repeat_n(post, count));
     }
     if posts.len() > crate::model::MAX_POSTS {
         p.add(

@@ -248,9 +248,10 @@ fn the_precision_procedure_stops_once_the_target_is_met() {
 
 #[test]
 fn a_precision_target_no_replications_can_meet_stops_at_once_with_the_reason() {
-    // under the proportional policy no family crosses a boundary: the measure is zero
-    // in every replication, and doubling replications up to the limit would not help
-    let m = model("western-bay");
+    // under the proportional policy, with no post serving the whole region, no family
+    // crosses a boundary: the measure is zero in every replication, and doubling
+    // replications up to the limit would not help
+    let m = load_with("western-bay", &["staff[0].region_wide=false"]).unwrap();
     let cfg = config(8, 10, 2);
     let mut b = batch::run(&m, &cfg, &|_| {}).unwrap();
     let index = b.catalogue.index("cross_region_allocations").unwrap();
@@ -270,6 +271,8 @@ fn a_precision_target_no_replications_can_meet_stops_at_once_with_the_reason() {
         "0.05",
         "--precision-measure",
         "cross_region_allocations",
+        "--set",
+        "staff[0].region_wide=false",
         "--no-output",
         "--json",
     ]);
@@ -284,6 +287,8 @@ fn a_precision_target_no_replications_can_meet_stops_at_once_with_the_reason() {
         "0.05",
         "--precision-measure",
         "cross_region_allocations",
+        "--set",
+        "staff[0].region_wide=false",
         "--no-output",
     ]);
     assert!(

@@ -79,3 +79,28 @@ fn adding_a_post_does_not_change_the_families() {
     run_once(&more, 7, 0, &mut b);
     assert_eq!(a.referrals, b.referrals);
 }
+
+#[test]
+fn marking_posts_region_wide_changes_no_draw() {
+    // the manager and Swansea's intervention specialists, under every policy
+    let shared = super::support::load_with(
+        "western-bay",
+        &["staff[0].region_wide=true", "staff[4].region_wide=true"],
+    )
+    .unwrap();
+    let not = super::support::load_with(
+        "western-bay",
+        &["staff[0].region_wide=false", "staff[4].region_wide=false"],
+    )
+    .unwrap();
+    for kind in PolicyKind::ALL {
+        let mut a = World::default();
+        let mut b = World::default();
+        run_once(&with_policy(&shared, kind), 7, 0, &mut a);
+        run_once(&with_policy(&not, kind), 7, 0, &mut b);
+        a.last.clear();
+        b.last.clear();
+        assert!(a.referrals.len() > 100);
+        assert_eq!(a, b, "{kind}");
+    }
+}

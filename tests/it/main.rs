@@ -16,6 +16,7 @@ mod golden;
 mod limits;
 mod outputs;
 mod properties;
+mod region_wide;
 mod report;
 mod risks;
 mod scenarios;

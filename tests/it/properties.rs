@@ -2,7 +2,8 @@
 //! random rates, staffing, pathway probabilities, hours, availability, policy and horizon.
 //!
 //! - every fact the engine reports is consistent with every other (an independent ledger
-//!   of referrals, waits, closures and worker states), and every measure is in range;
+//!   of referrals, waits, closures and worker states), and every measure is in range,
+//!   also with random posts serving the whole region;
 //! - an extra worker never lowers throughput beyond noise, on common random numbers;
 //! - with free travel, the pooled policy never gives a longer mean wait than
 //!   proportional, beyond noise, on the same seeds, where the model is a queue with
@@ -471,6 +472,30 @@ proptest! {
 
 proptest! {
     #![proptest_config(config(16))]
+
+    /// As above, with any of the manager, social workers and specialists serving the
+    /// whole region (business support takes no families, so it cannot).
+    #[test]
+    fn invariants_hold_with_region_wide_posts(
+        v in variation(),
+        marks in prop::collection::vec(any::<bool>(), 7),
+        seed in any::<u64>(),
+    ) {
+        let mut v = v;
+        for (i, mark) in marks.iter().enumerate() {
+            v.sets.push(format!("staff[{i}].region_wide={mark}"));
+        }
+        let m = load(&v, "");
+        let mut engine = Engine::default();
+        for rep in 0..2 {
+            let mut rec = Recorder::new(&m);
+            let mut audit = Auditor::new(&m);
+            let s = engine.run(&m, seed, rep, &mut Both(&mut rec, &mut audit));
+            prop_assert_eq!(s.referrals, s.closed + s.open_at_end);
+            let values = rec.replication(s.events).values;
+            check_measures(&m, &values);
+        }
+    }
 
     #[test]
     fn another_worker_never_lowers_throughput(

@@ -146,8 +146,10 @@ fn compare_writes_a_board_report_with_every_picture() {
     );
     assert!(html.contains("the mean number of families waiting over the last quarter"));
     // each policy compared is defined, with the scenario's own sharing threshold
-    assert!(html.contains("Proportional: each authority&#39;s families are seen only by staff"));
-    assert!(html.contains("Demand-led: staff see their own authority&#39;s families first; once a family has waited 14 days"));
+    assert!(html.contains("Proportional: each authority&#39;s families are seen by staff based in that authority, oldest referral first, and those they have no room for by the posts that serve the whole region"));
+    assert!(html.contains("Demand-led: staff see their own authority&#39;s families first, then the posts that serve the whole region, from the start; once a family has waited 14 days"));
+    // the region-wide manager is named with its base
+    assert!(html.contains("The Operational Manager (Bridgend) serves the whole region"));
     // cost: what the projection assumes, every policy's years, and the audit's effect
     assert!(html.contains("starting at the minimum salary points"));
     assert!(html.contains("Over budget, audited"));

@@ -78,8 +78,15 @@ fn unfilled_posts_measure_recruitment_losses() {
 
 #[test]
 fn a_veto_costs_nothing_when_sharing_never_starts() {
-    // demand-led only shares after 100,000 days: identical to proportional on the same seeds
-    let rows = assess(&["policy.share_after_days=100000"], 20);
+    // demand-led only shares after 100,000 days, and with no one leaving there are no
+    // handovers (which it shares at once): identical to proportional on the same seeds
+    let rows = assess(
+        &[
+            "policy.share_after_days=100000",
+            "availability.turnover_per_year=0",
+        ],
+        20,
+    );
     assert_eq!(p(&rows, 4), 0.0);
 }
 

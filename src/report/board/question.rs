@@ -24,11 +24,51 @@ pub(super) fn question(policies: &[&str], m: &Model) -> String {
     }
 }
 
+/// The posts that serve the whole region, in words ("the Operational Manager
+/// (Bridgend)"), one phrase per title and base in scenario order, and how many posts
+/// they are; `None` if there are none.
+fn region_wide_posts(m: &Model) -> Option<(String, usize)> {
+    let mut groups: Vec<(&str, usize, usize)> = Vec::new();
+    for p in m.posts().iter().filter(|p| p.region_wide()) {
+        match groups
+            .iter_mut()
+            .find(|(t, b, _)| *t == p.title() && *b == p.base())
+        {
+            Some(g) => g.2 += 1,
+            None => groups.push((p.title(), p.base(), 1)),
+        }
+    }
+    if groups.is_empty() {
+        return None;
+    }
+    let phrases: Vec<String> = groups
+        .iter()
+        .map(|&(title, base, n)| {
+            let base = m.authorities()[base].name();
+            if n == 1 {
+                format!("the {title} ({base})")
+            } else {
+                format!("{n} {title} posts ({base})")
+            }
+        })
+        .collect();
+    let phrases: Vec<&str> = phrases.iter().map(String::as_str).collect();
+    let n = groups.iter().map(|g| g.2).sum();
+    Some((crate::report::and_list(&phrases), n))
+}
+
 /// What a policy does, in words, with the scenario's own settings.
 fn policy_definition(m: &Model) -> String {
     use crate::model::{Matching, PolicyKind};
     let p = m.policy();
+    let shared = m.posts().iter().any(|p| p.region_wide());
     let rule = match p.kind() {
+        PolicyKind::Proportional if shared => {
+            "each authority's families are seen by staff based in that authority, oldest \
+             referral first, and those they have no room for by the posts that serve the whole \
+             region, oldest referral first, travelling from their base"
+                .to_string()
+        }
         PolicyKind::Proportional => {
             "each authority's families are seen only by staff based in that authority, oldest \
              referral first"
@@ -41,10 +81,15 @@ fn policy_definition(m: &Model) -> String {
             } else {
                 "as soon as no one at home has room".into()
             };
+            let region = if shared {
+                ", then the posts that serve the whole region, from the start"
+            } else {
+                ""
+            };
             format!(
-                "staff see their own authority's families first; {when}, a worker at another \
-                 base with room may take the family (the nearest base first), travelling there \
-                 for every visit out of their direct-contact time"
+                "staff see their own authority's families first{region}; {when}, a worker at \
+                 another base with room may take the family (the nearest base first), travelling \
+                 there for every visit out of their direct-contact time"
             )
         }
         PolicyKind::Pooled => {
@@ -87,6 +132,20 @@ pub(super) fn scenario_words(m: &Model, runs: &[(&Model, &Batch)]) -> Vec<String
         ));
     }
     out.push(format!("Authorities and bases: {}.", bases.join("; ")));
+    if let Some((mut posts, n)) = region_wide_posts(m) {
+        if let Some(first) = posts.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        let (serve, base, they) = if n == 1 {
+            ("serves", "its base", "it takes")
+        } else {
+            ("serve", "their bases", "they take")
+        };
+        out.push(format!(
+            "{posts} {serve} the whole region: counted above at {base}, {they} families from \
+             every authority, travelling from {base} to the others."
+        ));
+    }
     out.extend(runs.iter().map(|(pm, _)| policy_definition(pm)));
     let direct: Vec<f64> = m
         .posts()
