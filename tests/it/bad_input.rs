@@ -44,8 +44,8 @@ fn malformed_toml_is_located() {
 fn duplicate_keys_are_refused() {
     refused(
         western_bay_with(
-            "advice_only = 0.12",
-            "advice_only = 0.12\nadvice_only = 0.2",
+            "advice_only = 0.19",
+            "advice_only = 0.19\nadvice_only = 0.2",
         )
         .as_bytes(),
         &["duplicate key", "advice_only"],
@@ -67,7 +67,7 @@ fn wrong_types_name_the_field() {
         &["staff[1].count", "invalid type", "expected a whole number"],
     );
     refused(
-        western_bay_with("advice_only = 0.12", "advice_only = true").as_bytes(),
+        western_bay_with("advice_only = 0.19", "advice_only = true").as_bytes(),
         &["pathway.advice_only", "invalid type", "expected a number"],
     );
     // in the author's terms, not Rust's
@@ -96,11 +96,11 @@ fn unknown_fields_are_named() {
 #[test]
 fn negative_nan_and_infinite_numbers_name_the_field() {
     refused(
-        western_bay_with("advice_only = 0.12", "advice_only = -0.1").as_bytes(),
+        western_bay_with("advice_only = 0.19", "advice_only = -0.1").as_bytes(),
         &["pathway.advice_only", "got -0.1"],
     );
     refused(
-        western_bay_with("not_eligible = 0.07", "not_eligible = nan").as_bytes(),
+        western_bay_with("not_eligible = 0.03", "not_eligible = nan").as_bytes(),
         &["pathway.not_eligible", "got NaN"],
     );
     refused(
@@ -108,7 +108,7 @@ fn negative_nan_and_infinite_numbers_name_the_field() {
         &["authorities[0].referrals_per_year", "got inf"],
     );
     refused(
-        western_bay_with("hours_per_week = 8", "hours_per_week = -inf").as_bytes(),
+        western_bay_with("hours_per_week = 6 ", "hours_per_week = -inf ").as_bytes(),
         &["pathway.phase1.hours_per_week"],
     );
     refused(
@@ -140,7 +140,7 @@ fn mixes_not_summing_to_one_are_refused() {
         &["referrals.children", "sum to 1"],
     );
     refused(
-        western_bay_with("advice_only = 0.12", "advice_only = 0.92").as_bytes(),
+        western_bay_with("advice_only = 0.19", "advice_only = 0.96").as_bytes(),
         &["pathway", "must not exceed 1"],
     );
 }

@@ -66,7 +66,7 @@ fn bad_scenarios_exit_2_with_file_line_and_field() {
     let bad = dir.join("bad.toml");
     std::fs::write(
         &bad,
-        text.replace("advice_only = 0.12", "advice_only = 1.7"),
+        text.replace("advice_only = 0.19", "advice_only = 1.7"),
     )
     .unwrap();
     for cmd in [vec!["check"], vec!["run", "--no-output"]] {

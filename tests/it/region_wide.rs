@@ -167,12 +167,10 @@ impl Observer for AfterHomeStaff {
 
 #[test]
 fn region_wide_posts_take_only_families_their_own_staff_have_no_room_for() {
-    // the manager region-wide, with room for a Phase 1 family from any base
-    let base = load_with(
-        "western-bay",
-        &["staff[0].region_wide=true", "staff[0].direct_ratio=0.3"],
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    // the manager as the default has it: region-wide, with room for a Phase 1 family from
+    // any base
+    let base = load_with("western-bay", &["staff[0].region_wide=true"])
+        .unwrap_or_else(|e| panic!("{e}"));
     for kind in [PolicyKind::Proportional, PolicyKind::DemandLed] {
         let m = with_policy(&base, kind);
         let mut check = AfterHomeStaff::new(&m);
