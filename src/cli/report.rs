@@ -102,6 +102,7 @@ pub fn build(
         started.elapsed().as_secs_f64()
     );
     let machine = machine();
+    let calibration = calibration_evidence(loaded, runs, cfg)?;
     let report = board::board_report(&BoardInput {
         model: &loaded.model,
         scenario_text: &loaded.text,
@@ -110,6 +111,9 @@ pub fn build(
         comparison,
         risks: risks.as_deref(),
         validation: validation.as_deref(),
+        calibration: calibration
+            .as_ref()
+            .map(|(name, rows)| (name.as_str(), rows.as_slice())),
         run_time: &run_time,
         machine: &machine,
     });
@@ -122,6 +126,49 @@ pub fn build(
     }
     files.push(("report.html".into(), html::render(&report).into_bytes()));
     Ok(files)
+}
+
+/// The calibration the workload rests on: the scenario's own targets against its first
+/// batch, or those of the bundled scenario it was calibrated to, simulated on its own seed
+/// with this run's replications.
+fn calibration_evidence(
+    loaded: &super::scenarios::Loaded,
+    runs: &[(&ifss_sim::model::Model, &ifss_sim::batch::Batch)],
+    cfg: &ifss_sim::batch::BatchConfig,
+) -> Result<Option<(String, Vec<ifss_sim::experiment::calibrate::TargetFit>)>> {
+    use ifss_sim::experiment::calibrate::assess;
+    let model = &loaded.model;
+    if !model.targets().is_empty() {
+        let Some((_, batch)) = runs.first() else {
+            return Ok(None);
+        };
+        return Ok(Some((
+            model.name().to_string(),
+            assess(model.targets(), batch).0,
+        )));
+    }
+    let Some(name) = model.calibrated_to() else {
+        return Ok(None);
+    };
+    let Some(Ok(source)) = ifss_sim::scenario::load_bundled(name) else {
+        return Ok(None);
+    };
+    let plan = ifss_sim::batch::Plan {
+        seed: source.default_seed(),
+        first: 0,
+        replications: cfg.replications,
+        chunk: ifss_sim::batch::CHUNK,
+    };
+    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
+    let bar = indicatif::ProgressBar::hidden();
+    let b = super::run::experiment_result(experiment::batch_of(
+        &source,
+        &plan,
+        &pool,
+        &mut super::run::Watching { bar: &bar },
+        "calibration",
+    ))?;
+    Ok(Some((name.to_string(), assess(source.targets(), &b).0)))
 }
 
 #[cfg(test)]

@@ -211,6 +211,11 @@ impl Model {
             ..self.clone()
         }
     }
+    /// The bundled scenario whose observed figures this scenario's per-family workload
+    /// was fitted to (`pathway.calibrated_to`), for the report's calibration evidence.
+    pub fn calibrated_to(&self) -> Option<&str> {
+        self.pathway.calibrated_to.as_deref()
+    }
     /// Figures observed in the field that the simulation should reproduce (calibration
     /// targets), in scenario order; empty for most scenarios.
     pub fn targets(&self) -> &[targets::Target] {
@@ -447,6 +452,8 @@ pub struct Pathway {
     pub(crate) rereferral: Option<Rereferral>,
     /// Probability a family closed after Phase 1 is referred on to a specialist agency.
     pub(crate) onward_referral: f64,
+    /// The bundled scenario whose observed figures the workload was fitted to, if any.
+    pub(crate) calibrated_to: Option<String>,
 }
 
 impl Pathway {

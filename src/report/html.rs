@@ -30,6 +30,8 @@ pub struct Report {
     /// How far the result can be trusted, item by item (in the spirit of STRESS-DES):
     /// inputs and sources, run length and precision, random numbers, validation.
     pub assurance: Vec<(String, String)>,
+    /// Tables that back the assurance items (e.g. the calibration to the evidence).
+    pub assurance_tables: Vec<Table>,
     /// Software version, run time and machine.
     pub footer: Footer,
 }
@@ -224,7 +226,12 @@ pub fn render(report: &Report) -> String {
             e(detail)
         );
     }
-    h.push_str("</tbody>\n</table>\n</section>\n</main>\n");
+    h.push_str("</tbody>\n</table>\n");
+    for t in &report.assurance_tables {
+        table_no += 1;
+        table(&mut h, table_no, t);
+    }
+    h.push_str("</section>\n</main>\n");
 
     let f = &report.footer;
     let _ = write!(
@@ -349,6 +356,7 @@ mod tests {
                 }],
             }],
             assurance: vec![(s(), s())],
+            assurance_tables: Vec::new(),
             footer: Footer {
                 version: s(),
                 run_time: s(),

@@ -157,6 +157,7 @@ pub struct RawPathway {
     #[serde(default)]
     pub onward_referral: f64,
     pub workload_scale: Option<f64>,
+    pub calibrated_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

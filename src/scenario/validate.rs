@@ -565,7 +565,20 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         phase2,
         rereferral,
         onward_referral,
+        calibrated_to: pw.calibrated_to.clone(),
     };
+    if let Some(name) = &pw.calibrated_to
+        && super::bundled(name).is_none()
+    {
+        let names: Vec<&str> = super::BUNDLED.iter().map(|b| b.name).collect();
+        p.add(
+            "pathway.calibrated_to",
+            format!(
+                "no bundled scenario is called \"{name}\" (bundled: {})",
+                names.join(", ")
+            ),
+        );
+    }
 
     // availability and staff
     let global = availability(&mut p, "availability", &raw.availability, None);

@@ -102,6 +102,22 @@ fn board_report_is_pinned() {
     };
     let risk_plan = experiment::risks::Plan::new(&base, &runs_of).expect("a risk register");
     let risks = experiment::risks::run(&base, &risk_plan, &pool, &mut Quiet).expect("risks");
+    // the calibration the workload rests on, as the command line attaches it
+    let pioneer = model("pioneer-2011");
+    let pioneer_batch = experiment::batch_of(
+        &pioneer,
+        &ifss_sim::batch::Plan {
+            seed: pioneer.default_seed(),
+            first: 0,
+            replications: 40,
+            chunk: ifss_sim::batch::CHUNK,
+        },
+        &pool,
+        &mut Quiet,
+        "calibration",
+    )
+    .expect("pioneer batch");
+    let (calibration, _) = experiment::calibrate::assess(pioneer.targets(), &pioneer_batch);
     let report = board_report(&BoardInput {
         model: &base,
         scenario_text: text("western-bay"),
@@ -110,6 +126,7 @@ fn board_report_is_pinned() {
         comparison: Some(&comparison),
         risks: Some(&risks),
         validation: None,
+        calibration: Some(("pioneer-2011", &calibration)),
         run_time: RUN_TIME,
         machine: MACHINE,
     });

@@ -433,7 +433,10 @@ fn check_measures(m: &Model, values: &[f64]) {
         .map(|p| p.direct_hours_per_week() / p.hours_per_week())
         .fold(0.0, f64::max);
     let achieved = get("direct_contact_ratio");
-    assert!(achieved.is_nan() || achieved <= capacity + 1e-9, "{achieved} > {capacity}");
+    assert!(
+        achieved.is_nan() || achieved <= capacity + 1e-9,
+        "{achieved} > {capacity}"
+    );
     assert!(get("accepted") >= get("allocated"));
     assert!(get("allocated") >= get("phase1_starts"));
     assert!(get("accepted") >= get("withdrawn_while_waiting"));

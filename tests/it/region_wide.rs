@@ -169,8 +169,8 @@ impl Observer for AfterHomeStaff {
 fn region_wide_posts_take_only_families_their_own_staff_have_no_room_for() {
     // the manager as the default has it: region-wide, with room for a Phase 1 family from
     // any base
-    let base = load_with("western-bay", &["staff[0].region_wide=true"])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let base =
+        load_with("western-bay", &["staff[0].region_wide=true"]).unwrap_or_else(|e| panic!("{e}"));
     for kind in [PolicyKind::Proportional, PolicyKind::DemandLed] {
         let m = with_policy(&base, kind);
         let mut check = AfterHomeStaff::new(&m);

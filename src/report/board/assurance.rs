@@ -103,10 +103,79 @@ pub(super) fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, St
         },
     ));
     items.push((
+        "Calibration to the evidence".into(),
+        match input.calibration {
+            Some((scenario, rows)) => {
+                let within = rows.iter().filter(|r| r.within).count();
+                format!(
+                    "The per-family workload was fitted by `ifss-sim calibrate` to the figures the \
+                     evaluation observed at the pioneer sites (scenario “{scenario}”). Simulated \
+                     with the same workload, {within} of its {} observed figures lie inside the \
+                     range one simulated year gives (the table below), the share of staff time \
+                     in direct contact included. The fit pins the hours a family takes; how many \
+                     hours a worker could give (direct-work capacity) is an assumption, and the \
+                     referral rate is not in the sources.",
+                    rows.len()
+                )
+            }
+            None => "No calibration is attached to this scenario's workload.".into(),
+        },
+    ));
+    items.push((
         "Software".into(),
         format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
     ));
     items.push(("Run time".into(), input.run_time.to_string()));
     items.push(("Machine".into(), input.machine.to_string()));
     items
+}
+
+/// The calibration table: each observed figure beside what the calibrated scenario gives.
+pub(super) fn calibration_table(input: &BoardInput<'_>) -> Option<crate::report::html::Table> {
+    let (scenario, rows) = input.calibration?;
+    let number = |x: f64, share: bool| {
+        if !x.is_finite() {
+            "n/a".to_string()
+        } else if share {
+            crate::report::percent(x)
+        } else {
+            format!("{x:.0}")
+        }
+    };
+    Some(crate::report::html::Table {
+        caption: format!(
+            "Calibration: each figure the evaluation observed at the pioneer sites, beside the \
+             range one simulated year of scenario “{scenario}” gives (2.5th to 97.5th \
+             percentile over replications) and the simulated mean."
+        ),
+        header: vec![
+            "Observed figure".into(),
+            "Observed".into(),
+            "One simulated year".into(),
+            "Simulated mean".into(),
+            "Within the range".into(),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                let share = r.observed.abs() <= 1.0 && r.mean.abs() <= 1.0;
+                let observed = match r.kind {
+                    "at-least" => format!("at least {}", number(r.observed, share)),
+                    "at-most" => format!("at most {}", number(r.observed, share)),
+                    _ => number(r.observed, share),
+                };
+                vec![
+                    r.name.clone(),
+                    observed,
+                    format!(
+                        "{} to {}",
+                        number(r.range95[0], share),
+                        number(r.range95[1], share)
+                    ),
+                    number(r.mean, share),
+                    if r.within { "yes" } else { "no" }.into(),
+                ]
+            })
+            .collect(),
+    })
 }

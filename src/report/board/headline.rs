@@ -140,6 +140,9 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
         with_ci(kpi(base, starts), "", 0),
         years
     ));
+    if let Some(load) = load_words(input, base) {
+        words.push(load);
+    }
     if let Some(c) = input.comparison {
         for (p, d) in &c.diff.0 {
             let (Some(dw), Some(ds)) = (d.get(wait), d.get(starts)) else {
@@ -206,4 +209,44 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
         }
     }
     (key, words)
+}
+
+/// Whether the team keeps up with the referrals it is given, in plain words, with the
+/// referral rate named as the assumption it is.
+fn load_words(input: &BoardInput<'_>, base: &crate::report::summary::RunSummary) -> Option<String> {
+    let years = input.model.horizon_days() / crate::time::DAYS_PER_YEAR;
+    let measured = input.model.measured_days() / crate::time::DAYS_PER_YEAR;
+    let referrals = mean(base, names::REFERRALS)? / measured.max(f64::MIN_POSITIVE);
+    let within = mean(base, names::WAIT_WITHIN_TARGET)?;
+    let withdrawn = mean(base, names::WITHDRAWN_WHILE_WAITING)?;
+    let accepted = mean(base, names::ACCEPTED)?;
+    let gave_up = if accepted > 0.0 {
+        withdrawn / accepted
+    } else {
+        0.0
+    };
+    let target = input.model.wait_target_days();
+    let rate = format!(
+        "At about {referrals:.0} referrals a year (the scenario's referral rate, an assumption: \
+         the sources do not give it)"
+    );
+    Some(if within < 0.5 || gave_up >= 0.1 {
+        format!(
+            "{rate}, the team is overloaded under {}: only {} of families are seen within \
+             {target:.0} days, and {withdrawn:.0} ({}) of those accepted give up waiting over \
+             {years:.0} years. The team's capacity, the flow it can take within the wait \
+             target, is below this rate.",
+            base.policy,
+            pct(within),
+            pct(gave_up)
+        )
+    } else {
+        format!(
+            "{rate}, the team keeps up under {}: {} of families are seen within {target:.0} \
+             days, and {} of those accepted give up waiting.",
+            base.policy,
+            pct(within),
+            pct(gave_up)
+        )
+    })
 }

@@ -58,6 +58,9 @@ pub struct BoardInput<'a> {
     pub risks: Option<&'a [Assessment]>,
     /// Validation cases as `(case, theory, simulated, pass)` rows, when run.
     pub validation: Option<&'a [[String; 4]]>,
+    /// The calibration the workload rests on: the scenario whose observed figures it was
+    /// fitted to, and each target against that scenario simulated, when known.
+    pub calibration: Option<(&'a str, &'a [crate::experiment::calibrate::TargetFit])>,
     /// When it ran and how long it took.
     pub run_time: &'a str,
     /// The machine it ran on.
@@ -121,6 +124,7 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
     }
     report.sections.push(inputs_section(input.scenario_text));
     report.assurance = assurance(input, years);
+    report.assurance_tables = assurance::calibration_table(input).into_iter().collect();
     report.footer = Footer {
         version: format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
         run_time: input.run_time.to_string(),

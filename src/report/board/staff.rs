@@ -40,7 +40,7 @@ pub(super) fn staff_section(input: &BoardInput<'_>) -> Section {
         groups: groups(names::DIRECT_CONTACT_RATIO),
         reference: Some(Reference {
             value: 0.40,
-            label: "40% direct contact found by the evaluation".into(),
+            label: "40%: what the pioneer teams gave, with room for more".into(),
         }),
     });
     Section {
@@ -49,9 +49,11 @@ pub(super) fn staff_section(input: &BoardInput<'_>) -> Section {
             "Utilisation counts the hours a week committed to families, travel to families in \
              another authority included, against the direct hours staff have while present: \
              sharing staff across the region raises it partly with time on the road. The achieved direct-contact ratio divides direct hours \
-             delivered by contracted hours while in post; it can never exceed the 40% the \
-             evaluation found, and falls with leave, sickness and idle time. Whiskers are 95% \
-             confidence intervals."
+             delivered by contracted hours while in post. Its limit is each post's direct-work \
+             capacity (an input: the share of contracted hours a worker can give to families); \
+             it falls with leave, sickness and idle time. The 40% line is what the pioneer teams \
+             achieved at their load, with capacity for more cases, not a ceiling. Whiskers are \
+             95% confidence intervals."
                 .into(),
         ],
         figures: vec![
@@ -61,7 +63,7 @@ pub(super) fn staff_section(input: &BoardInput<'_>) -> Section {
             },
             Figure {
                 caption: format!(
-                    "Achieved direct-contact ratio by base{}, against the 40% line.",
+                    "Achieved direct-contact ratio by base{}, beside the 40% the pioneer teams achieved.",
                     per_policy(input, " and policy")
                 ),
                 svg: dcr,

@@ -430,6 +430,7 @@ pub fn sample_report(name: &str) -> Report {
                 s("ifss-sim verify: M/M/5 mean wait within 3% of Erlang C; all checks passed."),
             ),
         ],
+        assurance_tables: Vec::new(),
         footer: Footer {
             version: s("ifss-sim 0.1.0"),
             run_time: s("2026-05-01 10:00 UTC, 0.26 s"),
