@@ -107,14 +107,22 @@ pub(super) fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, St
         match input.calibration {
             Some((scenario, rows)) => {
                 let within = rows.iter().filter(|r| r.within).count();
+                let outside: Vec<&str> = rows
+                    .iter()
+                    .filter(|r| !r.within)
+                    .map(|r| r.name.as_str())
+                    .collect();
+                let misses = match outside.as_slice() {
+                    [] => String::new(),
+                    names => format!(" Outside it: {}.", names.join("; ")),
+                };
                 format!(
                     "The per-family workload was fitted by `ifss-sim calibrate` to the figures the \
                      evaluation observed at the pioneer sites (scenario “{scenario}”). Simulated \
                      with the same workload, {within} of its {} observed figures lie inside the \
-                     range one simulated year gives (the table below), the share of staff time \
-                     in direct contact included. The fit pins the hours a family takes; how many \
-                     hours a worker could give (direct-work capacity) is an assumption, and the \
-                     referral rate is not in the sources.",
+                     range one simulated year gives (the table below).{misses} The fit pins the \
+                     hours a family takes; how many hours a worker could give (direct-work \
+                     capacity) is an assumption, and the referral rate is not in the sources.",
                     rows.len()
                 )
             }

@@ -227,8 +227,8 @@ fn load_words(input: &BoardInput<'_>, base: &crate::report::summary::RunSummary)
     };
     let target = input.model.wait_target_days();
     let rate = format!(
-        "At about {referrals:.0} referrals a year (the scenario's referral rate, an assumption: \
-         the sources do not give it)"
+        "At about {referrals:.0} referrals a year, re-referrals included (the scenario's \
+         referral rate is an assumption: the sources do not give it)"
     );
     Some(if within < 0.5 || gave_up >= 0.1 {
         format!(
