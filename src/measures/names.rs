@@ -34,6 +34,15 @@ pub const WAIT: &str = "wait_to_first_meeting_days";
 pub const WAIT_P90: &str = "wait_to_first_meeting_days.p90";
 /// Share of families allocated within the wait target.
 pub const WAIT_WITHIN_TARGET: &str = "wait_within_target";
+/// Share of all accepted families seen within the wait target, counting those who withdrew
+/// or still wait at the horizon as censored (Kaplan–Meier).
+pub const WAIT_KM_WITHIN_TARGET: &str = "wait_within_target.all_accepted";
+/// Median wait of all accepted families, censored likewise (NaN when fewer than half are
+/// ever seen).
+pub const WAIT_KM_MEDIAN: &str = "wait_to_first_meeting_days.median_all_accepted";
+/// Share of the Phase 1 places of staff in post and present that are in use: a place is
+/// room for one more family at its heaviest weekly load.
+pub const PHASE1_PLACES_IN_USE: &str = "phase1_places_in_use";
 /// Time-average waiting list, whole region.
 pub const WAITING_MEAN: &str = "waiting.mean";
 /// Time-average open cases, whole region.
@@ -71,6 +80,11 @@ pub fn utilisation_at_base(slug: &str) -> String {
 /// A count in contract year `year` (1-based), e.g. referrals in year 2.
 pub fn in_year(name: &str, year: usize) -> String {
     format!("{name}.y{year}")
+}
+
+/// A measure in quarter `quarter` (1-based) of the horizon, e.g. allocations in quarter 5.
+pub fn in_quarter(name: &str, quarter: usize) -> String {
+    format!("{name}.q{quarter}")
 }
 
 /// Cost of contract year `year` (1-based), pounds.
@@ -123,6 +137,9 @@ mod tests {
             COST_TOTAL,
             OVER_BUDGET_ANY,
             COST_PER_PHASE1_COMPLETION,
+            WAIT_KM_WITHIN_TARGET,
+            WAIT_KM_MEDIAN,
+            PHASE1_PLACES_IN_USE,
         ]
         .map(String::from)
         .to_vec();
@@ -138,6 +155,9 @@ mod tests {
             cost_part_in_year("agency", 2),
             cost_part_in_year("mileage", 3),
             over_budget_in_year(3),
+            in_quarter(ALLOCATED, 12),
+            in_quarter(WAIT, 1),
+            of_area(WAIT_KM_WITHIN_TARGET, "bridgend"),
         ]);
         for name in names {
             assert!(

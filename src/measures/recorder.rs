@@ -214,7 +214,30 @@ pub struct Recorder {
     weeks: usize,
     /// the cost projection, when the scenario has a `[costs]` section
     projector: Option<Projector>,
+    /// when each measured accepted family joined the waiting list, by engine id (NaN once
+    /// its wait has ended or when it is not measured)
+    accepted_at: Vec<(f64, usize)>,
+    /// each measured accepted family's wait: (days, authority, whether it ended in a first
+    /// meeting; otherwise it withdrew or still waited at the horizon: censored)
+    km: Vec<(f64, usize, bool)>,
+    /// quarters in the horizon, and per quarter: referrals, allocations, Phase 1 starts and
+    /// the sum of the waits of those allocated
+    quarters: usize,
+    by_quarter: Vec<f64>,
+    /// per post: Phase 1 places (families its direct hours hold at once at the heaviest
+    /// load), and place-days available and in use while present
+    places: Vec<f64>,
+    place_days: f64,
+    place_days_used: f64,
+    /// weekly hours a new family needs
+    intake: f64,
 }
+
+/// Days in a quarter of a year.
+const QUARTER_DAYS: f64 = DAYS_PER_YEAR / 4.0;
+
+/// Columns of `Recorder::by_quarter`.
+const QUARTER_COLUMNS: usize = 4;
 
 impl Recorder {
     /// A recorder for one replication of `model`.
@@ -284,6 +307,25 @@ impl Recorder {
             series: vec![f64::NAN; weeks * n * SERIES.len()],
             weeks,
             projector: Projector::new(model),
+            accepted_at: Vec::new(),
+            km: Vec::new(),
+            quarters: quarters(model.horizon_days()),
+            by_quarter: vec![0.0; quarters(model.horizon_days()) * QUARTER_COLUMNS],
+            places: model
+                .posts()
+                .iter()
+                .map(|p| {
+                    let intake = model.pathway().intake_hours();
+                    if intake > 0.0 {
+                        (p.direct_hours_per_week() / intake).floor()
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+            place_days: 0.0,
+            place_days_used: 0.0,
+            intake: model.pathway().intake_hours(),
         }
     }
 
@@ -310,6 +352,31 @@ impl Recorder {
             };
         }
         self.series.iter_mut().for_each(|x| *x = f64::NAN);
+        self.accepted_at.clear();
+        self.km.clear();
+        self.by_quarter.iter_mut().for_each(|x| *x = 0.0);
+        self.place_days = 0.0;
+        self.place_days_used = 0.0;
+    }
+
+    /// The wait of measured family `family` of authority `a` ended after `days`: in a first
+    /// meeting (`seen`), or by withdrawing (censored).
+    fn end_wait(&mut self, family: u32, a: usize, days: f64, seen: bool) {
+        if let Some(slot) = self.accepted_at.get_mut(family as usize)
+            && slot.0.is_finite()
+        {
+            slot.0 = f64::NAN;
+            self.km.push((days.max(0.0), a, seen));
+        }
+    }
+
+    /// Add `x` to column `col` of the quarter `t` falls in (only after the warm-up).
+    fn quarter_add(&mut self, t: f64, col: usize, x: f64) {
+        if t < self.from {
+            return;
+        }
+        let q = ((t / QUARTER_DAYS) as usize).min(self.quarters - 1);
+        self.by_quarter[q * QUARTER_COLUMNS + col] += x;
     }
 
     #[inline]
@@ -396,6 +463,58 @@ impl Recorder {
         self.scratch = all;
         for (a, slug) in auths.iter().enumerate() {
             wait_measures(v, Some(slug), wait_stats(&mut self.waits[a], target));
+        }
+        // the same waits counting every family accepted: those who withdrew or still wait
+        // at the horizon are censored (Kaplan–Meier)
+        self.km
+            .sort_by(|x, y| x.0.total_cmp(&y.0).then(y.2.cmp(&x.2)));
+        let (within, median) = kaplan_meier(self.km.iter().map(|k| (k.0, k.2)), target);
+        v.measure(&|| names::WAIT_KM_WITHIN_TARGET.into(), Unit::Share, within);
+        v.measure(&|| names::WAIT_KM_MEDIAN.into(), Unit::Days, median);
+        for (a, slug) in auths.iter().enumerate() {
+            let (within, median) = kaplan_meier(
+                self.km.iter().filter(|k| k.1 == a).map(|k| (k.0, k.2)),
+                target,
+            );
+            v.measure(
+                &|| names::of_area(names::WAIT_KM_WITHIN_TARGET, slug),
+                Unit::Share,
+                within,
+            );
+            v.measure(
+                &|| names::of_area(names::WAIT_KM_MEDIAN, slug),
+                Unit::Days,
+                median,
+            );
+        }
+        // per quarter: the board tracks throughput quarterly
+        for q in 0..self.quarters {
+            let row = &self.by_quarter[q * QUARTER_COLUMNS..][..QUARTER_COLUMNS];
+            let k = q + 1;
+            v.measure(
+                &|| names::in_quarter(names::REFERRALS, k),
+                Unit::Count,
+                row[0],
+            );
+            v.measure(
+                &|| names::in_quarter(names::ALLOCATED, k),
+                Unit::Count,
+                row[1],
+            );
+            v.measure(
+                &|| names::in_quarter(names::PHASE1_STARTS, k),
+                Unit::Count,
+                row[2],
+            );
+            v.measure(
+                &|| names::in_quarter(names::WAIT, k),
+                Unit::Days,
+                if row[1] > 0.0 {
+                    row[3] / row[1]
+                } else {
+                    f64::NAN
+                },
+            );
         }
 
         // queues and open cases
@@ -517,6 +636,11 @@ impl Recorder {
         }
         let posts = self.posts.len() as f64;
         v.measure(
+            &|| names::PHASE1_PLACES_IN_USE.into(),
+            Unit::Share,
+            ratio(self.place_days_used, self.place_days),
+        );
+        v.measure(
             &|| "staff_present_share".into(),
             Unit::Share,
             ratio(sum(&|_, _| true, &|w, _| w.present_days), posts * h),
@@ -630,6 +754,14 @@ impl Recorder {
                 let by_year = &mut tally.travel_by_year;
                 clock.split(tally.since, t, |y, d| by_year[y] += s.travel_rate / 7.0 * d);
             }
+            if s.present && self.places[w] > 0.0 {
+                let places = self.places[w];
+                let free = ((cap_per_day * 7.0 - s.committed) / self.intake)
+                    .floor()
+                    .clamp(0.0, places);
+                self.place_days += places * dt;
+                self.place_days_used += (places - free) * dt;
+            }
             if s.present {
                 tally.present_days += dt;
                 tally.committed_hours += s.committed / 7.0 * dt;
@@ -641,6 +773,45 @@ impl Recorder {
         }
         tally.since = t;
     }
+}
+
+/// The number of whole quarters of a year a horizon spans, the last possibly part.
+fn quarters(horizon_days: f64) -> usize {
+    ((horizon_days / QUARTER_DAYS).ceil() as usize).max(1)
+}
+
+/// Kaplan–Meier estimate from waits sorted ascending (at equal times, ended waits before
+/// censored ones, the usual convention): the share seen within `target` days,
+/// `1 − S(target)`, and the median wait (the first time `S` falls to one half or below;
+/// NaN if it never does, or with no waits).
+fn kaplan_meier(sorted: impl Iterator<Item = (f64, bool)>, target: f64) -> (f64, f64) {
+    let waits: Vec<(f64, bool)> = sorted.collect();
+    let mut at_risk = waits.len() as f64;
+    if at_risk == 0.0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mut survival = 1.0;
+    let mut at_target = 1.0;
+    let mut median = f64::NAN;
+    let mut i = 0;
+    while i < waits.len() {
+        let t = waits[i].0;
+        let (mut seen, mut leaving) = (0.0, 0.0);
+        while i < waits.len() && waits[i].0 == t {
+            seen += f64::from(u8::from(waits[i].1));
+            leaving += 1.0;
+            i += 1;
+        }
+        survival *= 1.0 - seen / at_risk;
+        at_risk -= leaving;
+        if t <= target {
+            at_target = survival;
+        }
+        if median.is_nan() && survival <= 0.5 {
+            median = t;
+        }
+    }
+    (1.0 - at_target, median)
 }
 
 /// Sorts waits ascending.
@@ -692,6 +863,16 @@ impl Observer for Recorder {
             self.by_agency[r.agency] += 1;
             self.by_need[r.need] += 1;
         }
+        if t.days() >= self.from {
+            self.quarter_add(t.days(), 0, 1.0);
+            if r.route == Route::Accepted {
+                let id = r.family as usize;
+                if self.accepted_at.len() <= id {
+                    self.accepted_at.resize(id + 1, (f64::NAN, 0));
+                }
+                self.accepted_at[id] = (t.days(), a);
+            }
+        }
         let c = match r.route {
             Route::AdviceOnly => Count::AdviceSessions,
             Route::NotEligible => Count::NotEligible,
@@ -706,9 +887,12 @@ impl Observer for Recorder {
             self.count(t, Count::Handovers, x.authority);
             return;
         }
+        self.end_wait(x.family, x.authority, x.wait_days, true);
         if t.days() < self.from {
             return;
         }
+        self.quarter_add(t.days(), 1, 1.0);
+        self.quarter_add(t.days(), 3, x.wait_days);
         self.count(t, Count::Allocated, x.authority);
         if x.cross_region {
             self.count(t, Count::CrossRegionAllocations, x.authority);
@@ -722,6 +906,7 @@ impl Observer for Recorder {
     }
 
     fn phase1_started(&mut self, t: SimTime, _: u32, a: usize) {
+        self.quarter_add(t.days(), 2, 1.0);
         self.count(t, Count::Phase1Starts, a);
     }
 
@@ -729,7 +914,12 @@ impl Observer for Recorder {
         self.count(t, Count::Phase1Completions, a);
     }
 
-    fn closed(&mut self, t: SimTime, _: u32, a: usize, why: Closure) {
+    fn closed(&mut self, t: SimTime, family: u32, a: usize, why: Closure) {
+        if why == Closure::Withdrew
+            && let Some(&(at, _)) = self.accepted_at.get(family as usize)
+        {
+            self.end_wait(family, a, t.days() - at, false);
+        }
         self.count(t, Count::CasesClosed, a);
         match why {
             Closure::Withdrew => self.count(t, Count::Withdrawn, a),
@@ -800,6 +990,13 @@ impl Observer for Recorder {
         for w in 0..self.workers.len() {
             self.worker_advance(w, h);
         }
+        // families still waiting at the horizon: their wait is at least this long
+        // (both buffers keep their capacity for the next replication)
+        let (accepted_at, km) = (&mut self.accepted_at, &mut self.km);
+        for &(at, a) in accepted_at.iter().filter(|(at, _)| at.is_finite()) {
+            km.push((h - at, a, false));
+        }
+        accepted_at.iter_mut().for_each(|slot| slot.0 = f64::NAN);
     }
 }
 
@@ -854,5 +1051,19 @@ mod tests {
                 assert_eq!(got, expected, "[{from}, {to})");
             }
         }
+    }
+
+    #[test]
+    fn kaplan_meier_matches_a_hand_computed_example() {
+        // seen at 1, censored at 2, seen at 3 and 4: S(1) = 3/4, S(3) = 3/4 × 1/2
+        let waits = [(1.0, true), (2.0, false), (3.0, true), (4.0, true)];
+        let (within, median) = kaplan_meier(waits.into_iter(), 2.5);
+        assert_eq!(within, 0.25);
+        assert_eq!(median, 3.0);
+        // nobody seen: none within, no median
+        let (within, median) = kaplan_meier([(5.0, false)].into_iter(), 7.0);
+        assert_eq!(within, 0.0);
+        assert!(median.is_nan());
+        assert!(kaplan_meier(std::iter::empty(), 7.0).0.is_nan());
     }
 }
