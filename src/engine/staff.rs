@@ -15,6 +15,45 @@ use rand_distr::{Distribution, Exp1};
 /// Days in a year, for converting yearly rates.
 const YEAR: f64 = crate::time::DAYS_PER_YEAR;
 
+/// The constant daily hazard with this yearly leaving probability.
+fn hazard(per_year: f64) -> f64 {
+    if per_year > 0.0 {
+        -(1.0 - per_year).ln() / YEAR
+    } else {
+        0.0
+    }
+}
+
+/// The time after `start` at which the cumulative leaving hazard reaches `e` (a unit
+/// exponential draw): `usual` per day, and `window` per day in the last
+/// `c.window_days` of each contract of `c.days`.
+fn leaving_time(start: f64, e: f64, usual: f64, c: &crate::model::ContractEnd, window: f64) -> f64 {
+    let mut t = start;
+    let mut left = e;
+    // at most two segments a contract; a bound keeps a zero-hazard stretch from looping
+    for _ in 0..100_000 {
+        let k = (t / c.days).floor();
+        let window_start = (k + 1.0) * c.days - c.window_days;
+        let (h, segment_end) = if t < window_start {
+            (usual, window_start)
+        } else {
+            (window, (k + 1.0) * c.days)
+        };
+        let segment_end = if segment_end <= t {
+            // rounding at a boundary: step into the next contract
+            (k + 1.0) * c.days + c.days.max(1.0) * 1e-12
+        } else {
+            segment_end
+        };
+        if h > 0.0 && left <= h * (segment_end - t) {
+            return t + left / h;
+        }
+        left -= h * (segment_end - t);
+        t = segment_end;
+    }
+    f64::INFINITY
+}
+
 /// Append `(time, change)` pairs for one post over `[0, horizon]` to `out`, in the order
 /// they must be processed when times tie (absence ends before a leaving).
 pub(crate) fn timeline(
@@ -57,7 +96,19 @@ pub(crate) fn timeline(
         start = 0.0;
     }
     loop {
-        let end = start + exp(rng, leaving_hazard);
+        let end = match a.contract_end {
+            // one draw, as without it, turned into a time through the piecewise hazard
+            Some(c) => {
+                let window_hazard = hazard(c.turnover_per_year);
+                if leaving_hazard <= 0.0 && window_hazard <= 0.0 {
+                    f64::INFINITY
+                } else {
+                    let e: f64 = Exp1.sample(rng);
+                    leaving_time(start, e, leaving_hazard, &c, window_hazard)
+                }
+            }
+            None => start + exp(rng, leaving_hazard),
+        };
         let spell_end = end.min(horizon);
         // leave: fixed-length spells
         let mut t = start + exp(rng, leave_rate);
@@ -105,6 +156,7 @@ mod tests {
             turnover_per_year: 0.12,
             recruitment_delay: Some(Dist::uniform(60.0, 150.0).unwrap()),
             initial_recruitment: Some(Dist::uniform(0.0, 90.0).unwrap()),
+            contract_end: None,
         }
     }
 
@@ -181,5 +233,27 @@ mod tests {
             }
             assert_eq!(depth, 0);
         }
+    }
+
+    #[test]
+    fn the_leaving_time_follows_the_piecewise_hazard() {
+        let c = crate::model::ContractEnd {
+            days: 1095.0,
+            window_days: 182.0,
+            turnover_per_year: 0.5,
+        };
+        // the same hazard throughout: the plain exponential time
+        let h = hazard(0.12);
+        let t = leaving_time(10.0, 0.3, h, &c, h);
+        assert!((t - (10.0 + 0.3 / h)).abs() < 1e-9, "{t}");
+        // no usual leaving: only inside the window, which starts at day 913
+        let w = hazard(0.5);
+        assert!((leaving_time(0.0, 0.01, 0.0, &c, w) - (913.0 + 0.01 / w)).abs() < 1e-9);
+        // a draw too large for the first window carries into the next contract's
+        let first = w * 182.0;
+        let t = leaving_time(0.0, first + 0.01, 0.0, &c, w);
+        assert!((t - (1095.0 + 913.0 + 0.01 / w)).abs() < 1e-6, "{t}");
+        // nothing to leave by: never
+        assert!(leaving_time(0.0, 1.0, 0.0, &c, 0.0).is_infinite());
     }
 }

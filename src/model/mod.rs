@@ -240,6 +240,7 @@ impl Model {
         m.fingerprint = self.changed("fully staffed");
         for p in &mut m.posts {
             p.availability.turnover_per_year = 0.0;
+            p.availability.contract_end = None;
             p.availability.recruitment_delay = None;
             p.availability.initial_recruitment = None;
         }
@@ -564,6 +565,19 @@ pub struct Availability {
     pub(crate) recruitment_delay: Option<Dist>,
     /// Days from the start until the post is first filled.
     pub(crate) initial_recruitment: Option<Dist>,
+    /// Leaving that rises toward the end of each contract, if any.
+    pub(crate) contract_end: Option<ContractEnd>,
+}
+
+/// Leaving toward a contract's end: secondees return to their authorities and fixed-term
+/// staff move on. Contracts run `days` each, back to back from the start (a horizon past
+/// the first is a renewal); in the last `window_days` of each, a post holder leaves with
+/// yearly probability `turnover_per_year` instead of the usual one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ContractEnd {
+    pub(crate) days: f64,
+    pub(crate) window_days: f64,
+    pub(crate) turnover_per_year: f64,
 }
 
 /// One person's post.

@@ -205,6 +205,17 @@ pub struct RawAvailability {
     pub turnover_per_year: Option<f64>,
     pub recruitment_delay: Option<RawDist>,
     pub initial_recruitment: Option<RawDist>,
+    pub contract_end: Option<RawContractEnd>,
+}
+
+/// `contract_end = { days, window_days, turnover_per_year }`: leaving rises toward the end
+/// of each contract.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContractEnd {
+    pub days: f64,
+    pub window_days: f64,
+    pub turnover_per_year: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

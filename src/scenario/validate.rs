@@ -1107,6 +1107,45 @@ fn availability(
     }
     let initial_recruitment = pick_dist(&a.initial_recruitment, |x| &x.initial_recruitment)
         .and_then(|d| p.dist(&format!("{path}.initial_recruitment"), &d));
+    let contract_end = a
+        .contract_end
+        .clone()
+        .or_else(|| fallback.and_then(|fb| fb.contract_end.clone()))
+        .map(|c| {
+            let at = format!("{path}.contract_end");
+            let days = p.within(
+                &format!("{at}.days"),
+                c.days,
+                1.0,
+                MAX_HORIZON_DAYS,
+                " days",
+            );
+            let window_days = p.within(
+                &format!("{at}.window_days"),
+                c.window_days,
+                0.0,
+                days,
+                " days",
+            );
+            let turnover_per_year = p.within(
+                &format!("{at}.turnover_per_year"),
+                c.turnover_per_year,
+                0.0,
+                0.99,
+                "",
+            );
+            if turnover_per_year > 0.0 && recruitment_delay.is_none() {
+                p.add(
+                    format!("{path}.recruitment_delay"),
+                    "leaving at the contract's end needs a recruitment delay distribution",
+                );
+            }
+            ContractEnd {
+                days,
+                window_days,
+                turnover_per_year,
+            }
+        });
     Availability {
         annual_leave_days,
         leave_spell_days,
@@ -1115,5 +1154,6 @@ fn availability(
         turnover_per_year,
         recruitment_delay,
         initial_recruitment,
+        contract_end,
     }
 }

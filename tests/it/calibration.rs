@@ -340,3 +340,54 @@ fn the_default_funnel_follows_the_evaluation() {
         "re-referral share of the assessed {rereferred}"
     );
 }
+
+/// Post holders leaving, by day.
+#[derive(Default)]
+struct Leavings {
+    filled: std::collections::BTreeMap<usize, bool>,
+    days: Vec<f64>,
+}
+
+impl ifss_sim::engine::Observer for Leavings {
+    fn worker_changed(
+        &mut self,
+        t: ifss_sim::time::SimTime,
+        w: usize,
+        s: &ifss_sim::engine::WorkerState,
+    ) {
+        let was = self.filled.insert(w, s.filled).unwrap_or(false);
+        if was && !s.filled {
+            self.days.push(t.days());
+        }
+    }
+}
+
+#[test]
+fn leaving_rises_toward_the_contracts_end() {
+    let count = |m: &ifss_sim::model::Model| {
+        let mut l = Leavings::default();
+        for rep in 0..100 {
+            l.filled.clear();
+            ifss_sim::engine::run_once(m, 21, rep, &mut l);
+        }
+        let within = |lo: f64, hi: f64| l.days.iter().filter(|&&d| lo <= d && d < hi).count();
+        (within(731.0, 913.0) as f64, within(913.0, 1095.0) as f64)
+    };
+    // the default: half the post holders a year would leave in the last six months
+    let (before, last) = count(&model("western-bay"));
+    assert!(
+        last > 3.0 * before,
+        "last six months {last} vs the six before {before}"
+    );
+    // without it, the two half-years lose about as many
+    let plain = load_with(
+        "western-bay",
+        &["availability.contract_end.turnover_per_year=0.12"],
+    )
+    .unwrap();
+    let (before, last) = count(&plain);
+    assert!(
+        last < 1.6 * before && before < 1.6 * last,
+        "{before} vs {last}"
+    );
+}

@@ -62,6 +62,7 @@ fn unfilled_posts_measure_recruitment_losses() {
     let full = assess(
         &[
             "availability.turnover_per_year=0",
+            "availability.contract_end.turnover_per_year=0",
             "availability.initial_recruitment={ dist = \"fixed\", value = 0 }",
         ],
         20,
