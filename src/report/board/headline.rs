@@ -226,10 +226,21 @@ fn load_words(input: &BoardInput<'_>, base: &crate::report::summary::RunSummary)
         0.0
     };
     let target = input.model.wait_target_days();
-    let rate = format!(
-        "At about {referrals:.0} referrals a year, re-referrals included (the scenario's \
-         referral rate is an assumption: the sources do not give it)"
-    );
+    // a scenario that stores the observed referrals as a target runs at the observed rate
+    let observed = input.model.targets().iter().any(|t| {
+        t.measure() == &crate::model::targets::TargetMeasure::Measure(names::REFERRALS.into())
+    });
+    let rate = if observed {
+        format!(
+            "At about {referrals:.0} referrals a year, re-referrals included (the rate \
+             observed)"
+        )
+    } else {
+        format!(
+            "At about {referrals:.0} referrals a year, re-referrals included (the scenario's \
+             referral rate is an assumption: the sources do not give it)"
+        )
+    };
     Some(if within < 0.5 || gave_up >= 0.1 {
         format!(
             "{rate}, the team is overloaded under {}: only {} of families are seen within \
