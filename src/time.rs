@@ -220,7 +220,15 @@ mod tests {
             assert_eq!(d.to_string().parse::<Date>().unwrap(), d, "{d}");
         }
         assert_eq!(Date::from_days(16_436).to_string(), "2015-01-01");
-        for bad in ["2015-02-29", "2015-13-01", "2015-1-01", "15-01-01", "2015/01/01", "x", ""] {
+        for bad in [
+            "2015-02-29",
+            "2015-13-01",
+            "2015-1-01",
+            "15-01-01",
+            "2015/01/01",
+            "x",
+            "",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
         assert!("2016-02-29".parse::<Date>().is_ok());

@@ -94,9 +94,15 @@ mod tests {
         let [lo, hi] = poisson_ci95(0);
         assert!(lo == 0.0 && close(hi, 3.6889, 1e-3), "{lo} {hi}");
         let [lo, hi] = poisson_ci95(1);
-        assert!(close(lo, 0.02532, 1e-4) && close(hi, 5.5716, 1e-3), "{lo} {hi}");
+        assert!(
+            close(lo, 0.02532, 1e-4) && close(hi, 5.5716, 1e-3),
+            "{lo} {hi}"
+        );
         let [lo, hi] = poisson_ci95(10);
-        assert!(close(lo, 4.7954, 1e-3) && close(hi, 18.390, 1e-2), "{lo} {hi}");
+        assert!(
+            close(lo, 4.7954, 1e-3) && close(hi, 18.390, 1e-2),
+            "{lo} {hi}"
+        );
     }
 
     #[test]
