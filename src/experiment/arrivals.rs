@@ -888,21 +888,21 @@ fn dispersion(
     let verdict = if poisson {
         format!(
             "a Poisson process fits: counts per 4 weeks vary as much as chance would make \
-             them (index {:.2}, p = {})",
+             them (index {:.2}, {})",
             test.index,
             p_text(p_value)
         )
     } else if test.p_over < test.p_under {
         format!(
             "over-dispersed: counts per 4 weeks vary {:.1} times as much as a Poisson process \
-             would (p = {}); referrals come in bursts the simulation's arrivals do not have",
+             would ({}); referrals come in bursts the simulation's arrivals do not have",
             test.index,
             p_text(p_value)
         )
     } else {
         format!(
             "under-dispersed: counts per 4 weeks are more even than a Poisson process would \
-             make them (index {:.2}, p = {}); the simulation's arrivals vary more than these",
+             make them (index {:.2}, {}); the simulation's arrivals vary more than these",
             test.index,
             p_text(p_value)
         )
@@ -916,14 +916,14 @@ fn dispersion(
     })
 }
 
-/// A p-value as text: two significant digits, or `< 0.0001`.
+/// A p-value as text: `p = 0.04`, `p = 0.0012`, or `p < 0.0001`.
 pub fn p_text(p: f64) -> String {
     if p < 1e-4 {
-        "< 0.0001".to_string()
+        "p < 0.0001".to_string()
     } else if p < 0.01 {
-        format!("{p:.4}")
+        format!("p = {p:.4}")
     } else {
-        format!("{p:.2}")
+        format!("p = {p:.2}")
     }
 }
 
@@ -971,7 +971,7 @@ pub fn fit(plan: &Plan) -> Result<Arrivals, ExperimentError> {
                         round_dp(r.start_fraction, 2),
                         r.days.round()
                     ),
-                    format!("{source}; ramp against none p = {}", p_text(r.p_value)),
+                    format!("{source}; ramp against none {}", p_text(r.p_value)),
                 ),
                 Some(r) if authority.ramp.is_some() => write(
                     "ramp_up",
@@ -980,7 +980,7 @@ pub fn fit(plan: &Plan) -> Result<Arrivals, ExperimentError> {
                         authority.ramp.as_ref().map_or(1.0, |x| x.days)
                     ),
                     format!(
-                        "no ramp-up in the data ({source}; ramp against none p = {})",
+                        "no ramp-up in the data ({source}; ramp against none {})",
                         p_text(r.p_value)
                     ),
                 ),
@@ -995,7 +995,7 @@ pub fn fit(plan: &Plan) -> Result<Arrivals, ExperimentError> {
                         s.peak_day.round().rem_euclid(365.0)
                     ),
                     format!(
-                        "{source}; peak_day counts from {}; cycle against none p = {}",
+                        "{source}; peak_day counts from {}; cycle against none {}",
                         plan.from,
                         p_text(s.p_value)
                     ),
@@ -1004,7 +1004,7 @@ pub fn fit(plan: &Plan) -> Result<Arrivals, ExperimentError> {
                     "seasonality",
                     "{ amplitude = 0.0, peak_day = 0.0 }".to_string(),
                     format!(
-                        "no yearly cycle in the data ({source}; cycle against none p = {})",
+                        "no yearly cycle in the data ({source}; cycle against none {})",
                         p_text(s.p_value)
                     ),
                 ),
@@ -1089,5 +1089,33 @@ mod tests {
         assert!((a.base_rate - 365.0).abs() < 1e-9);
         let d = a.dispersion.unwrap();
         assert!(!d.poisson && d.test.index < 0.1, "{d:?}");
+    }
+}
+
+#[cfg(test)]
+mod consistency {
+    use super::*;
+
+    #[test]
+    fn expected_counts_give_back_the_shape_they_came_from() {
+        let truth = Shape {
+            ramp: Some((0.4, 365.0)),
+            season: Some((0.3, 40.0)),
+        };
+        let counts: Vec<f64> = truth
+            .factors(1095)
+            .iter()
+            .map(|g| g * 250.0 / 365.0)
+            .collect();
+        // the expected counts themselves, not a draw: the maximum lies at the truth
+        let a = fit_area("x", &counts);
+        assert!((a.base_rate - 250.0).abs() < 0.5, "{}", a.base_rate);
+        let r = a.ramp.unwrap();
+        assert!(r.supported && r.start_fraction == 0.4 && (r.days - 365.0).abs() <= 7.0);
+        let s = a.seasonality.unwrap();
+        assert!(
+            s.supported && s.amplitude == 0.3 && s.peak_day == 40.0,
+            "{s:?}"
+        );
     }
 }
