@@ -14,20 +14,25 @@
 //! rate is `r = 365 N / Σ_t ramp(t)·season(t)`, so the shape is fitted by maximising the
 //! profile log-likelihood `Σ_t c_t ln g(t) − N ln Σ_t g(t)` over daily counts `c_t`, on a
 //! grid: start fraction 0–1 by 0.02 and days 7 to the period's length (at most 1095) by 7
-//! for the ramp; amplitude 0–0.98 by 0.02 and peak day 0–360 by 5 for the season. With
-//! both, the two are fitted in turn until the likelihood stops rising.
+//! for the ramp; amplitude 0–0.98 by 0.02 and peak day 0–360 by 5 for the season. The
+//! likelihood depends on the pair only through `Σ c ln ramp`, `Σ c ln season` and
+//! `Σ ramp·season`, which is a sum of three per-ramp sums weighted by the season's
+//! cosine and sine parts, so every ramp is tried with every season.
 //!
 //! - Rate: the mean over the period, `N / years`, with the exact (Garwood) Poisson 95%
 //!   interval from the gamma quantiles; and the rate once flow is established (the
 //!   scenario's `referrals_per_year`) under the shape chosen, with an exact interval
-//!   scaled by the shape (no ramp) or a profile-likelihood interval over the ramp grid.
+//!   scaled by the shape (no ramp) or a profile-likelihood interval over the ramp and
+//!   season grids.
 //! - Ramp: a likelihood-ratio test of the ramp against none (both with the season if
 //!   fitted), `2Δℓ` against chi-square on 2 degrees of freedom (approximate: `days`
 //!   means nothing without a ramp). Its intervals are profile-likelihood intervals on the
-//!   grid (`2Δℓ ≤ 3.84`), interpolated between grid points, with the season held at its fit.
+//!   grid (`2Δℓ ≤ 3.84`), interpolated between grid points: at each value of the one
+//!   profiled, the best over the other ramp parameter and the season (when chosen).
 //! - Season (with a year of data or more): the same test of the sinusoid against none,
 //!   chi-square on 2 degrees of freedom (the amplitude and phase are a regular
-//!   two-parameter cosine and sine term); profile intervals with the ramp held at its fit.
+//!   two-parameter cosine and sine term); profile intervals, the best over the other
+//!   season parameter and the ramp (when chosen) at each value.
 //! - Dispersion: Pearson's statistic of the counts in 4-week blocks against the counts
 //!   the fitted model expects, on `blocks − 1 − parameters` degrees of freedom; a Poisson
 //!   process fits unless the two-sided p-value is below 0.05.
@@ -480,114 +485,201 @@ impl Shape {
     }
 }
 
-/// The profile log-likelihood `Σ c ln g − N ln Σ g` and `Σ g`, for factors `g`.
-fn profile(counts: &[f64], n: f64, g: impl Iterator<Item = f64>) -> (f64, f64) {
-    let mut sum_cg = 0.0;
-    let mut total = 0.0;
-    for (c, g) in counts.iter().zip(g) {
-        total += g;
-        if *c > 0.0 {
-            sum_cg += if g > 0.0 {
-                c * g.ln()
-            } else {
-                f64::NEG_INFINITY
-            };
-        }
-    }
-    (sum_cg - n * total.ln(), total)
-}
-
 fn grid(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     let n = ((hi - lo) / step + 1e-9).floor() as usize;
     (0..=n).map(|i| lo + i as f64 * step).collect()
 }
 
-/// A table of the profile log-likelihood over a two-parameter grid.
-struct Table {
-    xs: Vec<f64>,
-    ys: Vec<f64>,
-    /// `ll[i][j]` at `(xs[i], ys[j])`, with `Σ g` there.
-    ll: Vec<Vec<(f64, f64)>>,
+/// A ramp on the grid with the sums that make the likelihood of any ramp and season
+/// quick: `Σ c ln ramp`, and `Σ ramp`, `Σ ramp·cos θ`, `Σ ramp·sin θ` (θ = 2πt/365).
+#[derive(Debug, Clone, Copy)]
+struct RampPoint {
+    ramp: Option<(f64, f64)>,
+    log: f64,
+    sum: f64,
+    cos: f64,
+    sin: f64,
 }
 
-impl Table {
-    fn best(&self) -> (f64, f64, f64) {
-        let mut best = (f64::NEG_INFINITY, 0.0, 0.0);
-        for (i, row) in self.ll.iter().enumerate() {
-            for (j, &(l, _)) in row.iter().enumerate() {
-                if l > best.0 {
-                    best = (l, self.xs[i], self.ys[j]);
+/// A season on the grid: `Σ c ln season`, and its amplitude's cosine and sine parts,
+/// so that `Σ ramp·season = Σ ramp + u Σ ramp·cos θ + v Σ ramp·sin θ`.
+#[derive(Debug, Clone, Copy)]
+struct SeasonPoint {
+    season: Option<(f64, f64)>,
+    log: f64,
+    u: f64,
+    v: f64,
+}
+
+/// The grids of ramps (start fraction 0–1 by 0.02, by row; days 7 to the period's
+/// length, at most 1095, by 7) and seasons (amplitude 0–0.98 by 0.02, by row; peak day
+/// 0–360 by 5), each point with its sums, and the points of neither.
+struct Grids {
+    fractions: Vec<f64>,
+    ramp_days: Vec<f64>,
+    ramps: Vec<RampPoint>,
+    no_ramp: [RampPoint; 1],
+    amplitudes: Vec<f64>,
+    peaks: Vec<f64>,
+    seasons: Vec<SeasonPoint>,
+    no_season: [SeasonPoint; 1],
+}
+
+impl Grids {
+    fn new(counts: &[f64]) -> Grids {
+        let days = counts.len();
+        let angle = |t: f64| 2.0 * std::f64::consts::PI * t / crate::time::DAYS_PER_YEAR;
+        let (cos, sin): (Vec<f64>, Vec<f64>) = (0..days)
+            .map(|i| angle(i as f64 + 0.5).sin_cos())
+            .map(|(s, c)| (c, s))
+            .unzip();
+        // sums from each day to the end, for the days a ramp has reached full flow
+        let mut tail = vec![(0.0, 0.0, 0.0); days + 1];
+        for i in (0..days).rev() {
+            let (n, c, s) = tail[i + 1];
+            tail[i] = (n + 1.0, c + cos[i], s + sin[i]);
+        }
+        let ramp_point = |ramp: Option<(f64, f64)>| {
+            let end = ramp.map_or(0, |(_, d)| {
+                (d - 0.5).ceil().clamp(0.0, days as f64) as usize
+            });
+            let (mut sum, mut cs, mut sn) = tail[end];
+            let mut log = 0.0;
+            for i in 0..end {
+                let r = ramp_factor(ramp, i as f64 + 0.5);
+                sum += r;
+                cs += r * cos[i];
+                sn += r * sin[i];
+                if counts[i] > 0.0 {
+                    log += counts[i] * r.ln();
                 }
             }
-        }
-        best
-    }
-
-    /// The profile over x (the best over y at each x), and over y.
-    fn profiles(&self) -> (Vec<f64>, Vec<f64>) {
-        let px = self
-            .ll
+            RampPoint {
+                ramp,
+                log,
+                sum,
+                cos: cs,
+                sin: sn,
+            }
+        };
+        let fractions = grid(0.0, 1.0, 0.02);
+        let ramp_days = grid(7.0, days.min(1095) as f64, 7.0);
+        let ramps = fractions
             .iter()
-            .map(|row| row.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max))
+            .flat_map(|&s| ramp_days.iter().map(move |&d| (s, d)))
+            .map(|r| ramp_point(Some(r)))
             .collect();
-        let py = (0..self.ys.len())
-            .map(|j| {
-                self.ll
-                    .iter()
-                    .map(|row| row[j].0)
-                    .fold(f64::NEG_INFINITY, f64::max)
+        let amplitudes = grid(0.0, 0.98, 0.02);
+        let peaks = grid(0.0, 360.0, 5.0);
+        let cosines: Vec<(f64, f64, Vec<f64>)> = peaks
+            .iter()
+            .map(|&p| {
+                let (s, c) = angle(p).sin_cos();
+                let cs = (0..days).map(|i| season_cos(p, i as f64 + 0.5)).collect();
+                (c, s, cs)
             })
             .collect();
-        (px, py)
+        let seasons = amplitudes
+            .iter()
+            .flat_map(|&a| {
+                cosines.iter().zip(&peaks).map(move |((c, s, cs), &p)| {
+                    let log = counts
+                        .iter()
+                        .zip(cs)
+                        .filter(|(n, _)| **n > 0.0)
+                        .map(|(n, x)| n * (a * x).ln_1p())
+                        .sum();
+                    SeasonPoint {
+                        season: Some((a, p)),
+                        log,
+                        u: a * c,
+                        v: a * s,
+                    }
+                })
+            })
+            .collect();
+        Grids {
+            fractions,
+            ramp_days,
+            ramps,
+            no_ramp: [ramp_point(None)],
+            amplitudes,
+            peaks,
+            seasons,
+            no_season: [SeasonPoint {
+                season: None,
+                log: 0.0,
+                u: 0.0,
+                v: 0.0,
+            }],
+        }
     }
 }
 
-/// The ramp table with the season fixed: start fraction by row, days by column.
-fn ramp_table(counts: &[f64], n: f64, season: Option<(f64, f64)>) -> Table {
-    let days = counts.len();
-    let s_factor = Shape { ramp: None, season }.factors(days);
-    let xs = grid(0.0, 1.0, 0.02);
-    let ys = grid(7.0, days.min(1095) as f64, 7.0);
-    let ll = xs
-        .iter()
-        .map(|&s| {
-            ys.iter()
-                .map(|&d| {
-                    let g = s_factor
-                        .iter()
-                        .enumerate()
-                        .map(|(i, f)| f * ramp_factor(Some((s, d)), i as f64 + 0.5));
-                    profile(counts, n, g)
-                })
-                .collect()
-        })
-        .collect();
-    Table { xs, ys, ll }
+/// The joint log-likelihood over every pair of the ramps and seasons given, the rate
+/// maximised out: for each ramp the best over the seasons (its profile), for each
+/// season the best over the ramps, the best pair, and every pair's `(Σ g, Σ c ln g)`
+/// within [`cut`] of the best (all that can bear on the rate's profile interval).
+struct Sweep {
+    by_ramp: Vec<f64>,
+    by_season: Vec<f64>,
+    best: f64,
+    ramp: Option<(f64, f64)>,
+    season: Option<(f64, f64)>,
+    near: Vec<(f64, f64)>,
 }
 
-/// The season table with the ramp fixed: amplitude by row, peak day by column.
-fn season_table(counts: &[f64], n: f64, ramp: Option<(f64, f64)>) -> Table {
-    let days = counts.len();
-    let r_factor = Shape { ramp, season: None }.factors(days);
-    let xs = grid(0.0, 0.98, 0.02);
-    let ys = grid(0.0, 360.0, 5.0);
-    let cosines: Vec<Vec<f64>> = ys
-        .iter()
-        .map(|&p| (0..days).map(|i| season_cos(p, i as f64 + 0.5)).collect())
-        .collect();
-    let ll = xs
-        .iter()
-        .map(|&a| {
-            cosines
-                .iter()
-                .map(|cos| {
-                    let g = r_factor.iter().zip(cos).map(|(r, c)| r * (1.0 + a * c));
-                    profile(counts, n, g)
-                })
-                .collect()
-        })
-        .collect();
-    Table { xs, ys, ll }
+/// The sweep of every ramp with every season; `floor` is a log-likelihood the best is
+/// known to reach (it only saves work), or infinite when the near points are not wanted.
+fn sweep(n: f64, ramps: &[RampPoint], seasons: &[SeasonPoint], floor: f64) -> Sweep {
+    let c = cut();
+    let mut by_season = vec![f64::NEG_INFINITY; seasons.len()];
+    let mut by_ramp = Vec::with_capacity(ramps.len());
+    let (mut best, mut at) = (f64::NEG_INFINITY, (0, 0));
+    let mut near = Vec::new();
+    for (k, r) in ramps.iter().enumerate() {
+        let mut top = f64::NEG_INFINITY;
+        for (m, (s, q)) in seasons.iter().zip(by_season.iter_mut()).enumerate() {
+            let total = r.sum + s.u * r.cos + s.v * r.sin;
+            let l = r.log + s.log - n * total.ln();
+            if l > top {
+                top = l;
+            }
+            if l > *q {
+                *q = l;
+            }
+            if l > best {
+                (best, at) = (l, (k, m));
+            }
+            if floor.is_finite() && l >= best.max(floor) - c {
+                near.push((total, l + n * total.ln()));
+            }
+        }
+        by_ramp.push(top);
+    }
+    near.retain(|&(total, s)| s - n * total.ln() >= best - c);
+    Sweep {
+        by_ramp,
+        by_season,
+        best,
+        ramp: ramps.get(at.0).and_then(|r| r.ramp),
+        season: seasons.get(at.1).and_then(|s| s.season),
+        near,
+    }
+}
+
+/// A profile laid out on a two-parameter grid, `rows` by `cols`: the best over the
+/// columns for each row, and over the rows for each column.
+fn profiles(values: &[f64], rows: usize, cols: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut by_row = vec![f64::NEG_INFINITY; rows];
+    let mut by_col = vec![f64::NEG_INFINITY; cols];
+    for (i, row) in values.chunks(cols).enumerate() {
+        for (j, &l) in row.iter().enumerate() {
+            by_row[i] = by_row[i].max(l);
+            by_col[j] = by_col[j].max(l);
+        }
+    }
+    (by_row, by_col)
 }
 
 /// Half the chi-square 95% cut on 1 degree of freedom: the drop in log-likelihood at a
@@ -691,34 +783,41 @@ fn fit_area(name: &str, counts: &[f64]) -> AreaFit {
             notes.push("less than a year of data: no seasonality fitted".to_string());
         }
     }
-    let ll = |shape: Shape| profile(counts, n, shape.factors(days).into_iter()).0;
-    // the fits with neither, each alone, and both (in turn until the likelihood settles)
-    let none = ll(Shape::default());
-    let ramp_alone = can_ramp.then(|| {
-        let (l, s, d) = ramp_table(counts, n, None).best();
-        (l, (s, d))
+    let grids = (can_ramp || can_season).then(|| Grids::new(counts));
+    let run =
+        |ramps: &[RampPoint], seasons: &[SeasonPoint], floor: f64| sweep(n, ramps, seasons, floor);
+    // the fits with neither, each alone, and both (every ramp with every season)
+    let none = grids.as_ref().map_or(f64::NEG_INFINITY, |g| {
+        run(&g.no_ramp, &g.no_season, f64::NEG_INFINITY).best
     });
-    let season_alone = can_season.then(|| {
-        let (l, a, p) = season_table(counts, n, None).best();
-        (l, (a, p))
-    });
-    let both = match (ramp_alone, season_alone) {
-        (Some((_, mut ramp)), Some(_)) => {
-            let mut season = (0.0, 0.0);
-            let mut last = f64::NEG_INFINITY;
-            let mut l = last;
+    let ramp_alone = grids
+        .as_ref()
+        .filter(|_| can_ramp)
+        .map(|g| run(&g.ramps, &g.no_season, none));
+    let season_alone = grids
+        .as_ref()
+        .filter(|_| can_season)
+        .map(|g| run(&g.no_ramp, &g.seasons, none));
+    // both by coordinate ascent, each part fitted over its grid with the other fixed,
+    // for the tests; every ramp with every season below, where a profile needs it
+    let ascent = match (&grids, &ramp_alone, &season_alone) {
+        (Some(g), Some(r), Some(_)) => {
+            let mut ramp = r.ramp;
+            let mut best = f64::NEG_INFINITY;
             for _ in 0..8 {
-                let (_, a, p) = season_table(counts, n, Some(ramp)).best();
-                season = (a, p);
-                let (l2, s, d) = ramp_table(counts, n, Some(season)).best();
-                ramp = (s, d);
-                l = l2;
-                if l - last < 1e-9 {
+                let fixed = g.ramps.iter().find(|p| p.ramp == ramp);
+                let fixed = std::slice::from_ref(fixed.unwrap_or(&g.no_ramp[0]));
+                let s = run(fixed, &g.seasons, f64::INFINITY);
+                let fixed = g.seasons.iter().find(|p| p.season == s.season);
+                let fixed = std::slice::from_ref(fixed.unwrap_or(&g.no_season[0]));
+                let r = run(&g.ramps, fixed, f64::INFINITY);
+                ramp = r.ramp;
+                if r.best - best < 1e-9 {
                     break;
                 }
-                last = l;
+                best = r.best;
             }
-            Some((l, ramp, season))
+            Some(best)
         }
         _ => None,
     };
@@ -727,44 +826,50 @@ fn fit_area(name: &str, counts: &[f64]) -> AreaFit {
         (lr, stats::chi_square_sf(lr, 2.0))
     };
     // the tests, each component against none with the other as fitted
-    let ramp_test = ramp_alone.map(|(l_r, _)| match both {
-        Some((l_b, ..)) => test(l_b, season_alone.map_or(none, |s| s.0)),
-        None => test(l_r, none),
+    let ramp_test = ramp_alone.as_ref().map(|r| match ascent {
+        Some(b) => test(b, season_alone.as_ref().map_or(none, |s| s.best)),
+        None => test(r.best, none),
     });
-    let season_test = season_alone.map(|(l_s, _)| match both {
-        Some((l_b, ..)) => test(l_b, ramp_alone.map_or(none, |r| r.0)),
-        None => test(l_s, none),
+    let season_test = season_alone.as_ref().map(|s| match ascent {
+        Some(b) => test(b, ramp_alone.as_ref().map_or(none, |r| r.best)),
+        None => test(s.best, none),
     });
-    let ramp_on =
-        ramp_test.is_some_and(|(_, p)| p < LEVEL) && ramp_alone.is_some_and(|(_, (s, _))| s < 1.0);
+    let ramp_on = ramp_test.is_some_and(|(_, p)| p < LEVEL)
+        && ramp_alone
+            .as_ref()
+            .is_some_and(|r| r.ramp.is_some_and(|(s, _)| s < 1.0));
     let season_on = season_test.is_some_and(|(_, p)| p < LEVEL)
-        && season_alone.is_some_and(|(_, (a, _))| a > 0.0);
-    // the chosen shape's parts, each as fitted beside the other chosen part
-    let mut chosen = Shape::default();
-    match (ramp_on, season_on, both) {
-        (true, true, Some((_, r, s))) => {
-            chosen = Shape {
-                ramp: Some(r),
-                season: Some(s),
-            }
+        && season_alone
+            .as_ref()
+            .is_some_and(|s| s.season.is_some_and(|(a, _)| a > 0.0));
+    let both = match (&grids, &ramp_alone, &season_alone) {
+        (Some(g), Some(r), Some(s)) if ramp_on || season_on => {
+            Some(run(&g.ramps, &g.seasons, r.best.max(s.best)))
         }
-        (true, false, _) => chosen.ramp = ramp_alone.map(|r| r.1),
-        (false, true, _) => chosen.season = season_alone.map(|s| s.1),
-        _ => {}
-    }
-    // each part's estimate and intervals, with the other part held at its chosen fit
-    let mut ramp_grid = None;
-    let ramp = ramp_test.map(|(lr, p_value)| {
-        let t = ramp_table(counts, n, chosen.season);
-        let (best, s, d) = t.best();
-        let (ps, pd) = t.profiles();
-        let start_fraction_ci95 = interval(&t.xs, &ps, best);
+        _ => None,
+    };
+    // the model chosen, and the one each part is reported in: the part with the other
+    // as chosen, every parameter but the one profiled maximised out
+    let with_season = if season_on { &both } else { &ramp_alone };
+    let with_ramp = if ramp_on { &both } else { &season_alone };
+    let chosen_fit = match (ramp_on, season_on) {
+        (true, true) => both.as_ref(),
+        (true, false) => ramp_alone.as_ref(),
+        (false, true) => season_alone.as_ref(),
+        (false, false) => None,
+    };
+    let chosen = Shape {
+        ramp: chosen_fit.and_then(|f| f.ramp).filter(|_| ramp_on),
+        season: chosen_fit.and_then(|f| f.season).filter(|_| season_on),
+    };
+    let ramp = ramp_test.zip(grids.as_ref()).map(|((lr, p_value), g)| {
+        let fit = with_season.as_ref().expect("a ramp fit");
+        let (s, d) = fit.ramp.unwrap_or((1.0, g.ramp_days[0]));
+        let (ps, pd) = profiles(&fit.by_ramp, g.fractions.len(), g.ramp_days.len());
+        let start_fraction_ci95 = interval(&g.fractions, &ps, fit.best);
         // with no ramp inside the interval, days is pinned down; else any days will do
-        let days_ci95 = (start_fraction_ci95[1] < 1.0).then(|| interval(&t.ys, &pd, best));
-        if ramp_on {
-            chosen.ramp = Some((s, d));
-        }
-        ramp_grid = Some(t);
+        let days_ci95 =
+            (start_fraction_ci95[1] < 1.0).then(|| interval(&g.ramp_days, &pd, fit.best));
         RampFit {
             start_fraction: s,
             start_fraction_ci95,
@@ -775,18 +880,15 @@ fn fit_area(name: &str, counts: &[f64]) -> AreaFit {
             supported: ramp_on,
         }
     });
-    let seasonality = season_test.map(|(lr, p_value)| {
-        let t = season_table(counts, n, chosen.ramp);
-        let (best, a, p) = t.best();
-        let (pa, pp) = t.profiles();
-        if season_on {
-            chosen.season = Some((a, p));
-        }
+    let seasonality = season_test.zip(grids.as_ref()).map(|((lr, p_value), g)| {
+        let fit = with_ramp.as_ref().expect("a season fit");
+        let (a, p) = fit.season.unwrap_or((0.0, 0.0));
+        let (pa, pp) = profiles(&fit.by_season, g.amplitudes.len(), g.peaks.len());
         SeasonFit {
             amplitude: a,
-            amplitude_ci95: interval(&t.xs, &pa, best),
+            amplitude_ci95: interval(&g.amplitudes, &pa, fit.best),
             peak_day: p,
-            peak_day_ci95: circular_interval(&t.ys, &pp, best),
+            peak_day_ci95: circular_interval(&g.peaks, &pp, fit.best),
             lr,
             p_value,
             supported: season_on,
@@ -800,8 +902,8 @@ fn fit_area(name: &str, counts: &[f64]) -> AreaFit {
     } else {
         0.0
     };
-    let base_rate_ci95 = match (&ramp_grid, ramp_on, n > 0.0) {
-        (Some(t), true, true) => profile_rate_interval(t, n, base_rate),
+    let base_rate_ci95 = match (chosen_fit, ramp_on, n > 0.0) {
+        (Some(f), true, true) => profile_rate_interval(&f.near, n, base_rate),
         _ => [lo * per_year / total, hi * per_year / total],
     };
     let dispersion = dispersion(counts, &factors, base_rate / per_year, chosen);
@@ -820,20 +922,14 @@ fn fit_area(name: &str, counts: &[f64]) -> AreaFit {
     }
 }
 
-/// The profile-likelihood 95% interval of the established rate over the ramp grid:
-/// `ℓ(r) = max over the grid of N ln r − r Σg/365 + Σ c ln g`.
-fn profile_rate_interval(t: &Table, n: f64, best_rate: f64) -> [f64; 2] {
+/// The profile-likelihood 95% interval of the established rate over the shapes of the
+/// chosen model: `ℓ(r) = max over the grid of N ln r − r Σg/365 + Σ c ln g`, over the
+/// `near` points `(Σ g, Σ c ln g)` (the others cannot reach the cut).
+fn profile_rate_interval(near: &[(f64, f64)], n: f64, best_rate: f64) -> [f64; 2] {
     let per_year = crate::time::DAYS_PER_YEAR;
-    // each grid point's Σ c ln g is its profile value plus N ln Σ g
-    let points: Vec<(f64, f64)> =
-        t.ll.iter()
-            .flatten()
-            .map(|&(l, total)| (l + n * total.ln(), total))
-            .collect();
     let ll = |r: f64| {
-        points
-            .iter()
-            .map(|&(s, total)| n * r.ln() - r * total / per_year + s)
+        near.iter()
+            .map(|&(total, s)| n * r.ln() - r * total / per_year + s)
             .fold(f64::NEG_INFINITY, f64::max)
     };
     let top = ll(best_rate);
