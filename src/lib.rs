@@ -19,7 +19,8 @@
 //! risks                             the risk register beside the simulation
 //! verify                            the simulator against exact results
 //! experiment                        methods that run several batches on common random
-//!                                   numbers: request → validated plan → plain results
+//!                                   numbers, and fits of a scenario to data (referral
+//!                                   records): request → validated plan → plain results
 //! report                            JSON and CSV rows, text, pictures, HTML; the one writer
 //! ```
 //!

@@ -119,9 +119,120 @@ pub fn boundary(k: u64, period_days: f64) -> SimTime {
     SimTime(k as f64 * period_days)
 }
 
+/// A calendar date (proleptic Gregorian), as days since 1970-01-01: for data recorded
+/// by date, such as referrals. The simulated clock itself has no calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(i64);
+
+impl Date {
+    /// The date `days` after 1970-01-01 (before it when negative).
+    pub fn from_days(days: i64) -> Date {
+        Date(days)
+    }
+
+    /// Days since 1970-01-01.
+    pub fn days(self) -> i64 {
+        self.0
+    }
+
+    /// The date of a year, month (1–12) and day (1–31), if it exists.
+    pub fn from_ymd(year: i64, month: u32, day: u32) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || !(1..=9999).contains(&year) {
+            return None;
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let length = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if day > length {
+            return None;
+        }
+        // days from civil (H. Hinnant's algorithm)
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Some(Date(era * 146_097 + doe - 719_468))
+    }
+
+    /// Year, month and day.
+    pub fn ymd(self) -> (i64, u32, u32) {
+        let z = self.0 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (year, month, day)
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = String;
+
+    /// `YYYY-MM-DD`, e.g. `2014-04-01`.
+    fn from_str(s: &str) -> Result<Date, String> {
+        let bad = || format!("{s:?} is not a date written YYYY-MM-DD (e.g. 2014-04-01)");
+        let mut parts = s.trim().split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+            return Err(bad());
+        }
+        let (y, m, d) = (
+            y.parse().map_err(|_| bad())?,
+            m.parse().map_err(|_| bad())?,
+            d.parse().map_err(|_| bad())?,
+        );
+        Date::from_ymd(y, m, d).ok_or_else(|| format!("{s:?} is not a day of the calendar"))
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_parse_print_and_count_days() {
+        assert_eq!("1970-01-01".parse::<Date>().unwrap().days(), 0);
+        assert_eq!("2000-03-01".parse::<Date>().unwrap().days(), 11_017);
+        for days in [-700_000, -1, 0, 59, 60, 11_016, 16_436, 20_000, 2_900_000] {
+            let d = Date::from_days(days);
+            assert_eq!(d.to_string().parse::<Date>().unwrap(), d, "{d}");
+        }
+        assert_eq!(Date::from_days(16_436).to_string(), "2015-01-01");
+        for bad in [
+            "2015-02-29",
+            "2015-13-01",
+            "2015-1-01",
+            "15-01-01",
+            "2015/01/01",
+            "x",
+            "",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+        assert!("2016-02-29".parse::<Date>().is_ok());
+    }
 
     #[test]
     fn rejects_non_finite_and_negative_times() {

@@ -22,6 +22,7 @@ macro_rules! note {
     }};
 }
 
+mod arrivals;
 mod bench;
 mod calibrate;
 mod costs;
@@ -63,6 +64,11 @@ enum Command {
     /// method of moments: Nelder–Mead on common random numbers), print the observed
     /// against the simulated, and write the fitted scenario.
     Calibrate(calibrate::CalibrateArgs),
+    /// Estimate each authority's referral process from a CSV of referral dates (rate with
+    /// its exact Poisson interval, ramp-up and yearly cycle by maximum likelihood, each
+    /// tested against none, and a dispersion test of the Poisson assumption), print it,
+    /// and write the scenario with the fitted rates.
+    FitArrivals(arrivals::FitArrivalsArgs),
     /// Print the proposal's cost table with its audit, and project cost over the contract
     /// (the scenario needs a [costs] section).
     Costs(CostsArgs),
@@ -363,6 +369,7 @@ pub fn main() -> Result<()> {
         Command::Compare(a) => run::compare(a),
         Command::Risks(a) => risks::risks(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
+        Command::FitArrivals(a) => arrivals::fit_arrivals(a),
         Command::Costs(a) => costs::costs(a),
         Command::Bench(a) => bench::bench(a),
         Command::Check { files } => scenarios::check(&files),

@@ -16,7 +16,10 @@
 //! - [`costs`]: the yearly cost of a batch over the contract, against the budget.
 //! - [`validation`]: the simulator against exact results, as rows for the report.
 //! - [`calibrate`]: chosen inputs fitted to the figures a scenario stores as targets.
+//! - [`arrivals`]: each authority's referral rate, ramp and season estimated from dated
+//!   referral records (no simulation), with the tests of each and of the Poisson assumption.
 
+pub mod arrivals;
 pub mod calibrate;
 pub mod compare;
 pub mod costs;

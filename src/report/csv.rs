@@ -167,6 +167,79 @@ pub fn calibration(
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// `arrivals.csv`: each authority's fitted referral process, one row per area.
+pub fn arrivals(areas: &[crate::experiment::arrivals::AreaFit]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "area",
+        "referrals",
+        "rate_per_year",
+        "rate_ci95_low",
+        "rate_ci95_high",
+        "established_rate",
+        "established_ci95_low",
+        "established_ci95_high",
+        "ramp_start_fraction",
+        "ramp_start_ci95_low",
+        "ramp_start_ci95_high",
+        "ramp_days",
+        "ramp_days_ci95_low",
+        "ramp_days_ci95_high",
+        "ramp_p",
+        "ramp_supported",
+        "season_amplitude",
+        "season_amplitude_ci95_low",
+        "season_amplitude_ci95_high",
+        "season_peak_day",
+        "season_peak_ci95_low",
+        "season_peak_ci95_high",
+        "season_p",
+        "season_supported",
+        "dispersion_index",
+        "dispersion_df",
+        "dispersion_p",
+        "poisson_fits",
+    ])?;
+    let opt = |x: Option<f64>| x.map_or(String::new(), fmt);
+    let flag = |x: Option<bool>| x.map_or(String::new(), |b| b.to_string());
+    for a in areas {
+        let r = a.ramp.as_ref();
+        let s = a.seasonality.as_ref();
+        let d = a.dispersion.as_ref();
+        w.write_record([
+            text_cell(&a.area),
+            a.referrals.to_string(),
+            fmt(a.rate),
+            fmt(a.rate_ci95[0]),
+            fmt(a.rate_ci95[1]),
+            fmt(a.base_rate),
+            fmt(a.base_rate_ci95[0]),
+            fmt(a.base_rate_ci95[1]),
+            opt(r.map(|r| r.start_fraction)),
+            opt(r.map(|r| r.start_fraction_ci95[0])),
+            opt(r.map(|r| r.start_fraction_ci95[1])),
+            opt(r.map(|r| r.days)),
+            opt(r.and_then(|r| r.days_ci95).map(|c| c[0])),
+            opt(r.and_then(|r| r.days_ci95).map(|c| c[1])),
+            opt(r.map(|r| r.p_value)),
+            flag(r.map(|r| r.supported)),
+            opt(s.map(|s| s.amplitude)),
+            opt(s.map(|s| s.amplitude_ci95[0])),
+            opt(s.map(|s| s.amplitude_ci95[1])),
+            opt(s.map(|s| s.peak_day)),
+            opt(s.and_then(|s| s.peak_day_ci95).map(|c| c[0])),
+            opt(s.and_then(|s| s.peak_day_ci95).map(|c| c[1])),
+            opt(s.map(|s| s.p_value)),
+            flag(s.map(|s| s.supported)),
+            opt(d.map(|d| d.test.index)),
+            opt(d.map(|d| d.test.df)),
+            opt(d.map(|d| d.p_value)),
+            flag(d.map(|d| d.poisson)),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
 /// `risks.csv`: the register beside the simulation, one row per risk.
 pub fn risks(rows: &[crate::risks::Assessment]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());

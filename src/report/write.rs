@@ -140,6 +140,8 @@ pub enum SetKind {
     Risks,
     /// `calibrate`: the fitted scenario and the targets table.
     Calibration,
+    /// `fit-arrivals`: the scenario with fitted referral rates and the fits per area.
+    Arrivals,
 }
 
 impl SetKind {
@@ -149,6 +151,7 @@ impl SetKind {
             SetKind::Run => "run",
             SetKind::Risks => "risks",
             SetKind::Calibration => "calibration",
+            SetKind::Arrivals => "arrivals",
         }
     }
 
@@ -157,13 +160,19 @@ impl SetKind {
             SetKind::Run => "a run or comparison",
             SetKind::Risks => "a risks command",
             SetKind::Calibration => "a calibrate command",
+            SetKind::Arrivals => "a fit-arrivals command",
         }
     }
 
     fn parse(name: &str) -> Option<SetKind> {
-        [SetKind::Run, SetKind::Risks, SetKind::Calibration]
-            .into_iter()
-            .find(|k| k.name() == name)
+        [
+            SetKind::Run,
+            SetKind::Risks,
+            SetKind::Calibration,
+            SetKind::Arrivals,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
     }
 
     /// Whether a set of this kind may write a file of this name.
@@ -185,6 +194,10 @@ impl SetKind {
             SetKind::Calibration => matches!(
                 name,
                 "fitted.toml" | "calibration.json" | "calibration.csv" | MANIFEST
+            ),
+            SetKind::Arrivals => matches!(
+                name,
+                "fitted.toml" | "arrivals.json" | "arrivals.csv" | MANIFEST
             ),
         }
     }

@@ -5,7 +5,8 @@
 //! comparisons of two policies run on common random numbers, the relative precision that decides
 //! whether more replications are needed, and online accumulators for fan charts (which take a later
 //! accumulator's values exactly while it holds them, up to [`FAN_EXACT_LIMIT`]; P² estimates past
-//! that cannot be merged).
+//! that cannot be merged). For counts of events (referral data) it has the exact interval of a
+//! Poisson mean, chi-square tails and Pearson's dispersion test.
 //!
 //! It knows nothing about the engine, the model, scenarios or files. Inputs are plain `f64` slices,
 //! one value per replication in replication order; outputs are plain values. Nothing here prints,
@@ -28,6 +29,7 @@
 
 mod compare;
 mod p2;
+mod poisson;
 mod quantiles;
 mod summary;
 mod tdist;
@@ -35,6 +37,9 @@ mod welford;
 
 pub use compare::{PairedDiff, paired_difference, welch_ci95, wilson95};
 pub use p2::{FAN_EXACT_LIMIT, FanAccumulator, P2Quantile};
+pub use poisson::{
+    Dispersion, chi_square_95, chi_square_cdf, chi_square_sf, dispersion, poisson_ci95,
+};
 pub use quantiles::{SampleStats, percentile_sorted, sample_stats, share_at_most};
 pub use summary::{Summary, relative_half_width, replications_needed, summarize};
 pub use tdist::t_crit;

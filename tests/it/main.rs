@@ -12,6 +12,7 @@ mod crn;
 mod engine;
 mod experiment;
 mod extremes;
+mod fit_arrivals;
 mod golden;
 mod limits;
 mod outputs;
