@@ -466,8 +466,11 @@ impl Recorder {
         }
         // the same waits counting every family accepted: those who withdrew or still wait
         // at the horizon are censored (Kaplan–Meier)
+        // ascending by time, ended waits before censored ones at equal times: waits are
+        // never negative, so their bits order like the numbers and the sign bit is free for
+        // the tie rule; waits equal in both are interchangeable for the estimate
         self.km
-            .sort_by(|x, y| x.0.total_cmp(&y.0).then(y.2.cmp(&x.2)));
+            .sort_unstable_by_key(|k| (k.0.to_bits() << 1) | u64::from(!k.2));
         let (within, median) = kaplan_meier(self.km.iter().map(|k| (k.0, k.2)), target);
         v.measure(&|| names::WAIT_KM_WITHIN_TARGET.into(), Unit::Share, within);
         v.measure(&|| names::WAIT_KM_MEDIAN.into(), Unit::Days, median);
@@ -784,23 +787,22 @@ fn quarters(horizon_days: f64) -> usize {
 /// censored ones, the usual convention): the share seen within `target` days,
 /// `1 − S(target)`, and the median wait (the first time `S` falls to one half or below;
 /// NaN if it never does, or with no waits).
-fn kaplan_meier(sorted: impl Iterator<Item = (f64, bool)>, target: f64) -> (f64, f64) {
-    let waits: Vec<(f64, bool)> = sorted.collect();
-    let mut at_risk = waits.len() as f64;
+fn kaplan_meier(sorted: impl Iterator<Item = (f64, bool)> + Clone, target: f64) -> (f64, f64) {
+    // two passes over the caller's waits, so nothing is collected
+    let mut at_risk = sorted.clone().count() as f64;
     if at_risk == 0.0 {
         return (f64::NAN, f64::NAN);
     }
     let mut survival = 1.0;
     let mut at_target = 1.0;
     let mut median = f64::NAN;
-    let mut i = 0;
-    while i < waits.len() {
-        let t = waits[i].0;
-        let (mut seen, mut leaving) = (0.0, 0.0);
-        while i < waits.len() && waits[i].0 == t {
-            seen += f64::from(u8::from(waits[i].1));
+    let mut waits = sorted.peekable();
+    while let Some((t, first_seen)) = waits.next() {
+        let (mut seen, mut leaving) = (f64::from(u8::from(first_seen)), 1.0);
+        while let Some(&(_, s)) = waits.peek().filter(|w| w.0 == t) {
+            seen += f64::from(u8::from(s));
             leaving += 1.0;
-            i += 1;
+            waits.next();
         }
         survival *= 1.0 - seen / at_risk;
         at_risk -= leaving;
