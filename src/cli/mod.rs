@@ -135,8 +135,9 @@ struct BatchArgs {
     #[arg(long)]
     json: bool,
     /// Output folder [default: output/<scenario>, the file's name without .toml or the
-    /// bundled scenario's name; for `risks`, output/<scenario>/risks]. The folder is locked
-    /// while the run writes it, and its old set is replaced only once the new one is whole.
+    /// bundled scenario's name; for `risks`, `calibrate` and `fit-arrivals`, a folder of its
+    /// own inside it: risks, calibration, arrivals]. The folder is locked while the run
+    /// writes it, and its old set is replaced only once the new one is whole.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Write no files; only print.
