@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 pub struct Run<'a> {
     pub loaded: &'a Loaded,
     pub cfg: &'a BatchConfig,
+    /// The command's threads, for the report's own batches (risks, calibration).
+    pub pool: &'a ifss_sim::batch::Pool,
     /// Each policy's model and batch, the baseline first.
     pub runs: &'a [(&'a Model, &'a Batch)],
     /// Each policy's summary, in the same order.

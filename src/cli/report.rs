@@ -59,6 +59,7 @@ pub fn build(
     let Run {
         loaded,
         cfg,
+        pool,
         runs,
         summaries,
         comparison,
@@ -68,7 +69,7 @@ pub fn build(
         Some(_) => {
             let bar = super::run::progress(args, cfg.replications, "risk register");
             Some(
-                super::risks::assess(&loaded.model, cfg, &bar)
+                super::risks::assess(&loaded.model, cfg, pool, &bar)
                     .context("risk register batches failed")?,
             )
         }
@@ -102,7 +103,7 @@ pub fn build(
         started.elapsed().as_secs_f64()
     );
     let machine = machine();
-    let calibration = calibration_evidence(loaded, runs, cfg)?;
+    let calibration = calibration_evidence(loaded, runs, cfg, pool)?;
     let report = board::board_report(&BoardInput {
         model: &loaded.model,
         scenario_text: &loaded.text,
@@ -135,6 +136,7 @@ fn calibration_evidence(
     loaded: &super::scenarios::Loaded,
     runs: &[(&ifss_sim::model::Model, &ifss_sim::batch::Batch)],
     cfg: &ifss_sim::batch::BatchConfig,
+    pool: &ifss_sim::batch::Pool,
 ) -> Result<Option<(String, Vec<ifss_sim::experiment::calibrate::TargetFit>)>> {
     use ifss_sim::experiment::calibrate::assess;
     let model = &loaded.model;
@@ -159,12 +161,11 @@ fn calibration_evidence(
         replications: cfg.replications,
         chunk: ifss_sim::batch::CHUNK,
     };
-    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
     let bar = indicatif::ProgressBar::hidden();
     let b = super::run::experiment_result(experiment::batch_of(
         &source,
         &plan,
-        &pool,
+        pool,
         &mut super::run::Watching { bar: &bar },
         "calibration",
     ))?;

@@ -28,6 +28,7 @@ struct RisksJson<'a> {
 pub(super) fn assess(
     model: &ifss_sim::model::Model,
     cfg: &ifss_sim::batch::BatchConfig,
+    pool: &ifss_sim::batch::Pool,
     bar: &indicatif::ProgressBar,
 ) -> Result<Vec<risks::Assessment>> {
     let request = experiment::Runs {
@@ -36,8 +37,7 @@ pub(super) fn assess(
     };
     let plan =
         experiment::risks::Plan::new(model, &request).map_err(super::run::request_problems)?;
-    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
-    let rows = experiment::risks::run(model, &plan, &pool, &mut super::run::Watching { bar });
+    let rows = experiment::risks::run(model, &plan, pool, &mut super::run::Watching { bar });
     bar.finish_and_clear();
     super::run::experiment_result(rows)
 }
@@ -60,7 +60,8 @@ pub fn risks(a: BatchArgs) -> Result<()> {
         SetKind::Risks,
     )?;
     let bar = progress(&a, cfg.replications, "");
-    let rows = assess(&loaded.model, &cfg, &bar)?;
+    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
+    let rows = assess(&loaded.model, &cfg, &pool, &bar)?;
     // the file first, so that a reader closing standard output early loses nothing
     let written = match out {
         Some(out) => {

@@ -252,6 +252,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         let run = Run {
             loaded: &loaded,
             cfg: &cfg,
+            pool: &pool,
             runs: &runs,
             summaries: &summaries,
             comparison: None,
@@ -357,6 +358,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         let run = Run {
             loaded: &loaded,
             cfg: &cfg,
+            pool: &pool,
             runs: &runs,
             summaries: &summaries,
             comparison: Some(&comparison),

@@ -126,11 +126,7 @@ fn per_authority_measures_add_up_to_the_totals() {
         .sum();
     assert!((travel_by_year - get("travel_hours")).abs() < 1e-6);
     // the achieved direct-contact ratio never exceeds the largest direct-work capacity
-    let capacity = m
-        .posts()
-        .iter()
-        .map(|p| p.direct_hours_per_week() / p.hours_per_week())
-        .fold(0.0, f64::max);
+    let capacity = super::support::max_direct_capacity(&m);
     let achieved = get("direct_contact_ratio");
     assert!(
         achieved > 0.0 && achieved <= capacity + 1e-12,

@@ -427,11 +427,7 @@ fn check_measures(m: &Model, values: &[f64]) {
         .sum();
     assert_eq!(by_need, get("referrals"));
     // delivered direct hours never exceed what the posts can give
-    let capacity = m
-        .posts()
-        .iter()
-        .map(|p| p.direct_hours_per_week() / p.hours_per_week())
-        .fold(0.0, f64::max);
+    let capacity = super::support::max_direct_capacity(m);
     let achieved = get("direct_contact_ratio");
     assert!(
         achieved.is_nan() || achieved <= capacity + 1e-9,

@@ -2,7 +2,7 @@
 //! every authority, from the start and under every policy, after their own authority's
 //! staff, paying travel from its base.
 
-use super::support::{load_with, model, with_policy};
+use super::support::{load_with, model, refused, with_policy};
 use ifss_sim::engine::{AllocationFact, Observer, WorkerState};
 use ifss_sim::measures::{Catalogue, Recorder};
 use ifss_sim::model::{Model, PolicyKind, Role};
@@ -230,22 +230,6 @@ fn the_default_manager_takes_families_of_all_three_authorities() {
             seen.by_authority
         );
     }
-}
-
-/// Loading `sets` applied to the default must fail at `path`, saying `fragment`.
-fn refused(sets: &[&str], path: &str, fragment: &str) {
-    let err = load_with("western-bay", sets).expect_err("should be refused");
-    let hit = err
-        .problems
-        .iter()
-        .find(|p| p.path == path)
-        .unwrap_or_else(|| panic!("no problem at {path}; got:\n{err}"));
-    assert!(
-        hit.message.contains(fragment),
-        "problem at {path} says {:?}, expected it to mention {fragment:?}",
-        hit.message
-    );
-    assert!(hit.line_col.is_some(), "{path} has no line/column");
 }
 
 #[test]

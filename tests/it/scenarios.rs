@@ -1,6 +1,6 @@
 //! Scenario loading: bundled files, every validation rule, and located errors.
 
-use super::support::{load_with, model, text};
+use super::support::{load_with, model, refused, text};
 use ifss_sim::scenario::{self, BUNDLED};
 
 #[test]
@@ -34,22 +34,6 @@ fn western_bay_default_has_the_proposal_team() {
         .map(|a| a.referrals_per_year().mean())
         .sum();
     assert_eq!(per_year, 240.0);
-}
-
-/// Loading `mutation` applied to the default must fail, naming `path` and saying `fragment`.
-fn refused(sets: &[&str], path: &str, fragment: &str) {
-    let err = load_with("western-bay", sets).expect_err("should be refused");
-    let hit = err
-        .problems
-        .iter()
-        .find(|p| p.path == path)
-        .unwrap_or_else(|| panic!("no problem at {path}; got:\n{err}"));
-    assert!(
-        hit.message.contains(fragment),
-        "problem at {path} says {:?}, expected it to mention {fragment:?}",
-        hit.message
-    );
-    assert!(hit.line_col.is_some(), "{path} has no line/column");
 }
 
 #[test]

@@ -20,6 +20,32 @@ pub fn model(name: &str) -> Model {
     load_with(name, &[]).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Loading `sets` applied to the default must fail at `path`, saying `fragment`, with the
+/// line and column of the field.
+pub fn refused(sets: &[&str], path: &str, fragment: &str) {
+    let err = load_with("western-bay", sets).expect_err("should be refused");
+    let hit = err
+        .problems
+        .iter()
+        .find(|p| p.path == path)
+        .unwrap_or_else(|| panic!("no problem at {path}; got:\n{err}"));
+    assert!(
+        hit.message.contains(fragment),
+        "problem at {path} says {:?}, expected it to mention {fragment:?}",
+        hit.message
+    );
+    assert!(hit.line_col.is_some(), "{path} has no line/column");
+}
+
+/// The largest direct-work capacity of any post: the share of contracted hours it can
+/// give to families, which the achieved direct-contact share can never exceed.
+pub fn max_direct_capacity(m: &Model) -> f64 {
+    m.posts()
+        .iter()
+        .map(|p| p.direct_hours_per_week() / p.hours_per_week())
+        .fold(0.0, f64::max)
+}
+
 /// The same model under another policy.
 pub fn with_policy(m: &Model, kind: PolicyKind) -> Model {
     m.with_policy(m.policy().with_kind(kind))
