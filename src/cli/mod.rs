@@ -166,7 +166,7 @@ struct RunArgs {
     batch: BatchArgs,
     #[command(flatten)]
     report: ReportArgs,
-    /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
+    /// Allocation policy: proportional, demand-led, pooled or rebased [default: the scenario's].
     #[arg(long, short, value_name = "P")]
     policy: Option<String>,
     /// Keep adding replications until the 95% CI half-width of --precision-measure is
@@ -231,7 +231,7 @@ struct CostsArgs {
     /// Print the table, audit and projection as JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
-    /// Allocation policy: proportional, demand-led or pooled [default: the scenario's].
+    /// Allocation policy: proportional, demand-led, pooled or rebased [default: the scenario's].
     #[arg(long, short, value_name = "P")]
     policy: Option<String>,
     /// No progress bar.

@@ -18,7 +18,8 @@ use std::path::PathBuf;
 pub(super) fn policy(name: &str) -> Result<PolicyKind> {
     PolicyKind::parse(name).ok_or_else(|| {
         InputError(format!(
-            "unknown policy {name:?} (allowed: proportional, demand-led, pooled)"
+            "unknown policy {name:?} (allowed: {})",
+            PolicyKind::allowed()
         ))
         .into()
     })

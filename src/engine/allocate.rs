@@ -243,7 +243,7 @@ impl Engine {
             return;
         }
         match model.policy.kind {
-            PolicyKind::Proportional => {
+            PolicyKind::Proportional | PolicyKind::Rebased => {
                 self.fill_dirty_homes(model, t, obs);
                 self.fill_region_wide(model, t, obs);
             }

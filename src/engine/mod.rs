@@ -22,6 +22,7 @@ mod family;
 pub mod observer;
 mod open_sets;
 mod queue;
+mod rebase;
 mod staff;
 
 use crate::model::Model;
@@ -141,6 +142,10 @@ pub struct Engine {
     /// conservation check `arrived = closed + open` after every event.
     flow: Vec<[u64; 2]>,
     horizon: f64,
+    /// Per authority: referrals accepted since the board's last review (rebased policy).
+    since_review: Vec<u64>,
+    /// Referrals accepted in each of the last `window` review periods, period-major.
+    past_referrals: Vec<u64>,
     /// Something changed that may let a family be allocated.
     dirty: bool,
     /// Per authority: its waiting list or its base's capacity changed since the list was
@@ -214,6 +219,9 @@ impl Engine {
         self.cap_by_base.resize(n, 0.0);
         self.flow.clear();
         self.flow.resize(n, [0, 0]);
+        self.since_review.clear();
+        self.since_review.resize(n, 0);
+        self.past_referrals.clear();
         self.horizon = model.horizon_days;
         self.dirty = false;
         self.dirty_home.clear();
@@ -329,6 +337,19 @@ impl Engine {
         self.sample_seq = self.events.reserve(u64::from(self.weeks) + 1);
         self.events
             .push_at(SimTime::ZERO, self.sample_seq, Event::Sample { week: 0 });
+        if model.policy.kind == crate::model::PolicyKind::Rebased {
+            self.push_review(model, 1);
+        }
+    }
+
+    /// Queue the board's review number `k` (at `k × every_days`), if within the horizon.
+    fn push_review(&mut self, model: &Model, k: u32) {
+        let at = f64::from(k) * model.policy.rebasing.every_days;
+        if at <= model.horizon_days
+            && let Some(t) = SimTime::new(at)
+        {
+            self.events.push(t, Event::Review { number: k });
+        }
     }
 
     /// Queue post `post`'s next availability change, if it has one.
@@ -427,6 +448,10 @@ impl Engine {
                 self.push_next_staff_event(post as usize);
                 self.staff_change(t, post as usize, change, obs)
             }
+            Event::Review { number } => {
+                self.push_review(model, number + 1);
+                self.review_bases(model, t, number, obs);
+            }
             Event::Sample { week } => {
                 if week < self.weeks {
                     self.events.push_at(
@@ -502,6 +527,9 @@ impl Engine {
                 route: fate.route,
             },
         );
+        if fate.route == Route::AdviceOnly && model.pathway.advice_hours > 0.0 {
+            self.advice_session(model, t, a, obs);
+        }
         if fate.route != Route::Accepted {
             self.families[id as usize].stage = Stage::Closed;
             self.stats.closed += 1;
@@ -510,6 +538,7 @@ impl Engine {
             return;
         }
         self.open[a] += 1;
+        self.since_review[a] += 1;
         obs.open_changed(t, a, self.open[a]);
         self.waiting[a] += 1;
         obs.waiting_changed(t, a, self.waiting[a]);
@@ -671,6 +700,26 @@ impl Engine {
         self.begin(t, id, Stage::Phase1, days, obs);
     }
 
+    /// An advice or consultation session for a referral from authority `a`, given at
+    /// once by the present caseworker with the lightest committed load: one based in the
+    /// authority if any is present, else any in the region. Like a review, its hours
+    /// count as delivered direct contact but are not booked against capacity.
+    fn advice_session<O: Observer>(&mut self, model: &Model, t: SimTime, a: usize, obs: &mut O) {
+        let mut best: Option<(bool, f64, usize)> = None;
+        for (w, wk) in self.workers.iter().enumerate() {
+            if wk.present() && wk.capacity > 0.0 {
+                // elsewhere sorts after here; then the lighter load, then the lower index
+                let key = (wk.base as usize != a, wk.committed, w);
+                if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+                    best = Some(key);
+                }
+            }
+        }
+        if let Some((_, _, w)) = best {
+            obs.hours_delivered(t, w, model.pathway.advice_hours, 0.0, false);
+        }
+    }
+
     /// Review hours delivered by the holding worker, if present.
     fn review<O: Observer>(&mut self, model: &Model, t: SimTime, id: u32, hours: f64, obs: &mut O) {
         let f = &self.families[id as usize];
@@ -768,30 +817,36 @@ impl Engine {
                 self.room_freed(w);
             }
             StaffChange::Leave => {
-                let mut held = std::mem::take(&mut self.workers[w].families);
-                // hand the cases back, oldest at the very front
-                for &id in held.iter().rev() {
-                    let f = &mut self.families[id as usize];
-                    f.worker = None;
-                    f.handover = true;
-                    f.load = Load::default();
-                    let a = f.authority as usize;
-                    self.lists[a].push_front(id);
-                    self.touch(a);
-                }
-                held.clear();
+                self.hand_back(w);
                 let wk = &mut self.workers[w];
-                wk.families = held; // empty, keeping its buffer
                 wk.filled = false;
                 wk.absences = 0;
-                wk.committed = 0.0;
-                wk.direct = 0.0;
-                wk.cross = 0.0;
-                wk.travel = 0.0;
             }
         }
         self.recount(w);
         obs.worker_changed(t, w, &self.worker_state(w));
+    }
+
+    /// Hand every family worker `w` holds back to its authority's list, oldest at the
+    /// very front, to be reallocated; the worker's loads fall to zero.
+    fn hand_back(&mut self, w: usize) {
+        let mut held = std::mem::take(&mut self.workers[w].families);
+        for &id in held.iter().rev() {
+            let f = &mut self.families[id as usize];
+            f.worker = None;
+            f.handover = true;
+            f.load = Load::default();
+            let a = f.authority as usize;
+            self.lists[a].push_front(id);
+            self.touch(a);
+        }
+        held.clear();
+        let wk = &mut self.workers[w];
+        wk.families = held; // empty, keeping its buffer
+        wk.committed = 0.0;
+        wk.direct = 0.0;
+        wk.cross = 0.0;
+        wk.travel = 0.0;
     }
 
     /// Bring worker `w`'s mark in `open_workers` up to date after a change in its

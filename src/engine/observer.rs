@@ -135,6 +135,8 @@ pub trait Observer {
     fn open_changed(&mut self, t: SimTime, authority: usize, open: u32) {}
     /// A worker's state changed.
     fn worker_changed(&mut self, t: SimTime, worker: usize, s: &WorkerState) {}
+    /// The board's review moved post `worker` from base `from` to base `to`.
+    fn rebased(&mut self, t: SimTime, worker: usize, from: usize, to: usize) {}
     /// Weekly sample (week `k` is at day `7k`).
     fn sample(&mut self, t: SimTime, week: u32, v: &SampleView<'_>) {}
     /// The replication ended at the horizon.

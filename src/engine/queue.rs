@@ -39,6 +39,8 @@ pub(crate) enum Event {
     ShareEligible { family: u32 },
     /// A change in a post's availability.
     Staff { post: u32, change: StaffChange },
+    /// The board's periodic review of where posts are based (rebased policy).
+    Review { number: u32 },
     /// Weekly measurement.
     Sample { week: u32 },
 }
@@ -47,7 +49,7 @@ impl Event {
     fn class(&self) -> Class {
         match self {
             Event::StageEnd { .. } | Event::Withdraw { .. } => Class::Release,
-            Event::Staff { .. } => Class::Capacity,
+            Event::Staff { .. } | Event::Review { .. } => Class::Capacity,
             Event::ShareEligible { .. } => Class::Allocate,
             Event::Arrival { .. } | Event::Rereferral { .. } => Class::Arrival,
             Event::Sample { .. } => Class::Sample,

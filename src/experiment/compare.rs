@@ -39,8 +39,9 @@ impl Plan {
                 None => problems.push(FieldProblem::new(
                     "policies",
                     format!(
-                        "unknown policy {:?} (allowed: proportional, demand-led, pooled)",
-                        name.trim()
+                        "unknown policy {:?} (allowed: {})",
+                        name.trim(),
+                        PolicyKind::allowed()
                     ),
                 )),
             }
@@ -122,7 +123,7 @@ mod tests {
             messages,
             [
                 "policies: lists pooled twice",
-                "policies: unknown policy \"fair\" (allowed: proportional, demand-led, pooled)",
+                "policies: unknown policy \"fair\" (allowed: proportional, demand-led, pooled, rebased)",
                 "replications: must be between 1 and 1000000, got 0",
             ]
         );

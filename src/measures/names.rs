@@ -9,6 +9,8 @@
 pub const REFERRALS: &str = "referrals";
 /// Re-referrals among them.
 pub const REREFERRALS: &str = "rereferrals";
+/// Home posts the board's review moved to a base (credited to the base they moved to).
+pub const POSTS_REBASED: &str = "posts_rebased";
 /// Referrals that got advice or consultation only.
 pub const ADVICE_SESSIONS: &str = "advice_sessions";
 /// Referrals accepted onto the waiting list.

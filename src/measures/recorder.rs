@@ -31,9 +31,10 @@ enum Count {
     Phase2Completions,
     CasesClosed,
     OnwardReferrals,
+    PostsRebased,
 }
 
-const COUNTS: [(Count, &str); 18] = [
+const COUNTS: [(Count, &str); 19] = [
     (Count::Referrals, names::REFERRALS),
     (Count::Rereferrals, names::REREFERRALS),
     (Count::AdviceSessions, names::ADVICE_SESSIONS),
@@ -55,6 +56,7 @@ const COUNTS: [(Count, &str); 18] = [
     (Count::Phase2Completions, names::PHASE2_COMPLETIONS),
     (Count::CasesClosed, "cases_closed"),
     (Count::OnwardReferrals, "onward_referrals"),
+    (Count::PostsRebased, names::POSTS_REBASED),
 ];
 
 /// A piecewise-constant quantity integrated over time.
@@ -934,6 +936,10 @@ impl Observer for Recorder {
 
     fn onward_referral(&mut self, t: SimTime, a: usize) {
         self.count(t, Count::OnwardReferrals, a);
+    }
+
+    fn rebased(&mut self, t: SimTime, _: usize, _: usize, to: usize) {
+        self.count(t, Count::PostsRebased, to);
     }
 
     fn hours_delivered(&mut self, t: SimTime, w: usize, direct: f64, travel: f64, cross: bool) {

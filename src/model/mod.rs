@@ -16,7 +16,7 @@ mod policy;
 mod problem;
 pub mod risks;
 pub mod targets;
-pub use policy::{Matching, Policy, PolicyKind};
+pub use policy::{DemandSignal, Matching, Policy, PolicyKind, Rebasing};
 pub use problem::FieldProblem;
 
 /// Largest horizon a scenario may ask for, in days (50 years).
@@ -442,6 +442,10 @@ impl ReferralMix {
 pub struct Pathway {
     /// Probability a referral gets advice or consultation only.
     pub(crate) advice_only: f64,
+    /// Staff hours one advice or consultation session takes, delivered by a worker at the
+    /// referral's base when it arrives (like a review: counted in hours delivered and
+    /// direct contact, not booked against weekly capacity).
+    pub(crate) advice_hours: f64,
     /// Probability a referral is not eligible.
     pub(crate) not_eligible: f64,
     /// Probability the family declines.

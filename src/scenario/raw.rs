@@ -145,6 +145,9 @@ pub struct RawReferrals {
 pub struct RawPathway {
     #[serde(default)]
     pub advice_only: f64,
+    /// Staff hours one advice or consultation session takes.
+    #[serde(default)]
+    pub advice_hours: f64,
     #[serde(default)]
     pub not_eligible: f64,
     #[serde(default)]
@@ -239,6 +242,19 @@ pub struct RawPolicy {
     pub kind: Option<String>,
     pub share_after_days: Option<f64>,
     pub matching: Option<String>,
+    pub rebasing: Option<RawRebasing>,
+}
+
+/// `[policy.rebasing]`: the limits of the board's periodic review.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRebasing {
+    pub every_days: Option<f64>,
+    pub signal: Option<String>,
+    pub max_moves: Option<u32>,
+    pub min_posts: Option<u32>,
+    pub window: Option<u32>,
+    pub tolerance: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -20,6 +20,8 @@
 //! | `staff.region_wide` | `false`: the post serves only its base's authority, unless the policy shares |
 //! | `availability.*` | no leave, sickness, turnover or recruitment delay unless given |
 //! | `policy.kind` | `proportional`; `share_after_days` 0; `matching` `capacity` |
+//! | `policy.rebasing` | a review every 91.25 days by referrals accepted over the last 4 periods, moving at most 1 post when a base is more than 1 post from its fair number, after a full window, keeping 1 at every base |
+//! | `pathway.advice_hours` | 0: advice sessions take no recorded staff time |
 //! | `travel.*` | no travel time unless routes are given; visits: assessment 2, Phase 1 2 a week, Phase 2 1 a week, review 1 |
 
 use super::raw::*;
@@ -27,6 +29,46 @@ use crate::dist::Dist;
 use crate::model::targets::{Target, TargetKind, TargetMeasure};
 use crate::model::*;
 use std::collections::BTreeMap;
+
+/// `[policy.rebasing]`, with its defaults.
+fn rebasing(raw: Option<&RawRebasing>, p: &mut Problems) -> Rebasing {
+    let d = Rebasing::default();
+    let Some(raw) = raw else { return d };
+    let every_days = raw.every_days.map_or(d.every_days, |x| {
+        p.within("policy.rebasing.every_days", x, 1.0, 36_500.0, " days")
+    });
+    let signal = match raw.signal.as_deref() {
+        None | Some("referrals") => DemandSignal::Referrals,
+        Some("waiting") => DemandSignal::Waiting,
+        Some(s) => {
+            p.add(
+                "policy.rebasing.signal",
+                format!("unknown signal \"{s}\" (allowed: referrals, waiting)"),
+            );
+            d.signal
+        }
+    };
+    Rebasing {
+        every_days,
+        signal,
+        max_moves: raw.max_moves.unwrap_or(d.max_moves),
+        min_posts: raw.min_posts.unwrap_or(d.min_posts),
+        window: match raw.window {
+            Some(0) => {
+                p.add(
+                    "policy.rebasing.window",
+                    "must be at least 1 review period, got 0",
+                );
+                d.window
+            }
+            Some(w) => w,
+            None => d.window,
+        },
+        tolerance: raw.tolerance.map_or(d.tolerance, |x| {
+            p.within("policy.rebasing.tolerance", x, 0.0, 1000.0, " posts")
+        }),
+    }
+}
 
 /// Collects problems while validating.
 #[derive(Default)]
@@ -458,6 +500,8 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             ),
         );
     }
+    // a session, not a family's intervention: workload_scale does not apply to it
+    let advice_hours = p.within("pathway.advice_hours", pw.advice_hours, 0.0, 40.0, " hours");
     let patience = pw
         .patience
         .as_ref()
@@ -557,6 +601,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
     let onward_referral = p.probability("pathway.onward_referral", pw.onward_referral);
     let pathway = Pathway {
         advice_only,
+        advice_hours,
         not_eligible,
         declined,
         patience,
@@ -752,7 +797,10 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
     let kind = PolicyKind::parse(kind_name).unwrap_or_else(|| {
         p.add(
             "policy.kind",
-            format!("unknown policy \"{kind_name}\" (allowed: proportional, demand-led, pooled)"),
+            format!(
+                "unknown policy \"{kind_name}\" (allowed: {})",
+                PolicyKind::allowed()
+            ),
         );
         PolicyKind::Proportional
     });
@@ -774,6 +822,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             raw.policy.share_after_days.unwrap_or(0.0),
         ),
         matching,
+        rebasing: rebasing(raw.policy.rebasing.as_ref(), &mut p),
     };
 
     // travel

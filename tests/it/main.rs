@@ -17,6 +17,7 @@ mod golden;
 mod limits;
 mod outputs;
 mod properties;
+mod rebasing;
 mod region_wide;
 mod report;
 mod risks;

@@ -181,7 +181,7 @@ fn names_must_be_unique_and_known() {
     refused(
         &["policy.kind=\"shared\""],
         "policy.kind",
-        "allowed: proportional, demand-led, pooled",
+        "allowed: proportional, demand-led, pooled, rebased",
     );
     refused(&["staff[0].role=\"boss\""], "staff[0].role", "unknown role");
     refused(

@@ -92,6 +92,30 @@ fn policy_definition(m: &Model) -> String {
                  there for every visit out of their direct-contact time"
             )
         }
+        PolicyKind::Rebased => {
+            let r = p.rebasing();
+            let signal = match r.signal() {
+                crate::model::DemandSignal::Referrals => {
+                    "the referrals each authority accepted since the last review"
+                }
+                crate::model::DemandSignal::Waiting => "the families waiting in each authority",
+            };
+            let moves = match r.max_moves() {
+                1 => "one post".to_string(),
+                k => format!("up to {k} posts"),
+            };
+            format!(
+                "as ring-fenced, each authority's families are seen only by staff based in that \
+                 authority; but every {:.0} days the board moves {moves} from the base with most \
+                 staff for its demand to the one with fewest, judging demand by {signal}, and \
+                 keeps at least {} at every base",
+                r.every_days(),
+                match r.min_posts() {
+                    1 => "one post".to_string(),
+                    k => format!("{k} posts"),
+                }
+            )
+        }
         PolicyKind::Pooled => {
             "one regional waiting list: the least-loaded worker with room takes the \
                                oldest referral, the nearest base on ties"

@@ -66,6 +66,7 @@ pub(super) fn policy_words(name: &str) -> &'static str {
         "proportional" => "Proportional (ring-fenced by authority)",
         "demand-led" => "Demand-led (shared when families wait)",
         "pooled" => "Pooled (one regional queue)",
+        "rebased" => "Rebased (ring-fenced, posts moved toward demand at each review)",
         _ => "Policy",
     }
 }
