@@ -24,8 +24,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 pub type Rng = Xoshiro256PlusPlus;
 
 /// Version of the stream-derivation scheme, recorded in manifests.
-pub const STREAM_SCHEME: &str =
-    "xoshiro256++-v1: state = splitmix64 mixes of (master seed, replication, stream number)";
+pub const STREAM_SCHEME: &str = "xoshiro256++-v2: state = splitmix64 mixes of (master seed, replication, stream number); \
+     staff streams keyed by post group and member; family fields keyed by field (splitmix64 counters)";
 
 /// The SplitMix64 finaliser: a bijection on 64-bit words with full avalanche.
 const fn mix(mut z: u64) -> u64 {
@@ -54,8 +54,10 @@ pub enum StreamId {
         episode: u8,
         index: u32,
     },
-    /// Availability of one staff post: recruitment, leave, sickness, turnover.
-    Staff { post: u32 },
+    /// Availability of one staff post: recruitment, leave, sickness, turnover. The key
+    /// names the post by its group and place in it ([`staff_key`]), not by its position
+    /// among all posts, so a variant that adds a post leaves the others' draws alone.
+    Staff { key: u64 },
     /// Parameters sampled once per replication (parameter uncertainty), one stream per
     /// uncertain parameter so adding uncertainty to one leaves the others' draws alone.
     Parameters { slot: u32 },
@@ -76,9 +78,58 @@ impl StreamId {
                     | (u64::from(episode) << 32)
                     | u64::from(index)
             }
-            StreamId::Staff { post } => (3 << 56) | u64::from(post),
+            StreamId::Staff { key } => (3 << 56) | (key & STAFF_KEY_MASK),
             StreamId::Parameters { slot } => (4 << 56) | u64::from(slot),
         }
+    }
+}
+
+/// The bits of a staff key that name the stream.
+const STAFF_KEY_MASK: u64 = (1 << 56) - 1;
+
+/// A 64-bit key for a piece of text (FNV-1a, then mixed): stable across runs, machines
+/// and versions, unlike the standard library's hasher.
+pub fn text_key(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix(h)
+}
+
+/// The key of member `member` of the staff group whose [`text_key`] is `group`: 40 bits
+/// of the group's key above 16 bits of the member's place (groups hold at most 1,000).
+pub fn staff_key(group: u64, member: u32) -> u64 {
+    ((group & ((1 << 40) - 1)) << 16) | u64::from(member & 0xffff)
+}
+
+/// The draws of one family episode, one independent counter-based sequence per field:
+/// changing how one field is drawn (its distribution, or whether it is drawn at all)
+/// leaves every other field's draws as they were, so scenario variants stay paired.
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed {
+    key: u64,
+}
+
+impl Keyed {
+    /// A uniform draw in [0, 1) for field `field`: the `field`-th output of a SplitMix64
+    /// sequence started at the family's key.
+    #[inline]
+    pub fn uniform(&self, field: u32) -> f64 {
+        let z = mix(self
+            .key
+            .wrapping_add(K[0].wrapping_mul(u64::from(field) + 1)));
+        (z >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A generator for field `field`, for draws that may take several uniforms (a
+    /// distribution's sample).
+    #[inline]
+    pub fn stream(&self, field: u32) -> rand_xoshiro::SplitMix64 {
+        rand_xoshiro::SplitMix64::seed_from_u64(mix(
+            self.key ^ K[1].wrapping_mul(u64::from(field) + 1)
+        ))
     }
 }
 
@@ -114,6 +165,15 @@ impl Streams {
             return [0, 0, 0, 1];
         }
         [s0, s1, s2, s3]
+    }
+
+    /// The per-field draws of a family episode (or any stream used that way).
+    #[inline]
+    pub fn keyed(&self, id: StreamId) -> Keyed {
+        let [s0, s1, s2, s3] = self.state(id);
+        Keyed {
+            key: mix(s0 ^ s1.rotate_left(17) ^ s2.rotate_left(31) ^ s3.rotate_left(47)),
+        }
     }
 
     /// A fresh generator for the named stream, positioned at its start.
@@ -171,7 +231,14 @@ mod tests {
             }
         }
         for post in [0u32, 1, 16, u32::MAX] {
-            assert!(seen.insert(StreamId::Staff { post }.number()));
+            assert!(
+                seen.insert(
+                    StreamId::Staff {
+                        key: u64::from(post)
+                    }
+                    .number()
+                )
+            );
         }
         assert!(seen.insert(StreamId::Parameters { slot: 0 }.number()));
         assert!(seen.insert(StreamId::Parameters { slot: 1 }.number()));

@@ -1,15 +1,14 @@
 //! A referral episode: what is drawn about it when it arrives, and where it is now.
 //!
 //! Everything random about a family — route, attributes, patience, durations and
-//! outcomes — is drawn from the family's own stream the moment it arrives, in a fixed
-//! order, whether or not it will be needed. The allocation policy only decides *when*
+//! outcomes — is drawn the moment it arrives, each field from its own keyed sequence of
+//! the family's stream, and only if the family can reach it. The allocation policy only decides *when*
 //! things happen, never *what*, so two policies on one seed see the same families.
 
 use super::observer::Route;
 use crate::model::Model;
-use crate::rng::Rng;
+use crate::rng::Keyed;
 use crate::time::Days;
-use rand::Rng as _;
 
 /// What is drawn about a family on arrival.
 #[derive(Debug, Clone, Copy)]
@@ -73,39 +72,34 @@ fn pick(u: f64, cumulative: &[f64]) -> usize {
     inner.iter().map(|&c| usize::from(c <= u)).sum()
 }
 
+/// The fields of a family's fate, each drawn from its own keyed sequence
+/// ([`crate::rng::Keyed`]). The numbers are part of the stream scheme: never reuse one.
+mod field {
+    pub(super) const ROUTE: u32 = 0;
+    pub(super) const AGENCY: u32 = 1;
+    pub(super) const NEED: u32 = 2;
+    pub(super) const CHILDREN: u32 = 3;
+    pub(super) const PATIENCE: u32 = 4;
+    pub(super) const ASSESSMENT_DAYS: u32 = 5;
+    pub(super) const TO_PHASE1: u32 = 6;
+    pub(super) const PHASE1_DAYS: u32 = 7;
+    pub(super) const EXIT: u32 = 8;
+    pub(super) const EXIT_FRACTION: u32 = 9;
+    pub(super) const REREFERRAL: u32 = 10;
+    pub(super) const REREFERRAL_DELAY: u32 = 11;
+    pub(super) const ONWARD: u32 = 12;
+}
+
 impl Fate {
-    /// Draw a family's fate. Always makes the same draws in the same order.
+    /// Draw a family's fate. Each field has its own keyed draws, made only if the family
+    /// can reach it (an advice-only referral draws no durations); so whether or how one
+    /// field is drawn never changes another's value.
     // Inlined into its one caller so the fate is built in place: returned through
     // memory, its narrow fields stall the wide copy into the family record.
     #[inline(always)]
-    pub(crate) fn draw(model: &Model, tables: &MixTables, rng: &mut Rng) -> Fate {
+    pub(crate) fn draw(model: &Model, tables: &MixTables, keys: &Keyed) -> Fate {
         let pw = &model.pathway;
-        let u_route: f64 = rng.random();
-        let u_agency: f64 = rng.random();
-        let u_need: f64 = rng.random();
-        let u_children: f64 = rng.random();
-        let patience = pw
-            .patience
-            .as_ref()
-            .map_or(f64::INFINITY, |d| d.sample(rng));
-        let assessment_days = pw
-            .assessment
-            .as_ref()
-            .map_or(Days::ZERO, |a| a.duration.sample_days(rng));
-        let u_phase1: f64 = rng.random();
-        let phase1_days = pw
-            .phase1
-            .as_ref()
-            .map_or(Days::ZERO, |p| p.duration.sample_days(rng));
-        let u_exit: f64 = rng.random();
-        let exit_fraction: f64 = rng.random();
-        let u_rereferral: f64 = rng.random();
-        let rereferral_delay = pw
-            .rereferral
-            .as_ref()
-            .map_or(Days::ZERO, |r| r.delay.sample_days(rng));
-        let u_onward: f64 = rng.random();
-
+        let u_route = keys.uniform(field::ROUTE);
         let route = if u_route < pw.advice_only {
             Route::AdviceOnly
         } else if u_route < pw.advice_only + pw.not_eligible {
@@ -115,21 +109,52 @@ impl Fate {
         } else {
             Route::Accepted
         };
-        Fate {
+        let (rereferred, rereferral_delay) = match &pw.rereferral {
+            Some(r) if keys.uniform(field::REREFERRAL) < r.probability => (
+                true,
+                r.delay
+                    .sample_days(&mut keys.stream(field::REREFERRAL_DELAY)),
+            ),
+            _ => (false, Days::ZERO),
+        };
+        let mut fate = Fate {
             route,
-            agency: pick(u_agency, &tables.agencies) as u8,
-            need: pick(u_need, &tables.needs) as u8,
-            children: tables.child_counts[pick(u_children, &tables.children)],
-            patience,
-            assessment_days,
-            to_phase1: u_phase1 < pw.to_phase1(),
-            phase1_days,
-            unplanned_exit: u_exit < pw.phase1.as_ref().map_or(0.0, |p| p.unplanned_exit),
-            exit_fraction,
-            rereferred: u_rereferral < pw.rereferral.as_ref().map_or(0.0, |r| r.probability),
+            agency: pick(keys.uniform(field::AGENCY), &tables.agencies) as u8,
+            need: pick(keys.uniform(field::NEED), &tables.needs) as u8,
+            children: tables.child_counts[pick(keys.uniform(field::CHILDREN), &tables.children)],
+            patience: f64::INFINITY,
+            assessment_days: Days::ZERO,
+            to_phase1: false,
+            phase1_days: Days::ZERO,
+            unplanned_exit: false,
+            exit_fraction: 0.0,
+            rereferred,
             rereferral_delay,
-            onward: u_onward < pw.onward_referral,
+            onward: false,
+        };
+        if route != Route::Accepted {
+            return fate;
         }
+        if let Some(d) = &pw.patience {
+            fate.patience = d.sample(&mut keys.stream(field::PATIENCE));
+        }
+        if let Some(a) = &pw.assessment {
+            fate.assessment_days = a
+                .duration
+                .sample_days(&mut keys.stream(field::ASSESSMENT_DAYS));
+        }
+        fate.to_phase1 = keys.uniform(field::TO_PHASE1) < pw.to_phase1();
+        if fate.to_phase1
+            && let Some(p) = &pw.phase1
+        {
+            fate.phase1_days = p.duration.sample_days(&mut keys.stream(field::PHASE1_DAYS));
+            fate.unplanned_exit = keys.uniform(field::EXIT) < p.unplanned_exit;
+            if fate.unplanned_exit {
+                fate.exit_fraction = keys.uniform(field::EXIT_FRACTION);
+            }
+            fate.onward = keys.uniform(field::ONWARD) < pw.onward_referral;
+        }
+        fate
     }
 }
 
@@ -184,6 +209,97 @@ pub(crate) struct Load {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::{StreamId, Streams};
+    use crate::scenario::overrides::{Override, apply};
+
+    /// The Western Bay default with `--set`-style overrides.
+    fn western_bay(sets: &[&str]) -> Model {
+        let text = crate::scenario::bundled("western-bay")
+            .expect("bundled")
+            .text;
+        let sets: Vec<Override> = sets.iter().map(|s| s.parse().expect("override")).collect();
+        let text = apply(text, &sets).expect("override applies");
+        crate::scenario::load(&text, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The fates of the first referrals of replication 3 on seed 8.
+    fn fates(m: &Model) -> Vec<Fate> {
+        let mut tables = MixTables::default();
+        tables.rebuild(m);
+        let streams = Streams::new(8, 3);
+        (0..2000)
+            .map(|index| {
+                let keys = streams.keyed(StreamId::Family {
+                    authority: (index % 3) as u16,
+                    episode: 0,
+                    index,
+                });
+                Fate::draw(m, &tables, &keys)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn drawing_one_field_differently_leaves_every_other_field_alone() {
+        let base = fates(&western_bay(&[]));
+        // patience fixed instead of exponential: no draw at all
+        let variant = fates(&western_bay(&[
+            "pathway.patience={ dist = \"fixed\", value = 30 }",
+        ]));
+        let mut changed = 0;
+        for (a, b) in base.iter().zip(&variant) {
+            assert_eq!(
+                (
+                    a.route,
+                    a.agency,
+                    a.need,
+                    a.children,
+                    a.to_phase1,
+                    a.unplanned_exit
+                ),
+                (
+                    b.route,
+                    b.agency,
+                    b.need,
+                    b.children,
+                    b.to_phase1,
+                    b.unplanned_exit
+                )
+            );
+            assert_eq!(
+                (a.assessment_days, a.phase1_days, a.rereferral_delay),
+                (b.assessment_days, b.phase1_days, b.rereferral_delay)
+            );
+            assert_eq!(
+                (a.exit_fraction.to_bits(), a.rereferred, a.onward),
+                (b.exit_fraction.to_bits(), b.rereferred, b.onward)
+            );
+            changed += usize::from(a.patience != b.patience);
+        }
+        // the patience itself did change, for every accepted family
+        let accepted = base.iter().filter(|f| f.route == Route::Accepted).count();
+        assert!(accepted > 1000);
+        assert_eq!(changed, accepted);
+    }
+
+    #[test]
+    fn a_family_draws_only_the_fields_it_reaches() {
+        for f in fates(&western_bay(&[])) {
+            if f.route != Route::Accepted {
+                assert!(f.patience.is_infinite() && !f.to_phase1);
+                assert_eq!(f.phase1_days, Days::ZERO);
+            }
+            if !f.to_phase1 {
+                assert!(!f.unplanned_exit && !f.onward);
+            }
+            if !f.unplanned_exit {
+                assert_eq!(f.exit_fraction, 0.0);
+            }
+            if !f.rereferred {
+                assert_eq!(f.rereferral_delay, Days::ZERO);
+            }
+        }
+    }
 
     /// The category a category-by-category scan picks: the first whose running sum
     /// exceeds `u`, else the last.

@@ -283,7 +283,7 @@ impl Engine {
                 ..Worker::default()
             };
             self.timeline.clear();
-            let mut rng = streams.stream(StreamId::Staff { post: i as u32 });
+            let mut rng = streams.stream(StreamId::Staff { key: post.stream });
             staff::timeline(
                 &post.availability,
                 model.horizon_days,
@@ -493,12 +493,12 @@ impl Engine {
         index: u32,
         obs: &mut O,
     ) {
-        let mut rng = streams.stream(StreamId::Family {
+        let keys = streams.keyed(StreamId::Family {
             authority: a as u16,
             episode,
             index,
         });
-        let fate = Fate::draw(model, &self.mix, &mut rng);
+        let fate = Fate::draw(model, &self.mix, &keys);
         let id = self.families.len() as u32;
         self.families.push(Family {
             authority: a as u16,

@@ -173,7 +173,7 @@ mod tests {
         let mut absent = 0.0;
         let posts = 200;
         for post in 0..posts {
-            let mut rng = Streams::new(3, 0).stream(StreamId::Staff { post });
+            let mut rng = Streams::new(3, 0).stream(StreamId::Staff { key: post as u64 });
             let mut out = Vec::new();
             timeline(&a, horizon, &mut rng, &mut out);
             let mut starts = Vec::new();
@@ -205,7 +205,7 @@ mod tests {
         let posts = 20_000;
         let mut left_in_first_year = 0;
         for post in 0..posts {
-            let mut rng = Streams::new(5, 0).stream(StreamId::Staff { post });
+            let mut rng = Streams::new(5, 0).stream(StreamId::Staff { key: post as u64 });
             let mut out = Vec::new();
             timeline(&a, 365.0, &mut rng, &mut out);
             if out.iter().any(|(_, c)| *c == StaffChange::Leave) {
@@ -219,7 +219,7 @@ mod tests {
     #[test]
     fn events_stay_within_the_horizon_and_pair_up() {
         for post in 0..100 {
-            let mut rng = Streams::new(9, 1).stream(StreamId::Staff { post });
+            let mut rng = Streams::new(9, 1).stream(StreamId::Staff { key: post as u64 });
             let mut out = Vec::new();
             timeline(&availability(), 1095.0, &mut rng, &mut out);
             let mut depth = 0i32;

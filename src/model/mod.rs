@@ -587,6 +587,8 @@ pub struct ContractEnd {
 /// One person's post.
 #[derive(Debug, Clone)]
 pub struct Post {
+    /// Names this holder's availability stream ([`crate::rng::staff_key`]).
+    pub(crate) stream: u64,
     pub(crate) title: String,
     pub(crate) role: Role,
     pub(crate) base: usize,

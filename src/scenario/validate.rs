@@ -629,6 +629,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
     let global = availability(&mut p, "availability", &raw.availability, None);
     let need_names: Vec<String> = needs.iter().map(|c| c.name.clone()).collect();
     let mut posts = Vec::new();
+    let mut groups_seen: BTreeMap<String, u32> = BTreeMap::new();
     if raw.staff.is_empty() {
         p.add("staff", "must list at least one post");
     }
@@ -740,6 +741,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             None => global.clone(),
         };
         let post = Post {
+            stream: 0,
             title: s.post.clone(),
             role,
             base,
@@ -769,7 +771,19 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
                 ),
             );
         }
-        posts.extend(std::iter::repeat_n(post, count));
+        // each holder's availability stream is keyed by the group's title, base and
+        // occurrence, and the member's place in it, so adding a member or a group leaves
+        // every other post's absences as they were
+        let group = {
+            let name = format!("{}\u{0}{}", s.post, s.base);
+            let seen = groups_seen.entry(name.clone()).or_insert(0u32);
+            *seen += 1;
+            crate::rng::text_key(&format!("{name}\u{0}{seen}"))
+        };
+        posts.extend((0..count).map(|k| Post {
+            stream: crate::rng::staff_key(group, k as u32),
+            ..post.clone()
+        }));
     }
     if posts.len() > crate::model::MAX_POSTS {
         p.add(

@@ -65,6 +65,10 @@ fn every_policy_sees_the_same_families_and_absences_on_one_seed() {
                 worlds[0], worlds[2],
                 "{name} rep {rep}: proportional vs pooled"
             );
+            assert_eq!(
+                worlds[0], worlds[3],
+                "{name} rep {rep}: proportional vs rebased"
+            );
         }
     }
 }
@@ -78,6 +82,38 @@ fn adding_a_post_does_not_change_the_families() {
     run_once(&base, 7, 0, &mut a);
     run_once(&more, 7, 0, &mut b);
     assert_eq!(a.referrals, b.referrals);
+}
+
+#[test]
+fn adding_a_post_leaves_every_other_posts_absences_alone() {
+    // a third consultant social worker in Neath Port Talbot (group 2): the posts after
+    // that group move up one place, but each keeps its own absences and vacancies
+    let base = model("western-bay");
+    let more = super::support::load_with("western-bay", &["staff[2].count=3"]).unwrap();
+    // the new member is the last of its group in `more`
+    let added = more
+        .posts()
+        .iter()
+        .rposition(|p| p.title() == "Consultant Social Worker" && p.base() == 1)
+        .expect("Neath Port Talbot's social workers");
+    assert_eq!(
+        added, 7,
+        "manager, four in Swansea, then Neath Port Talbot's"
+    );
+    for rep in 0..3 {
+        let mut a = World::default();
+        let mut b = World::default();
+        run_once(&base, 7, rep, &mut a);
+        run_once(&more, 7, rep, &mut b);
+        let moved: Vec<(u64, usize, bool, bool)> = b
+            .availability
+            .iter()
+            .filter(|x| x.1 != added)
+            .map(|&(t, w, f, p)| (t, if w > added { w - 1 } else { w }, f, p))
+            .collect();
+        assert!(a.availability.len() > 20);
+        assert_eq!(a.availability, moved, "rep {rep}");
+    }
 }
 
 #[test]
