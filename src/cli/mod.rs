@@ -55,7 +55,8 @@ struct Cli {
 enum Command {
     /// Run a Monte Carlo batch under one policy and print a summary per authority.
     Run(RunArgs),
-    /// Run several policies on the same replication seeds and report paired differences.
+    /// Run several policies, or variants of a scenario, on the same replication seeds and
+    /// report paired differences.
     Compare(CompareArgs),
     /// Set the service's risk register beside the simulation: stated likelihood and
     /// effect against simulated probability and impact, with a verdict per risk.
@@ -218,9 +219,16 @@ struct CompareArgs {
     batch: BatchArgs,
     #[command(flatten)]
     report: ReportArgs,
-    /// Policies to compare, comma-separated; differences are against the first.
-    #[arg(long, value_delimiter = ',', default_value = "proportional,demand-led")]
-    policies: Vec<String>,
+    /// Policies to compare, comma-separated; differences are against the first
+    /// [default: proportional,demand-led; with --variant: each scenario's own policy].
+    #[arg(long, value_delimiter = ',')]
+    policies: Option<Vec<String>>,
+    /// A variant to compare with the scenario (labelled "base"), on the same families:
+    /// 'LABEL: PATH=VALUE; PATH=VALUE' changes fields of the scenario (after any --set),
+    /// 'LABEL: FILE' or 'LABEL: BUNDLED-NAME' is another scenario. Repeatable; with
+    /// --policies, every variant runs under every policy.
+    #[arg(long = "variant", value_name = "SPEC")]
+    variants: Vec<String>,
 }
 
 /// Options of `costs`.

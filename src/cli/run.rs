@@ -315,16 +315,67 @@ fn write_all(
     out.write_run(run, summary_json, report)
 }
 
+/// A `--variant` argument split into its label and what it changes.
+fn variant_parts(spec: &str) -> Result<(&str, &str)> {
+    spec.split_once(':')
+        .map(|(label, rest)| (label.trim(), rest.trim()))
+        .ok_or_else(|| {
+            InputError(format!(
+                "--variant {spec:?}: expected 'LABEL: PATH=VALUE; …' or 'LABEL: FILE'"
+            ))
+            .into()
+        })
+}
+
+/// The model of a `--variant`: the base scenario's text with more overrides, or another
+/// scenario.
+fn variant_model(base: &scenarios::Loaded, spec: &str) -> Result<Model> {
+    let (label, rest) = variant_parts(spec)?;
+    let problem = |e: String| InputError(format!("--variant {label}: {e}"));
+    if rest.contains('=') {
+        let sets = rest
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<ifss_sim::scenario::overrides::Override>())
+            .collect::<std::result::Result<Vec<_>, String>>()
+            .map_err(problem)?;
+        let text = ifss_sim::scenario::overrides::apply(&base.text, &sets).map_err(problem)?;
+        ifss_sim::scenario::load(&text, &format!("{} (variant {label})", base.label))
+            .map_err(|e| problem(e.to_string()).into())
+    } else if rest.is_empty() {
+        Err(problem("nothing to change: give PATH=VALUE pairs or a scenario".into()).into())
+    } else {
+        Ok(scenarios::load(Some(rest), &[])?.model)
+    }
+}
+
 pub fn compare(a: CompareArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
     let cfg = config(&a.batch.input, &loaded.model);
+    let labels = a
+        .variants
+        .iter()
+        .map(|v| variant_parts(v).map(|(l, _)| l.to_string()))
+        .collect::<Result<Vec<_>>>()?;
+    let policies = match (&a.policies, labels.is_empty()) {
+        (Some(p), _) => p.clone(),
+        (None, true) => vec!["proportional".into(), "demand-led".into()],
+        (None, false) => Vec::new(),
+    };
     let plan = experiment::compare::Plan::new(&experiment::compare::Request {
-        policies: a.policies.clone(),
+        policies,
+        variants: labels,
         seed: cfg.seed,
         replications: cfg.replications,
     })
     .map_err(request_problems)?;
+    let variants = a
+        .variants
+        .iter()
+        .map(|v| variant_model(&loaded, v))
+        .collect::<Result<Vec<_>>>()?;
     let report = !(a.report.no_report || a.batch.no_output);
     let extra = if report {
         risk_batches(&loaded.model)
@@ -334,18 +385,28 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     check_size(
         &loaded.model,
         cfg.replications,
-        plan.policies().len() + extra,
+        plan.arms() + extra,
         cfg.threads,
     )?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     // one pool for every policy's batch
     let pool = batch::Pool::new(cfg.threads)?;
     let bar = progress(&a.batch, cfg.replications, "");
-    let arms = experiment::compare::run(&loaded.model, &plan, &pool, &mut Watching { bar: &bar });
+    let arms = experiment::compare::run_variants(
+        &loaded.model,
+        &variants,
+        &plan,
+        &pool,
+        &mut Watching { bar: &bar },
+    );
     bar.finish_and_clear();
     let arms = experiment_result(arms)?;
     let runs: Vec<(&Model, &Batch)> = arms.iter().map(|a| (&a.model, &a.batch)).collect();
-    let comparison = Comparison::new(&runs, cfg.seed);
+    let labelled: Vec<(&str, &Model, &Batch)> = arms
+        .iter()
+        .map(|a| (a.label.as_str(), &a.model, &a.batch))
+        .collect();
+    let comparison = Comparison::labelled(&labelled, cfg.seed);
     let json = serde_json::to_string_pretty(&comparison)?;
     let table = text::comparison_table(&loaded.model, &comparison);
     let mut written = Vec::new();

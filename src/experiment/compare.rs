@@ -1,7 +1,11 @@
-//! Policy comparison: the same families under several allocation policies.
+//! Paired comparison: the same families under several allocation policies, scenario
+//! variants, or both.
 //!
-//! Every policy runs on the same seed and replications, so replication `k` of each sees
-//! the same referrals, family fates and staff absences, and differences are paired.
+//! Every arm runs on the same seed and replications, so replication `k` of each sees the
+//! same referrals and family fates, and every post the arms share (named by its group
+//! and place in it) the same absences and vacancies; differences are paired. A variant
+//! that adds a post draws that post's absences afresh and leaves every other stream as
+//! it was; one that changes how a family field is drawn changes that field only.
 
 use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::{Batch, Pool};
@@ -10,18 +14,28 @@ use crate::model::{FieldProblem, Model, PolicyKind};
 /// What a person asks to compare.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    /// Policy names, the first the reference (`proportional`, `demand-led`, `pooled`).
+    /// Policy names, the first the reference (`proportional`, `demand-led`, `pooled`,
+    /// `rebased`). Empty with variants: each scenario runs under its own policy.
     pub policies: Vec<String>,
+    /// Labels of the scenario variants compared with the base scenario, in order.
+    pub variants: Vec<String>,
     /// Master seed.
     pub seed: u64,
     /// Replications per policy.
     pub replications: u64,
 }
 
-/// A validated comparison: at least two distinct policies.
+/// The label of the base scenario when variants are compared with it.
+pub const BASE_LABEL: &str = "base";
+
+/// Longest variant label.
+pub const MAX_LABEL_CHARS: usize = 40;
+
+/// A validated comparison: at least two arms, every label distinct.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     policies: Vec<PolicyKind>,
+    variants: Vec<String>,
     runs: Runs,
 }
 
@@ -46,17 +60,75 @@ impl Plan {
                 )),
             }
         }
-        if problems.is_empty() && policies.len() < 2 {
-            problems.push(FieldProblem::new(
-                "policies",
-                "needs at least two policies to compare",
-            ));
+        let mut variants: Vec<String> = Vec::new();
+        for label in &request.variants {
+            let label = label.trim();
+            let problem = if label.is_empty() {
+                Some("a variant needs a label before its ':'".to_string())
+            } else if label.chars().count() > MAX_LABEL_CHARS {
+                Some(format!(
+                    "label {label:?} is longer than {MAX_LABEL_CHARS} characters"
+                ))
+            } else if label.chars().any(char::is_control) {
+                Some(format!("label {label:?} contains a control character"))
+            } else if label == BASE_LABEL || variants.iter().any(|v| v == label) {
+                Some(format!(
+                    "label {label:?} is used twice (the scenario itself is \"{BASE_LABEL}\")"
+                ))
+            } else if PolicyKind::parse(label).is_some() {
+                Some(format!(
+                    "label {label:?} is a policy's name; call the variant something else"
+                ))
+            } else {
+                None
+            };
+            match problem {
+                Some(p) => problems.push(FieldProblem::new("variant", p)),
+                None => variants.push(label.to_string()),
+            }
+        }
+        let arms = (variants.len() + 1) * policies.len().max(1);
+        if problems.is_empty() && arms < 2 {
+            let what = if request.variants.is_empty() {
+                "needs at least two policies to compare"
+            } else {
+                "needs at least two arms to compare"
+            };
+            problems.push(FieldProblem::new("policies", what));
         }
         let runs = Runs {
             seed: request.seed,
             replications: request.replications,
         };
-        runs.checked(problems).map(|runs| Plan { policies, runs })
+        runs.checked(problems).map(|runs| Plan {
+            policies,
+            variants,
+            runs,
+        })
+    }
+
+    /// The variants' labels, in order.
+    pub fn variants(&self) -> &[String] {
+        &self.variants
+    }
+
+    /// Batches the comparison runs.
+    pub fn arms(&self) -> usize {
+        (self.variants.len() + 1) * self.policies.len().max(1)
+    }
+
+    /// The label of the arm of scenario `scenario` (0 the base, then the variants) under
+    /// policy `policy` (`None`: the scenario's own).
+    pub fn label(&self, scenario: usize, policy: Option<PolicyKind>) -> String {
+        let name = match scenario {
+            0 => BASE_LABEL,
+            k => self.variants[k - 1].as_str(),
+        };
+        match (self.variants.is_empty(), policy) {
+            (true, Some(p)) => p.name().to_string(),
+            (false, Some(p)) if self.policies.len() > 1 => format!("{name} · {p}"),
+            _ => name.to_string(),
+        }
     }
 
     /// The policies, reference first.
@@ -75,9 +147,11 @@ impl Plan {
     }
 }
 
-/// One policy's model and batch.
+/// One arm's label, model and batch.
 #[derive(Debug, Clone)]
 pub struct Arm {
+    /// What the comparison calls it: the policy, the variant, or both.
+    pub label: String,
     /// The scenario under this policy.
     pub model: Model,
     /// Its batch.
@@ -92,15 +166,47 @@ pub fn run<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<Vec<Arm>, ExperimentError> {
+    run_variants(model, &[], plan, pool, watch)
+}
+
+/// Run the base scenario `model` and each of `variants` (one model per label of the
+/// plan, in order) under each policy of `plan` (or each under its own policy), in that
+/// order: the base scenario's arms first.
+pub fn run_variants<W: Watch + ?Sized>(
+    model: &Model,
+    variants: &[Model],
+    plan: &Plan,
+    pool: &Pool,
+    watch: &mut W,
+) -> Result<Vec<Arm>, ExperimentError> {
+    assert_eq!(
+        variants.len(),
+        plan.variants.len(),
+        "one model per variant label"
+    );
     let batch_plan = plan.runs.batch_plan();
-    plan.policies
-        .iter()
-        .map(|kind| {
-            let model = model.with_policy(model.policy().with_kind(*kind));
-            let batch = batch_of(&model, &batch_plan, pool, watch, kind.name())?;
-            Ok(Arm { model, batch })
-        })
-        .collect()
+    let scenarios = std::iter::once(model).chain(variants);
+    let mut arms = Vec::with_capacity(plan.arms());
+    for (k, scenario) in scenarios.enumerate() {
+        let kinds: Vec<Option<PolicyKind>> = match plan.policies.as_slice() {
+            [] => vec![None],
+            ps => ps.iter().copied().map(Some).collect(),
+        };
+        for kind in kinds {
+            let label = plan.label(k, kind);
+            let model = match kind {
+                Some(kind) => scenario.with_policy(scenario.policy().with_kind(kind)),
+                None => scenario.clone(),
+            };
+            let batch = batch_of(&model, &batch_plan, pool, watch, &label)?;
+            arms.push(Arm {
+                label,
+                model,
+                batch,
+            });
+        }
+    }
+    Ok(arms)
 }
 
 #[cfg(test)]
@@ -110,6 +216,7 @@ mod tests {
     fn request(policies: &[&str], replications: u64) -> Request {
         Request {
             policies: policies.iter().map(|s| s.to_string()).collect(),
+            variants: Vec::new(),
             seed: 1,
             replications,
         }

@@ -69,7 +69,10 @@ impl<T> Named<T> {
     }
 }
 
-/// Several policies on the same seeds.
+/// One batch of a comparison: what it is called, its model and its batch.
+pub type Labelled<'a> = (&'a str, &'a Model, &'a Batch);
+
+/// Several policies or scenario variants on the same seeds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     /// Layout version.
@@ -84,37 +87,51 @@ pub struct Comparison {
     pub replications: u64,
     /// Master seed shared by every policy.
     pub seed: u64,
-    /// The policy differences are measured against.
+    /// The label (a policy's name, or a variant's) differences are measured against.
     pub baseline: String,
-    /// Each policy's summary.
+    /// Each compared batch's summary, by label.
     pub policies: Named<RunSummary>,
-    /// For each other policy, each measure's paired difference against the baseline.
+    /// For each other batch, each measure's paired difference against the baseline; a
+    /// measure the baseline has and the other does not (a variant with other areas) has
+    /// none.
     pub diff: Named<Diffs>,
 }
 
 impl Comparison {
     /// Compare batches run on the same seed and replications; the first is the baseline.
+    /// Each is named by its policy.
     pub fn new(runs: &[(&Model, &Batch)], seed: u64) -> Comparison {
-        let (base_model, base) = runs[0];
+        let labelled: Vec<Labelled<'_>> = runs
+            .iter()
+            .map(|(m, b)| (m.policy().kind().name(), *m, *b))
+            .collect();
+        Comparison::labelled(&labelled, seed)
+    }
+
+    /// Compare labelled batches run on the same seed and replications; the first is the
+    /// baseline. Measures are matched by name, so variants of one scenario with different
+    /// staff compare measure for measure.
+    pub fn labelled(runs: &[Labelled<'_>], seed: u64) -> Comparison {
+        let (base_label, base_model, base) = runs[0];
         let policies = runs
             .iter()
-            .map(|(m, b)| {
-                (
-                    m.policy().kind().name().to_string(),
-                    RunSummary::new(m, b, seed),
-                )
+            .map(|(label, m, b)| {
+                let mut s = RunSummary::new(m, b, seed);
+                s.label = label.to_string();
+                (label.to_string(), s)
             })
             .collect();
         let diff = runs[1..]
             .iter()
-            .map(|(m, b)| {
+            .map(|(label, _, b)| {
                 let diffs = base
                     .catalogue
                     .measures()
                     .iter()
                     .enumerate()
-                    .map(|(i, meas)| {
-                        let d = paired_difference(&base.column(i), &b.column(i));
+                    .filter_map(|(i, meas)| {
+                        let j = b.catalogue.index(&meas.name)?;
+                        let d = paired_difference(&base.column(i), &b.column(j));
                         let diff = match d {
                             Some(d) => Diff {
                                 n: d.n,
@@ -131,10 +148,10 @@ impl Comparison {
                                 distinguishable: false,
                             },
                         };
-                        (meas.name.clone(), diff)
+                        Some((meas.name.clone(), diff))
                     })
                     .collect();
-                (m.policy().kind().name().to_string(), Diffs(diffs))
+                (label.to_string(), Diffs(diffs))
             })
             .collect();
         Comparison {
@@ -144,7 +161,7 @@ impl Comparison {
             title: base_model.title().to_string(),
             replications: base.len() as u64,
             seed,
-            baseline: base_model.policy().kind().name().to_string(),
+            baseline: base_label.to_string(),
             policies: Named(policies),
             diff: Named(diff),
         }

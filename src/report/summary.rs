@@ -97,6 +97,8 @@ pub struct RunSummary {
     pub title: String,
     /// Allocation policy.
     pub policy: String,
+    /// What a comparison calls this batch: the policy's name, or a variant's label.
+    pub label: String,
     /// Replications run.
     pub replications: u64,
     /// Master seed.
@@ -152,6 +154,7 @@ impl RunSummary {
             scenario: model.name().to_string(),
             title: model.title().to_string(),
             policy: model.policy().kind().name().to_string(),
+            label: model.policy().kind().name().to_string(),
             replications: batch.len() as u64,
             seed,
             horizon_days: model.horizon_days(),

@@ -399,14 +399,14 @@ pub fn comparison_table(model: &Model, c: &super::compare::Comparison) -> String
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — {} per policy on common random numbers (seed {})",
+        "{} — {} each on common random numbers (seed {})",
         c.title,
         super::counted(c.replications, "replication", "replications"),
         c.seed
     );
     let _ = writeln!(
         out,
-        "Policy columns: mean ± 95% CI half-width. Difference columns: paired mean difference [95% CI];\n\
+        "Each column: mean ± 95% CI half-width. Difference columns: paired mean difference [95% CI];\n\
          * = distinguishable from zero (the interval excludes 0). Counts are over the whole horizon.\n"
     );
     out.push_str(&align(&rows));

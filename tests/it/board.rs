@@ -83,6 +83,7 @@ fn board_report_is_pinned() {
     let pool = Pool::new(Some(2)).expect("pool");
     let plan = experiment::compare::Plan::new(&experiment::compare::Request {
         policies: vec!["proportional".into(), "demand-led".into()],
+        variants: Vec::new(),
         seed: 2013,
         replications: 40,
     })

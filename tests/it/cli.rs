@@ -257,3 +257,54 @@ fn a_validation_case_reruns_from_its_printed_command() {
         .expect("a mean wait check");
     assert_eq!(wait, checked.mean);
 }
+
+#[test]
+fn compare_takes_variants_of_the_scenario_and_other_scenarios() {
+    let o = ifss(&[
+        "compare",
+        "--reps",
+        "6",
+        "--seed",
+        "5",
+        "--json",
+        "--no-output",
+        "--variant",
+        "npt+1: staff[5].count=3",
+        "--variant",
+        "high need: npt-high-need",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let v = o.json();
+    assert_eq!(v["baseline"], "base");
+    let mut arms: Vec<&str> = v["policies"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    arms.sort_unstable();
+    assert_eq!(arms, ["base", "high need", "npt+1"]);
+    assert_eq!(v["policies"]["npt+1"]["policy"], "proportional");
+    assert_eq!(v["policies"]["high need"]["scenario"], "npt-high-need");
+    let d = &v["diff"]["npt+1"]["wait_to_first_meeting_days"];
+    assert!(d["mean"].as_f64().unwrap() < 0.0, "{d}");
+    // the same families: first referrals differ by nothing (re-referrals follow closures)
+    let diff = |m: &str| v["diff"]["npt+1"][m]["mean"].as_f64().unwrap();
+    assert_eq!(diff("referrals"), diff("rereferrals"));
+}
+
+#[test]
+fn a_bad_variant_is_refused_naming_it() {
+    for (spec, says) in [
+        ("no label here", "expected 'LABEL: PATH=VALUE"),
+        ("x: staff[99].count=3", "--variant x"),
+        ("x: pathway.advice_only=7", "pathway.advice_only"),
+        ("x: no-such-scenario", "no-such-scenario"),
+        ("pooled: staff[5].count=3", "a policy's name"),
+    ] {
+        let o = ifss(&["compare", "--no-output", "--reps", "2", "--variant", spec]);
+        assert_eq!(o.code, Some(2), "{spec}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{spec}: {}", o.stderr);
+        assert!(!o.stderr.contains("panicked"));
+    }
+}

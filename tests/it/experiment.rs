@@ -9,6 +9,7 @@ use ifss_sim::model::PolicyKind;
 fn compare(policies: &[&str], replications: u64) -> experiment::compare::Plan {
     experiment::compare::Plan::new(&experiment::compare::Request {
         policies: policies.iter().map(|s| s.to_string()).collect(),
+        variants: Vec::new(),
         seed: 41,
         replications,
     })
@@ -135,4 +136,108 @@ fn the_cost_projection_reads_the_batch_it_was_given() {
         let sum: f64 = p.years.iter().map(|y| y.cost[r]).sum();
         assert!((sum - total).abs() < 1e-6 * total.abs(), "{sum} vs {total}");
     }
+}
+
+/// A comparison of the default with `variants` (label, `--set`-style overrides), each
+/// under the scenario's own policy, on seed 41.
+fn variants(specs: &[(&str, &[&str])], replications: u64) -> Vec<experiment::compare::Arm> {
+    let base = model("western-bay");
+    let plan = experiment::compare::Plan::new(&experiment::compare::Request {
+        policies: Vec::new(),
+        variants: specs.iter().map(|(l, _)| l.to_string()).collect(),
+        seed: 41,
+        replications,
+    })
+    .unwrap();
+    let models: Vec<_> = specs
+        .iter()
+        .map(|(_, sets)| super::support::load_with("western-bay", sets).unwrap())
+        .collect();
+    let pool = Pool::new(Some(2)).unwrap();
+    experiment::compare::run_variants(&base, &models, &plan, &pool, &mut Quiet).unwrap()
+}
+
+#[test]
+fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
+    let arms = variants(&[("same", &[])], 30);
+    assert_eq!(arms[0].label, "base");
+    assert_eq!(arms[1].label, "same");
+    let labelled: Vec<_> = arms
+        .iter()
+        .map(|a| (a.label.as_str(), &a.model, &a.batch))
+        .collect();
+    let c = ifss_sim::report::compare::Comparison::labelled(&labelled, 41);
+    let diffs = c.diff.get("same").unwrap();
+    assert!(diffs.0.len() > 100);
+    let mut checked = 0;
+    for (name, d) in &diffs.0 {
+        if let Some(mean) = d.mean {
+            assert_eq!(mean, 0.0, "{name}");
+            assert_eq!(d.ci95, Some([0.0, 0.0]), "{name}");
+            assert!(!d.distinguishable, "{name}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} measures compared");
+}
+
+#[test]
+fn one_more_post_is_measured_far_more_precisely_paired_than_unpaired() {
+    // one more intervention specialist in Neath Port Talbot (staff[5])
+    let arms = variants(&[("npt+1", &["staff[5].count=3"])], 60);
+    let wait = |a: &experiment::compare::Arm| {
+        let i = a
+            .batch
+            .catalogue
+            .index("wait_to_first_meeting_days")
+            .unwrap();
+        a.batch.column(i)
+    };
+    let (base, more) = (wait(&arms[0]), wait(&arms[1]));
+    let paired = ifss_sim::stats::paired_difference(&base, &more).unwrap();
+    let [lo, hi] = paired.ci95.unwrap();
+    let [ulo, uhi] = ifss_sim::stats::welch_ci95(&more, &base).unwrap();
+    // the same families and the same absences for every other post: the paired interval
+    // is a fraction of the unpaired one's width
+    assert!(
+        (hi - lo) < 0.5 * (uhi - ulo),
+        "paired [{lo:.2}, {hi:.2}] against unpaired [{ulo:.2}, {uhi:.2}]"
+    );
+    assert!(
+        hi < 0.0,
+        "one more post shortens the wait: [{lo:.2}, {hi:.2}]"
+    );
+}
+
+#[test]
+fn variant_labels_are_checked_with_the_policies() {
+    let problems = experiment::compare::Plan::new(&experiment::compare::Request {
+        policies: Vec::new(),
+        variants: vec![
+            "a".into(),
+            "a".into(),
+            "base".into(),
+            "pooled".into(),
+            " ".into(),
+        ],
+        seed: 1,
+        replications: 10,
+    })
+    .unwrap_err();
+    let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(text.len(), 4, "{text:?}");
+    assert!(text[0].contains("\"a\" is used twice"), "{text:?}");
+    assert!(text[1].contains("\"base\" is used twice"), "{text:?}");
+    assert!(text[2].contains("a policy's name"), "{text:?}");
+    assert!(text[3].contains("needs a label"), "{text:?}");
+    // with two policies, every variant runs under each, labelled by both
+    let plan = experiment::compare::Plan::new(&experiment::compare::Request {
+        policies: vec!["proportional".into(), "pooled".into()],
+        variants: vec!["npt+1".into()],
+        seed: 1,
+        replications: 10,
+    })
+    .unwrap();
+    assert_eq!(plan.arms(), 4);
+    assert_eq!(plan.label(1, Some(PolicyKind::Pooled)), "npt+1 · pooled");
 }

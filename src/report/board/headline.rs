@@ -29,31 +29,31 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
         }
         key.push(KeyFigure {
             label: "Shortest wait".into(),
-            value: policy_words(&best.policy)
+            value: policy_words(&best.label)
                 .split(" (")
                 .next()
                 .unwrap_or("")
                 .into(),
-            detail: if best.policy == base.policy {
+            detail: if best.label == base.label {
                 "no policy waits distinguishably less than the baseline".into()
             } else {
-                format!("against {} on the same families", base.policy)
+                format!("against {} on the same families", base.label)
             },
         });
     }
     // with several policies, the figures below are the chosen policy's: say so
     let under = if input.comparison.is_some() {
-        format!(", {}", best.policy)
+        format!(", {}", best.label)
     } else {
         String::new()
     };
     key.push(KeyFigure {
         label: format!("Mean wait for a first meeting{under}"),
         value: mean(best, wait).map_or("n/a".into(), |w| format!("{w:.1} days")),
-        detail: match (input.comparison, best.policy != base.policy) {
+        detail: match (input.comparison, best.label != base.label) {
             (Some(c), true) => c
                 .diff
-                .get(&best.policy)
+                .get(&best.label)
                 .and_then(|d| d.get(wait))
                 .and_then(|d| Some((d.mean?, d.ci95?)))
                 .map_or(String::new(), |(m, [lo, hi])| {
@@ -69,16 +69,16 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
             input.model.years()
         ),
         value: mean(best, starts).map_or("n/a".into(), |x| format!("{x:.0}")),
-        detail: match (input.comparison, best.policy != base.policy) {
+        detail: match (input.comparison, best.label != base.label) {
             (Some(c), true) => c
                 .diff
-                .get(&best.policy)
+                .get(&best.label)
                 .and_then(|d| d.get(starts))
                 .and_then(|d| Some((d.mean?, d.ci95?)))
                 .map_or(String::new(), |(m, [lo, hi])| {
                     format!(
                         "{m:+.1} against {} (95% CI {lo:+.1} to {hi:+.1})",
-                        base.policy
+                        base.label
                     )
                 }),
             _ => ci_only(kpi(best, starts), "", 0),
@@ -96,7 +96,7 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
             let batch = input
                 .summaries
                 .iter()
-                .position(|s| s.policy == best.policy)
+                .position(|s| s.label == best.label)
                 .and_then(|i| input.runs.get(i));
             let audited = match (Projector::new(input.model), batch) {
                 (Some(projector), Some((_, b))) if extra != 0.0 => {
@@ -132,9 +132,13 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
         })
         .collect();
     words.push(format!(
-        "Under {} allocation families wait on average {} from acceptance to a first meeting \
+        "Under {} families wait on average {} from acceptance to a first meeting \
          ({}), and {} start Phase 1 over the {} years.",
-        base.policy,
+        if base.label == base.policy {
+            format!("{} allocation", base.label)
+        } else {
+            format!("\"{}\"", base.label)
+        },
         with_ci(kpi(base, wait), " days", 1),
         per_auth.join(", "),
         with_ci(kpi(base, starts), "", 0),
@@ -202,7 +206,7 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
             words.push(format!(
                 "Projected cost under {} against the {} allocation: {}. Salary grows with pay \
                  awards and grade increments and falls while posts are vacant.",
-                best.policy,
+                best.label,
                 pounds(budget),
                 parts.join("; ")
             ));
@@ -247,7 +251,7 @@ fn load_words(input: &BoardInput<'_>, base: &crate::report::summary::RunSummary)
              {target:.0} days, and {withdrawn:.0} ({}) of those accepted give up waiting over \
              {years:.0} years. The team's capacity, the flow it can take within the wait \
              target, is below this rate.",
-            base.policy,
+            base.label,
             pct(within),
             pct(gave_up)
         )
@@ -255,7 +259,7 @@ fn load_words(input: &BoardInput<'_>, base: &crate::report::summary::RunSummary)
         format!(
             "{rate}, the team keeps up under {}: {} of families are seen within {target:.0} \
              days, and {} of those accepted give up waiting.",
-            base.policy,
+            base.label,
             pct(within),
             pct(gave_up)
         )

@@ -85,7 +85,7 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
     let m = input.model;
     let years = m.years();
     let reps = input.runs.first().map_or(0, |(_, b)| b.len());
-    let policies: Vec<&str> = input.summaries.iter().map(|s| s.policy.as_str()).collect();
+    let policies: Vec<&str> = input.summaries.iter().map(|s| s.label.as_str()).collect();
 
     let several = policies.len() > 1;
     let mut report = Report {

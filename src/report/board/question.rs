@@ -170,7 +170,13 @@ pub(super) fn scenario_words(m: &Model, runs: &[(&Model, &Batch)]) -> Vec<String
              every authority, travelling from {base} to the others."
         ));
     }
-    out.extend(runs.iter().map(|(pm, _)| policy_definition(pm)));
+    // one definition per policy, however many arms (variants of the scenario) use it
+    for (pm, _) in runs {
+        let d = policy_definition(pm);
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
     let direct: Vec<f64> = m
         .posts()
         .iter()

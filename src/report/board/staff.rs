@@ -19,7 +19,7 @@ pub(super) fn staff_section(input: &BoardInput<'_>) -> Section {
                     .filter_map(|s| {
                         let k = kpi(s, &format!("{measure}.base.{}", a.slug()))?;
                         Some(Bar {
-                            label: s.policy.clone(),
+                            label: s.label.clone(),
                             value: k.mean?,
                             ci: k.ci95,
                         })

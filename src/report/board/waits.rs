@@ -27,7 +27,7 @@ fn withdrawn_words(input: &BoardInput<'_>) -> String {
         .iter()
         .filter_map(|s| {
             let n = mean(s, names::WITHDRAWN_WHILE_WAITING)?;
-            Some(format!("{n:.1} under {}", s.policy))
+            Some(format!("{n:.1} under {}", s.label))
         })
         .collect();
     let caveat = if counts.len() > 1 {
@@ -62,7 +62,7 @@ pub(super) fn waits_section(input: &BoardInput<'_>) -> Section {
         target_days: Some(m.wait_target_days()),
     });
     let mut header = vec!["Authority".to_string()];
-    header.extend(input.summaries.iter().map(|s| s.policy.clone()));
+    header.extend(input.summaries.iter().map(|s| s.label.clone()));
     let mut rows = Vec::new();
     let mut scopes: Vec<(String, String)> = vec![("Region".into(), String::new())];
     scopes.extend(

@@ -61,20 +61,22 @@ pub(super) fn pounds(x: f64) -> String {
         .map_or_else(|| format!("£{x:.0}"), |p| p.to_string())
 }
 
-pub(super) fn policy_words(name: &str) -> &'static str {
-    match name {
+/// How the report names a compared batch: a policy in words, or a variant by its label.
+pub(super) fn policy_words(name: &str) -> String {
+    let words = match name {
         "proportional" => "Proportional (ring-fenced by authority)",
         "demand-led" => "Demand-led (shared when families wait)",
         "pooled" => "Pooled (one regional queue)",
         "rebased" => "Rebased (ring-fenced, posts moved toward demand at each review)",
-        _ => "Policy",
-    }
+        other => return other.to_string(),
+    };
+    words.to_string()
 }
 
 /// `words` when the report compares policies, else the one policy's name as "under …".
 pub(super) fn per_policy(input: &BoardInput<'_>, words: &str) -> String {
     match input.summaries {
-        [one] => format!(" under {}", one.policy),
+        [one] => format!(" under {}", one.label),
         _ => words.to_string(),
     }
 }
