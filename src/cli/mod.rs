@@ -31,6 +31,7 @@ mod report;
 mod risks;
 mod run;
 mod scenarios;
+mod sweep;
 mod verify;
 
 use anyhow::Result;
@@ -65,6 +66,10 @@ enum Command {
     /// method of moments: Nelder–Mead on common random numbers), print the observed
     /// against the simulated, and write the fitted scenario.
     Calibrate(calibrate::CalibrateArgs),
+    /// Vary one or two inputs over a grid (or a built-in question: --preset capacity,
+    /// --preset sharing), every point under each policy on the same random numbers, and
+    /// write a table, pictures and a page of what the answer depends on.
+    Sweep(sweep::SweepArgs),
     /// Estimate each authority's referral process from a CSV of referral dates (rate with
     /// its exact Poisson interval, ramp-up and yearly cycle by maximum likelihood, each
     /// tested against none, and a dispersion test of the Poisson assumption), print it,
@@ -136,8 +141,8 @@ struct BatchArgs {
     #[arg(long)]
     json: bool,
     /// Output folder [default: output/<scenario>, the file's name without .toml or the
-    /// bundled scenario's name; for `risks`, `calibrate` and `fit-arrivals`, a folder of its
-    /// own inside it: risks, calibration, arrivals]. The folder is locked while the run
+    /// bundled scenario's name; for `risks`, `calibrate`, `fit-arrivals` and `sweep`, a
+    /// folder of its own inside it: risks, calibration, arrivals, sweep]. The folder is locked while the run
     /// writes it, and its old set is replaced only once the new one is whole.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -378,6 +383,7 @@ pub fn main() -> Result<()> {
         Command::Compare(a) => run::compare(a),
         Command::Risks(a) => risks::risks(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
+        Command::Sweep(a) => sweep::sweep(a),
         Command::FitArrivals(a) => arrivals::fit_arrivals(a),
         Command::Costs(a) => costs::costs(a),
         Command::Bench(a) => bench::bench(a),

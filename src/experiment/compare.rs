@@ -43,23 +43,7 @@ impl Plan {
     /// Check a request: every policy known, at least two, none twice; replications in range.
     pub fn new(request: &Request) -> Result<Plan, Vec<FieldProblem>> {
         let mut problems = Vec::new();
-        let mut policies = Vec::new();
-        for name in &request.policies {
-            match PolicyKind::parse(name.trim()) {
-                Some(k) if policies.contains(&k) => {
-                    problems.push(FieldProblem::new("policies", format!("lists {k} twice")))
-                }
-                Some(k) => policies.push(k),
-                None => problems.push(FieldProblem::new(
-                    "policies",
-                    format!(
-                        "unknown policy {:?} (allowed: {})",
-                        name.trim(),
-                        PolicyKind::allowed()
-                    ),
-                )),
-            }
-        }
+        let policies = super::policies(&request.policies, &mut problems);
         let mut variants: Vec<String> = Vec::new();
         for label in &request.variants {
             let label = label.trim();

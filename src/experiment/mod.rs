@@ -9,13 +9,16 @@
 //! experiment returns [`ExperimentError::Stopped`]; the command line maps it to exit 130,
 //! problems to exit 2, and a server maps problems to HTTP 422.
 //!
-//! - [`compare`]: the same families under several policies, paired replication by
-//!   replication.
+//! - [`compare`]: the same families under several policies or scenario variants, paired
+//!   replication by replication.
 //! - [`risks`]: the risk register beside the batches it needs (base, sharing, fully staffed,
 //!   reduced flow).
 //! - [`costs`]: the yearly cost of a batch over the contract, against the budget.
 //! - [`validation`]: the simulator against exact results, as rows for the report.
 //! - [`calibrate`]: chosen inputs fitted to the figures a scenario stores as targets.
+//! - [`sweep`]: one or two inputs varied over a grid, each point under each policy, with
+//!   paired differences along the grid and between policies; and where a measure crosses
+//!   a level (the team's capacity).
 //! - [`arrivals`]: each authority's referral rate, ramp and season estimated from dated
 //!   referral records (no simulation), with the tests of each and of the Poisson assumption.
 
@@ -24,6 +27,7 @@ pub mod calibrate;
 pub mod compare;
 pub mod costs;
 pub mod risks;
+pub mod sweep;
 pub mod validation;
 
 use crate::batch::{self, Batch, BatchError, Flow, Plan, Pool, Sink};
@@ -73,6 +77,33 @@ pub enum ExperimentError {
         /// Its replications planned.
         total: u64,
     },
+}
+
+/// The policies a request names, each known and none twice; problems go to `problems`
+/// under the request's `policies` field.
+fn policies(
+    names: &[String],
+    problems: &mut Vec<crate::model::FieldProblem>,
+) -> Vec<crate::model::PolicyKind> {
+    use crate::model::{FieldProblem, PolicyKind};
+    let mut policies = Vec::new();
+    for name in names {
+        match PolicyKind::parse(name.trim()) {
+            Some(k) if policies.contains(&k) => {
+                problems.push(FieldProblem::new("policies", format!("lists {k} twice")))
+            }
+            Some(k) => policies.push(k),
+            None => problems.push(FieldProblem::new(
+                "policies",
+                format!(
+                    "unknown policy {:?} (allowed: {})",
+                    name.trim(),
+                    PolicyKind::allowed()
+                ),
+            )),
+        }
+    }
+    policies
 }
 
 /// One batch labelled for the watch: the [`Sink`] an experiment's batch reports to.

@@ -76,7 +76,9 @@ pub fn fingerprint(text: &str) -> String {
 pub(crate) fn max_first_referrals(authorities: &[Authority], horizon_days: f64) -> f64 {
     authorities
         .iter()
-        .map(|a| a.referrals_per_year.max() * a.rate_factor_max() * horizon_days / 365.0)
+        .map(|a| {
+            a.referrals_per_year.max() * a.flow_factor * a.rate_factor_max() * horizon_days / 365.0
+        })
         .sum()
 }
 
@@ -346,6 +348,11 @@ impl Authority {
     /// Referral rate per year once referral flow is established.
     pub fn referrals_per_year(&self) -> &Rate {
         &self.referrals_per_year
+    }
+    /// First referrals a year expected on average: the rate's mean times
+    /// `simulation.referral_scale` (and any reduced flow a comparison applies).
+    pub fn mean_referrals_per_year(&self) -> f64 {
+        self.referrals_per_year.mean() * self.flow_factor
     }
     /// The annual referral target the board expects, if set.
     pub fn referral_target_per_year(&self) -> Option<f64> {

@@ -142,6 +142,8 @@ pub enum SetKind {
     Calibration,
     /// `fit-arrivals`: the scenario with fitted referral rates and the fits per area.
     Arrivals,
+    /// `sweep`: the table over the grid, its pictures and page.
+    Sweep,
 }
 
 impl SetKind {
@@ -152,6 +154,7 @@ impl SetKind {
             SetKind::Risks => "risks",
             SetKind::Calibration => "calibration",
             SetKind::Arrivals => "arrivals",
+            SetKind::Sweep => "sweep",
         }
     }
 
@@ -161,6 +164,7 @@ impl SetKind {
             SetKind::Risks => "a risks command",
             SetKind::Calibration => "a calibrate command",
             SetKind::Arrivals => "a fit-arrivals command",
+            SetKind::Sweep => "a sweep command",
         }
     }
 
@@ -170,6 +174,7 @@ impl SetKind {
             SetKind::Risks,
             SetKind::Calibration,
             SetKind::Arrivals,
+            SetKind::Sweep,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -199,6 +204,10 @@ impl SetKind {
                 name,
                 "fitted.toml" | "arrivals.json" | "arrivals.csv" | MANIFEST
             ),
+            SetKind::Sweep => {
+                matches!(name, "sweep.csv" | "sweep.json" | "sweep.html" | MANIFEST)
+                    || (name.ends_with(".svg") && is_plain_name(name))
+            }
         }
     }
 }

@@ -56,6 +56,7 @@ pub struct RawSimulation {
     pub seed: Option<u64>,
     pub wait_target_days: Option<f64>,
     pub warm_up_days: Option<f64>,
+    pub referral_scale: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -10,6 +10,7 @@
 //! | `simulation.seed` | 20130601 |
 //! | `simulation.wait_target_days` | 7 |
 //! | `simulation.warm_up_days` | 0: measures count from the start |
+//! | `simulation.referral_scale` | 1: every authority's referrals as given (up to 20 times) |
 //! | `pathway.workload_scale` | 1: the hours fields as given |
 //! | `referrals.agencies` | children's services 0.50, health 0.15, education 0.15, police 0.10, other 0.10 |
 //! | `referrals.needs` | substance misuse 0.35, domestic violence 0.30, parenting 0.20, mental health 0.15 |
@@ -69,6 +70,9 @@ fn rebasing(raw: Option<&RawRebasing>, p: &mut Problems) -> Rebasing {
         }),
     }
 }
+
+/// The largest `simulation.referral_scale`.
+const MAX_REFERRAL_SCALE: f64 = 20.0;
 
 /// Collects problems while validating.
 #[derive(Default)]
@@ -324,6 +328,15 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         0.0
     };
 
+    // every authority's referral rate multiplied: the level of demand as one number
+    let referral_scale = p.within(
+        "simulation.referral_scale",
+        sim.referral_scale.unwrap_or(1.0),
+        0.0,
+        MAX_REFERRAL_SCALE,
+        "",
+    );
+
     // authorities
     if raw.authorities.is_empty() {
         p.add("authorities", "must list at least one authority");
@@ -412,7 +425,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
             ramp,
             seasonality,
             referral_target_per_year,
-            flow_factor: 1.0,
+            flow_factor: referral_scale,
         });
     }
     let expected = max_first_referrals(&authorities, horizon_days);

@@ -308,3 +308,102 @@ fn a_bad_variant_is_refused_naming_it() {
         assert!(!o.stderr.contains("panicked"));
     }
 }
+
+#[test]
+fn sweep_writes_its_table_pictures_and_page() {
+    let dir = super::support::TempDir::new("sweep");
+    let out = dir.0.join("out");
+    let out_s = out.to_str().unwrap();
+    let o = ifss(&[
+        "sweep",
+        "--over",
+        "pathway.phase1.hours_per_week=4..6/3",
+        "--policies",
+        "proportional,demand-led",
+        "--reps",
+        "4",
+        "--seed",
+        "3",
+        "--out",
+        out_s,
+        "-q",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(
+        o.stdout.contains("pathway.phase1.hours_per_week"),
+        "{}",
+        o.stdout
+    );
+    for f in [
+        "sweep.csv",
+        "sweep.json",
+        "sweep.html",
+        "manifest.json",
+        "wait-to-first-meeting-days.svg",
+        "difference-wait-to-first-meeting-days.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("pathway.phase1.hours_per_week,policy,measure,mean")
+    );
+    // 3 points × 2 policies × 7 measures
+    assert_eq!(lines.count(), 42);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["axes"][0]["values"],
+        serde_json::json!(["4", "5", "6"])
+    );
+    assert_eq!(json["cells"].as_array().unwrap().len(), 6);
+    // more hours a family means longer waits, on the same families
+    let wait = |i: usize| json["cells"][i]["stats"][0]["mean"].as_f64().unwrap();
+    assert!(wait(0) < wait(4), "{} then {}", wait(0), wait(4));
+}
+
+#[test]
+fn a_bad_sweep_is_refused_before_any_work() {
+    for (args, says) in [
+        (vec!["sweep", "--no-output"], "give one or two inputs"),
+        (
+            vec!["sweep", "--over", "x=1..2", "--no-output"],
+            "PATH=LO..HI/STEPS",
+        ),
+        (
+            vec!["sweep", "--over", "staff[1].count=1,2000", "--no-output"],
+            "at staff[1].count=2000",
+        ),
+        (
+            vec![
+                "sweep",
+                "--over",
+                "simulation.referral_scale=0.1..2/100",
+                "--over",
+                "pathway.phase1.hours_per_week=1..9/9",
+                "--no-output",
+            ],
+            "at most 200",
+        ),
+        (
+            vec![
+                "sweep",
+                "--preset",
+                "capacity",
+                "--over",
+                "x=1,2",
+                "--no-output",
+            ],
+            "cannot be used with",
+        ),
+    ] {
+        let o = ifss(&args);
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{args:?}: {}", o.stderr);
+        assert!(!o.stderr.contains("panicked"));
+    }
+}

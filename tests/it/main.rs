@@ -23,4 +23,5 @@ mod report;
 mod risks;
 mod scenarios;
 mod support;
+mod sweep;
 mod validation;

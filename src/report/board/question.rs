@@ -152,7 +152,7 @@ pub(super) fn scenario_words(m: &Model, runs: &[(&Model, &Batch)]) -> Vec<String
             "{} ({} staff working with families, about {:.0} first referrals a year)",
             a.name(),
             staff,
-            a.referrals_per_year().mean()
+            a.mean_referrals_per_year()
         ));
     }
     out.push(format!("Authorities and bases: {}.", bases.join("; ")));

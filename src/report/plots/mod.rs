@@ -20,6 +20,7 @@ mod cost;
 mod fan;
 mod forest;
 mod risk;
+mod sweep;
 mod wait;
 
 pub use bars::{Bar, BarChart, BarGroup, Reference, ratio_bars};
@@ -27,6 +28,7 @@ pub use cost::{CostChart, YearCosts, cost_distribution};
 pub use fan::{Fan, FanChart, fan_ceiling, fan_chart};
 pub use forest::{DiffRow, ForestChart, diff_forest};
 pub use risk::{RiskChart, RiskPoint, Verdict, risk_chart};
+pub use sweep::{SweepHeat, SweepLine, SweepLines, sweep_heat, sweep_lines};
 pub use wait::{Histogram, HistogramError, WaitChart, WaitSeries, wait_distribution};
 
 /// Width in pixels of every picture (its `viewBox`); the report scales it to the page.

@@ -1,0 +1,605 @@
+//! `sweep`: one or two inputs over a grid, every point under each policy on the same
+//! random numbers; a table, pictures and a page.
+
+use super::output::{Origin, say_written};
+use super::run::{Watching, config, experiment_result, outputs, request_problems};
+use super::{BatchArgs, InputError, scenarios};
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use ifss_sim::experiment::{self, sweep};
+use ifss_sim::measures::names;
+use ifss_sim::report::html::escape;
+use ifss_sim::report::plots::{SweepHeat, SweepLine, SweepLines, sweep_heat, sweep_lines};
+use ifss_sim::report::write::SetKind;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// A built-in question, as a sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// The team's capacity: every authority's referrals scaled from 0.2 to 1.4 times the
+    /// scenario's (simulation.referral_scale), proportional against demand-led, and the
+    /// rate at which each stops seeing --level of accepted families within the wait target.
+    Capacity,
+    /// The sharing threshold priced: share_after_days from 0 to 60 days, demand-led
+    /// against proportional: waits, the share seen in time, travel and cost.
+    Sharing,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    batch: BatchArgs,
+    /// An input and its values: PATH=V1,V2,... or PATH=LO..HI/STEPS, e.g.
+    /// --over 'authorities[Swansea].referrals_per_year=80..160/9' (once or twice; a field
+    /// named as --set names it). Every point runs on the same random numbers.
+    #[arg(long = "over", value_name = "PATH=VALUES")]
+    over: Vec<sweep::Axis>,
+    /// A built-in question instead of --over (capacity, sharing).
+    #[arg(long, value_enum, conflicts_with = "over")]
+    preset: Option<Preset>,
+    /// Policies, comma-separated; differences between policies are against the first
+    /// [default: the scenario's own; for the presets proportional,demand-led].
+    #[arg(long, value_delimiter = ',')]
+    policies: Option<Vec<String>>,
+    /// A measure to report (repeatable) [default: mean wait, share seen within the target,
+    /// withdrawals, Phase 1 starts, utilisation, travel hours, chance of a year over budget].
+    #[arg(long = "measure", value_name = "NAME")]
+    measures: Vec<String>,
+    /// The share of accepted families to see within the wait target, for --preset capacity.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.8, value_parser = super::parse_fraction)]
+    level: f64,
+}
+
+#[derive(Serialize)]
+struct SweepJson<'a> {
+    schema: u32,
+    version: &'static str,
+    scenario: &'a str,
+    #[serde(flatten)]
+    sweep: &'a sweep::Sweep,
+    /// For --preset capacity: per policy, where the share of accepted families seen within
+    /// the target falls below the level.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    capacity: Vec<CapacityJson>,
+}
+
+#[derive(Serialize)]
+struct CapacityJson {
+    policy: String,
+    measure: &'static str,
+    level: f64,
+    /// The referral scale at the crossing, with its range from the 95% bounds.
+    crossing: Option<sweep::Crossing>,
+    /// The same as first referrals a year.
+    referrals_per_year: Option<f64>,
+    referrals_per_year_range: [Option<f64>; 2],
+}
+
+/// The capacity preset's scale of referrals.
+const CAPACITY_AXIS: &str = "simulation.referral_scale=0.2..1.4/13";
+/// The sharing preset's thresholds.
+const SHARING_AXIS: &str = "policy.share_after_days=0..60/7";
+
+pub fn sweep(a: SweepArgs) -> Result<()> {
+    let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
+    let cfg = config(&a.batch.input, &loaded.model);
+    let (axes, mut measures, default_policies) = match a.preset {
+        Some(Preset::Capacity) => (
+            vec![CAPACITY_AXIS.parse().map_err(InputError)?],
+            vec![
+                names::WAIT_KM_WITHIN_TARGET.to_string(),
+                names::WAIT.to_string(),
+                names::WAIT_WITHIN_TARGET.to_string(),
+                names::WITHDRAWN_WHILE_WAITING.to_string(),
+                names::PHASE1_STARTS.to_string(),
+                names::UTILISATION.to_string(),
+            ],
+            vec!["proportional".to_string(), "demand-led".to_string()],
+        ),
+        Some(Preset::Sharing) => (
+            vec![SHARING_AXIS.parse().map_err(InputError)?],
+            vec![
+                names::WAIT.to_string(),
+                names::WAIT_WITHIN_TARGET.to_string(),
+                names::TRAVEL_HOURS.to_string(),
+                names::CROSS_REGION_ALLOCATIONS.to_string(),
+                names::COST_TOTAL.to_string(),
+            ],
+            vec!["proportional".to_string(), "demand-led".to_string()],
+        ),
+        None => (a.over.clone(), Vec::new(), Vec::new()),
+    };
+    if !a.measures.is_empty() {
+        measures = a.measures.clone();
+    }
+    let plan = sweep::Plan::new(&sweep::Request {
+        text: loaded.text.clone(),
+        origin: loaded.label.clone(),
+        axes,
+        policies: a.policies.clone().unwrap_or(default_policies),
+        measures,
+        runs: experiment::Runs {
+            seed: cfg.seed,
+            replications: cfg.replications,
+        },
+    })
+    .map_err(request_problems)?;
+    super::run::check_size(
+        plan.largest_model(),
+        cfg.replications,
+        plan.batches(),
+        cfg.threads,
+    )?;
+    let out = outputs(
+        &a.batch,
+        super::run::default_folder(&loaded).join("sweep"),
+        SetKind::Sweep,
+    )?;
+    let bar = super::run::progress(&a.batch, cfg.replications, "");
+    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
+    let result = sweep::run(&plan, &pool, &mut Watching { bar: &bar });
+    bar.finish_and_clear();
+    let s = experiment_result(result)?;
+    let capacity = match a.preset {
+        Some(Preset::Capacity) => capacity(&s, &loaded.model, a.level),
+        _ => Vec::new(),
+    };
+    let json = serde_json::to_string_pretty(&SweepJson {
+        schema: ifss_sim::report::SCHEMA,
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: loaded.model.name(),
+        sweep: &s,
+        capacity,
+    })?;
+    let parsed: serde_json::Value = serde_json::from_str(&json)?;
+    let capacity_text = capacity_words(&parsed);
+    let written = match out {
+        Some(out) => {
+            let origin = Origin {
+                loaded: &loaded,
+                model: &loaded.model,
+                cfg: &cfg,
+                replications: cfg.replications,
+                policies: &s.policies,
+            };
+            let pictures = pictures(&s, a.preset, a.level);
+            let mut files = vec![
+                ("sweep.csv".to_string(), csv(&s)?),
+                ("sweep.json".to_string(), json.clone().into_bytes()),
+                (
+                    "sweep.html".to_string(),
+                    page(loaded.model.title(), &s, &pictures, &capacity_text).into_bytes(),
+                ),
+            ];
+            files.extend(
+                pictures
+                    .into_iter()
+                    .map(|(name, _, svg)| (name, svg.into_bytes())),
+            );
+            out.write_set(&origin, files)?
+        }
+        None => Vec::new(),
+    };
+    if a.batch.json {
+        outln!("{json}")?;
+    } else {
+        out!("{}", text(loaded.model.title(), &s))?;
+        if !capacity_text.is_empty() {
+            out!("\n{capacity_text}\n")?;
+        }
+        say_written(&written);
+    }
+    Ok(())
+}
+
+/// Where each policy stops seeing `level` of accepted families within the target.
+fn capacity(s: &sweep::Sweep, model: &ifss_sim::model::Model, level: f64) -> Vec<CapacityJson> {
+    let per_scale: f64 = model
+        .authorities()
+        .iter()
+        .map(|a| a.mean_referrals_per_year())
+        .sum();
+    (0..s.policies.len())
+        .map(|k| {
+            let c = sweep::crossing(s, k, names::WAIT_KM_WITHIN_TARGET, level);
+            CapacityJson {
+                policy: s.policies[k].clone(),
+                measure: names::WAIT_KM_WITHIN_TARGET,
+                level,
+                crossing: c,
+                referrals_per_year: c.map(|c| c.at * per_scale),
+                referrals_per_year_range: c
+                    .map_or([None, None], |c| c.range.map(|r| r.map(|x| x * per_scale))),
+            }
+        })
+        .collect()
+}
+
+/// The capacity answer in words, from the JSON written (empty without the preset).
+fn capacity_words(json: &serde_json::Value) -> String {
+    let Some(rows) = json["capacity"].as_array() else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for r in rows {
+        let policy = r["policy"].as_str().unwrap_or("?");
+        let level = r["level"].as_f64().unwrap_or(f64::NAN);
+        let _ = match r["referrals_per_year"].as_f64() {
+            Some(x) => {
+                let range = &r["referrals_per_year_range"];
+                let bound = |v: &serde_json::Value, none: &str| {
+                    v.as_f64().map_or(none.to_string(), |x| format!("{x:.0}"))
+                };
+                writeln!(
+                    out,
+                    "Capacity under {policy}: {:.0}% of accepted families are seen within the \
+                     target up to about {x:.0} first referrals a year (95% range {} to {}).",
+                    100.0 * level,
+                    bound(&range[0], "below the sweep"),
+                    bound(&range[1], "beyond the sweep")
+                )
+            }
+            None => writeln!(
+                out,
+                "Capacity under {policy}: the share of accepted families seen within the target \
+                 is never at or above {:.0}% and then below it inside the sweep (at 0.2 to 1.4 \
+                 times the scenario's referrals), so the crossing is outside it.",
+                100.0 * level
+            ),
+        };
+    }
+    out
+}
+
+/// A number for a table: shares as percentages, others to a sensible precision.
+fn num(x: Option<f64>, share: bool) -> String {
+    match x {
+        None => "n/a".into(),
+        Some(x) if !x.is_finite() => "n/a".into(),
+        Some(x) if share => format!("{:.1}%", 100.0 * x),
+        Some(x) if x.abs() >= 100.0 => format!("{x:.0}"),
+        Some(x) => format!("{x:.2}"),
+    }
+}
+
+fn is_share(measure: &str) -> bool {
+    measure.starts_with(names::WAIT_WITHIN_TARGET)
+        || measure.starts_with(names::UTILISATION)
+        || measure.starts_with(names::OVER_BUDGET_ANY)
+        || measure.starts_with(names::DIRECT_CONTACT_RATIO)
+        || measure.starts_with(names::PHASE1_PLACES_IN_USE)
+}
+
+/// The sweep as text: per policy, a row per point with each measure's mean and half-width.
+fn text(title: &str, s: &sweep::Sweep) -> String {
+    let mut out = String::new();
+    let inputs: Vec<&str> = s.axes.iter().map(|a| a.path.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "Sweep of {title}\n{} over {} points, {} replications each on seed {} (the same random \
+         numbers at every point)\nEach cell: mean ± 95% CI half-width.\n",
+        inputs.join(" and "),
+        s.points(),
+        s.replications,
+        s.seed
+    );
+    for (k, policy) in s.policies.iter().enumerate() {
+        let _ = writeln!(out, "{policy}");
+        let mut rows = vec![{
+            let mut h: Vec<String> = s.axes.iter().map(|a| a.path.clone()).collect();
+            h.extend(s.measures.iter().cloned());
+            h
+        }];
+        for p in 0..s.points() {
+            let c = s.cell(p, k);
+            let mut row = c.values.clone();
+            for st in &c.stats {
+                let share = is_share(&st.measure);
+                let half = st.ci95.map(|[lo, hi]| (hi - lo) / 2.0);
+                row.push(match half {
+                    Some(h) => format!("{} ±{}", num(st.mean, share), num(Some(h), share)),
+                    None => num(st.mean, share),
+                });
+            }
+            rows.push(row);
+        }
+        out.push_str(&align(&rows));
+        out.push('\n');
+    }
+    out
+}
+
+/// Columns padded to their widest cell, the first left-aligned.
+fn align(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, t)| format!("{t:>w$}", w = width[c]))
+            .collect();
+        out.push_str("  ");
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `sweep.csv`: one row per point, policy and measure (tidy, long).
+fn csv(s: &sweep::Sweep) -> Result<Vec<u8>> {
+    use ifss_sim::report::csv::text_cell;
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = s.axes.iter().map(|a| a.path.clone()).collect();
+    header.extend(
+        [
+            "policy",
+            "measure",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "p5",
+            "p95",
+            "diff_vs_reference_point",
+            "diff_vs_reference_point_low",
+            "diff_vs_reference_point_high",
+            "diff_vs_first_policy",
+            "diff_vs_first_policy_low",
+            "diff_vs_first_policy_high",
+        ]
+        .map(String::from),
+    );
+    w.write_record(header.iter().map(|h| text_cell(h)))?;
+    let f = |x: Option<f64>| {
+        x.filter(|x| x.is_finite())
+            .map_or(String::new(), |x| format!("{x}"))
+    };
+    for c in &s.cells {
+        for st in &c.stats {
+            let mut row: Vec<String> = c.values.iter().map(|v| text_cell(v)).collect();
+            let d = |p: &Option<sweep::Paired>| {
+                p.as_ref()
+                    .map_or([String::new(), String::new(), String::new()], |p| {
+                        [
+                            f(Some(p.mean)),
+                            f(p.ci95.map(|c| c[0])),
+                            f(p.ci95.map(|c| c[1])),
+                        ]
+                    })
+            };
+            row.push(text_cell(&c.policy));
+            row.push(text_cell(&st.measure));
+            row.extend([
+                f(st.mean),
+                f(st.ci95.map(|c| c[0])),
+                f(st.ci95.map(|c| c[1])),
+                f(st.p5),
+                f(st.p95),
+            ]);
+            row.extend(d(&st.vs_reference));
+            row.extend(d(&st.vs_first_policy));
+            w.write_record(&row)?;
+        }
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// A picture: its file name, its caption and the SVG.
+type Picture = (String, String, String);
+
+/// What a picture shows of a measure at a point: a mean and its 95% interval.
+type Pick<'a> = &'a dyn Fn(&sweep::Stat) -> Option<(f64, [f64; 2])>;
+
+/// A file name for a measure's picture.
+fn file_name(prefix: &str, measure: &str) -> String {
+    let slug: String = measure
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("{prefix}{slug}.svg")
+}
+
+/// The pictures: for one input, a line per policy with its band for each measure (and the
+/// difference between policies when there are two or more); for two, a heat map of each
+/// measure under each policy. `(file name, caption, svg)`.
+fn pictures(s: &sweep::Sweep, preset: Option<Preset>, level: f64) -> Vec<Picture> {
+    let mut out = Vec::new();
+    match s.axes.as_slice() {
+        [x] => {
+            let xs = x.numbers();
+            if xs.iter().any(Option::is_none) {
+                return out;
+            }
+            for (j, measure) in s.measures.iter().enumerate() {
+                let share = is_share(measure);
+                let line = |k: usize, pick: Pick<'_>| SweepLine {
+                    label: s.policies[k].clone(),
+                    points: (0..s.points())
+                        .map(|p| {
+                            let x = xs[p].unwrap_or(f64::NAN);
+                            match pick(&s.cell(p, k).stats[j]) {
+                                Some((m, [lo, hi])) => (x, m, lo, hi),
+                                None => (x, f64::NAN, f64::NAN, f64::NAN),
+                            }
+                        })
+                        .collect(),
+                };
+                let target = (preset == Some(Preset::Capacity)
+                    && measure == names::WAIT_KM_WITHIN_TARGET)
+                    .then(|| {
+                        (
+                            level,
+                            format!("{:.0}% seen within the target", 100.0 * level),
+                        )
+                    });
+                let chart = SweepLines {
+                    title: format!("How {measure} changes with {}", x.path),
+                    x_label: x.path.clone(),
+                    y_label: measure.clone(),
+                    percent: share,
+                    target,
+                    lines: (0..s.policies.len())
+                        .map(|k| line(k, &|st| Some((st.mean?, st.ci95?))))
+                        .collect(),
+                };
+                out.push((
+                    file_name("", measure),
+                    format!("{measure}: mean with its 95% interval at each point"),
+                    sweep_lines(&chart),
+                ));
+                if s.policies.len() > 1 {
+                    let chart = SweepLines {
+                        title: format!(
+                            "What each policy changes against {} in {measure}, by {}",
+                            s.policies[0], x.path
+                        ),
+                        x_label: x.path.clone(),
+                        y_label: format!("paired difference in {measure}"),
+                        percent: share,
+                        target: Some((0.0, "no difference".into())),
+                        lines: (1..s.policies.len())
+                            .map(|k| {
+                                line(k, &|st| {
+                                    let d = st.vs_first_policy?;
+                                    Some((d.mean, d.ci95?))
+                                })
+                            })
+                            .collect(),
+                    };
+                    out.push((
+                        file_name("difference-", measure),
+                        format!(
+                            "{measure}: paired difference against {} with its 95% interval",
+                            s.policies[0]
+                        ),
+                        sweep_lines(&chart),
+                    ));
+                }
+            }
+        }
+        [x, y] => {
+            for (j, measure) in s.measures.iter().enumerate() {
+                for (k, policy) in s.policies.iter().enumerate() {
+                    let cells = (0..y.values.len())
+                        .map(|r| {
+                            (0..x.values.len())
+                                .map(|c| {
+                                    s.cell(r * x.values.len() + c, k).stats[j]
+                                        .mean
+                                        .unwrap_or(f64::NAN)
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    let chart = SweepHeat {
+                        title: format!("{measure} under {policy}, by {} and {}", x.path, y.path),
+                        x_values: x.values.clone(),
+                        x_label: x.path.clone(),
+                        y_values: y.values.clone(),
+                        y_label: y.path.clone(),
+                        cells,
+                        percent: is_share(measure),
+                        scale_label: format!("{measure}: pale = low, dark = high"),
+                        diverging: false,
+                    };
+                    out.push((
+                        file_name(&format!("{policy}-"), measure),
+                        format!("{measure} under {policy}: mean at each point"),
+                        sweep_heat(&chart),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// `sweep.html`: the question, the capacity answer if any, the pictures and the table.
+fn page(
+    title: &str,
+    s: &sweep::Sweep,
+    pictures: &[(String, String, String)],
+    capacity: &str,
+) -> String {
+    let inputs: Vec<String> = s
+        .axes
+        .iter()
+        .map(|a| {
+            format!(
+                "<code>{}</code> ({})",
+                escape(&a.path),
+                escape(&a.values.join(", "))
+            )
+        })
+        .collect();
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Sweep: {t}</title><style>body{{font-family:system-ui,sans-serif;max-width:860px;\
+         margin:2em auto;padding:0 1em;color:#1b1b1b;line-height:1.45}}figure{{margin:1.5em 0}}\
+         figure svg{{width:100%;height:auto}}figcaption{{color:#555;font-size:.9em}}\
+         table{{border-collapse:collapse;font-size:.85em}}td,th{{border-bottom:1px solid #ddd;\
+         padding:.2em .5em;text-align:right}}th:first-child,td:first-child{{text-align:left}}\
+         </style></head><body>\n<h1>What the answer depends on: {t}</h1>\n\
+         <p>Each point below is a batch of {n} replications on seed {seed}; every point and \
+         policy sees the same families, so the change from one point to the next is the \
+         input's, not chance. Varied: {inputs}. Policies: {policies}.</p>\n",
+        t = escape(title),
+        n = s.replications,
+        seed = s.seed,
+        inputs = inputs.join("; "),
+        policies = escape(&s.policies.join(", ")),
+    );
+    if !capacity.is_empty() {
+        let _ = writeln!(h, "<h2>Capacity</h2>");
+        for line in capacity.lines() {
+            let _ = writeln!(h, "<p>{}</p>", escape(line));
+        }
+    }
+    for (_, caption, svg) in pictures {
+        let _ = writeln!(
+            h,
+            "<figure>{svg}<figcaption>{}</figcaption></figure>",
+            escape(caption)
+        );
+    }
+    let _ = writeln!(h, "<h2>The numbers</h2><table><tr>");
+    for a in &s.axes {
+        let _ = write!(h, "<th>{}</th>", escape(&a.path));
+    }
+    let _ = write!(h, "<th>policy</th>");
+    for m in &s.measures {
+        let _ = write!(h, "<th>{}</th>", escape(m));
+    }
+    let _ = writeln!(h, "</tr>");
+    for c in &s.cells {
+        let _ = write!(h, "<tr>");
+        for v in &c.values {
+            let _ = write!(h, "<td>{}</td>", escape(v));
+        }
+        let _ = write!(h, "<td>{}</td>", escape(&c.policy));
+        for st in &c.stats {
+            let _ = write!(h, "<td>{}</td>", num(st.mean, is_share(&st.measure)));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(
+        h,
+        "</table>\n<p>sweep.csv has every figure with its interval, spread and paired \
+         differences.</p></body></html>"
+    );
+    h
+}
