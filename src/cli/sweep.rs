@@ -112,6 +112,11 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
     };
     if !a.measures.is_empty() {
         measures = a.measures.clone();
+        // the capacity answer is read from the share of accepted families seen in time
+        let km = names::WAIT_KM_WITHIN_TARGET.to_string();
+        if a.preset == Some(Preset::Capacity) && !measures.contains(&km) {
+            measures.insert(0, km);
+        }
     }
     let plan = sweep::Plan::new(&sweep::Request {
         text: loaded.text.clone(),
