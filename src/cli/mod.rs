@@ -31,6 +31,7 @@ mod report;
 mod risks;
 mod run;
 mod scenarios;
+mod sensitivity;
 mod sweep;
 mod verify;
 
@@ -70,6 +71,11 @@ enum Command {
     /// --preset sharing), every point under each policy on the same random numbers, and
     /// write a table, pictures and a page of what the answer depends on.
     Sweep(sweep::SweepArgs),
+    /// Set each input the scenario lists as an assumption ([[sensitivity]]) to both ends
+    /// of its plausible range, one at a time on the same random numbers, and rank the
+    /// inputs by how far they move the answer (a tornado), saying whether the better
+    /// policy ever changes.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Estimate each authority's referral process from a CSV of referral dates (rate with
     /// its exact Poisson interval, ramp-up and yearly cycle by maximum likelihood, each
     /// tested against none, and a dispersion test of the Poisson assumption), print it,
@@ -141,8 +147,8 @@ struct BatchArgs {
     #[arg(long)]
     json: bool,
     /// Output folder [default: output/<scenario>, the file's name without .toml or the
-    /// bundled scenario's name; for `risks`, `calibrate`, `fit-arrivals` and `sweep`, a
-    /// folder of its own inside it: risks, calibration, arrivals, sweep]. The folder is locked while the run
+    /// bundled scenario's name; for `risks`, `calibrate`, `fit-arrivals`, `sweep` and
+    /// `sensitivity`, a folder of its own inside it, named after the command]. The folder is locked while the run
     /// writes it, and its old set is replaced only once the new one is whole.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -384,6 +390,7 @@ pub fn main() -> Result<()> {
         Command::Risks(a) => risks::risks(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Sensitivity(a) => sensitivity::sensitivity(a),
         Command::FitArrivals(a) => arrivals::fit_arrivals(a),
         Command::Costs(a) => costs::costs(a),
         Command::Bench(a) => bench::bench(a),

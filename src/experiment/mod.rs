@@ -16,6 +16,9 @@
 //! - [`costs`]: the yearly cost of a batch over the contract, against the budget.
 //! - [`validation`]: the simulator against exact results, as rows for the report.
 //! - [`calibrate`]: chosen inputs fitted to the figures a scenario stores as targets.
+//! - [`sensitivity`]: each assumed input at both ends of its plausible range, the
+//!   decision measures' swings ranked (a tornado), and whether the answer's direction
+//!   flips.
 //! - [`sweep`]: one or two inputs varied over a grid, each point under each policy, with
 //!   paired differences along the grid and between policies; and where a measure crosses
 //!   a level (the team's capacity).
@@ -27,6 +30,7 @@ pub mod calibrate;
 pub mod compare;
 pub mod costs;
 pub mod risks;
+pub mod sensitivity;
 pub mod sweep;
 pub mod validation;
 

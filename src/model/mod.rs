@@ -114,6 +114,19 @@ pub struct Model {
     pub(crate) costs: Option<costs::Costs>,
     pub(crate) risks: Option<risks::Register>,
     pub(crate) targets: Vec<targets::Target>,
+    pub(crate) sensitivity: Vec<SensitivityInput>,
+}
+
+/// An input whose value is an assumption, with the range it may plausibly take
+/// (`[[sensitivity]]`): what `sensitivity` varies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityInput {
+    /// The field, as `--set` names it.
+    pub path: String,
+    /// Lowest and highest plausible values.
+    pub range: [f64; 2],
+    /// Why that range.
+    pub why: String,
 }
 
 impl Model {
@@ -222,6 +235,10 @@ impl Model {
     /// targets), in scenario order; empty for most scenarios.
     pub fn targets(&self) -> &[targets::Target] {
         &self.targets
+    }
+    /// The inputs whose values are assumptions, with their plausible ranges.
+    pub fn sensitivity(&self) -> &[SensitivityInput] {
+        &self.sensitivity
     }
     /// The travel matrix.
     pub fn travel(&self) -> &Travel {

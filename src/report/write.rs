@@ -144,6 +144,8 @@ pub enum SetKind {
     Arrivals,
     /// `sweep`: the table over the grid, its pictures and page.
     Sweep,
+    /// `sensitivity`: the swings, the tornadoes and their page.
+    Sensitivity,
 }
 
 impl SetKind {
@@ -155,6 +157,7 @@ impl SetKind {
             SetKind::Calibration => "calibration",
             SetKind::Arrivals => "arrivals",
             SetKind::Sweep => "sweep",
+            SetKind::Sensitivity => "sensitivity",
         }
     }
 
@@ -165,6 +168,7 @@ impl SetKind {
             SetKind::Calibration => "a calibrate command",
             SetKind::Arrivals => "a fit-arrivals command",
             SetKind::Sweep => "a sweep command",
+            SetKind::Sensitivity => "a sensitivity command",
         }
     }
 
@@ -175,6 +179,7 @@ impl SetKind {
             SetKind::Calibration,
             SetKind::Arrivals,
             SetKind::Sweep,
+            SetKind::Sensitivity,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -207,6 +212,12 @@ impl SetKind {
             SetKind::Sweep => {
                 matches!(name, "sweep.csv" | "sweep.json" | "sweep.html" | MANIFEST)
                     || (name.ends_with(".svg") && is_plain_name(name))
+            }
+            SetKind::Sensitivity => {
+                matches!(
+                    name,
+                    "sensitivity.csv" | "sensitivity.json" | "sensitivity.html" | MANIFEST
+                ) || (name.ends_with(".svg") && is_plain_name(name))
             }
         }
     }

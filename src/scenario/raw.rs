@@ -33,6 +33,18 @@ pub struct RawScenario {
     pub risks: Option<super::risks_raw::RawRisks>,
     #[serde(default)]
     pub targets: Vec<RawTarget>,
+    #[serde(default)]
+    pub sensitivity: Vec<RawSensitivity>,
+}
+
+/// One `[[sensitivity]]` entry: an input whose value is an assumption, and the range it
+/// may plausibly take.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSensitivity {
+    pub path: String,
+    pub range: [f64; 2],
+    pub why: Option<String>,
 }
 
 /// One `[[targets]]` entry: an observed figure to calibrate against.

@@ -969,6 +969,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
 
     // calibration targets (their measures are checked once the model exists)
     let targets = targets(&mut p, &raw.targets);
+    let sensitivity = sensitivity(&mut p, &raw.sensitivity);
 
     if !p.0.is_empty() {
         return Err(p.0);
@@ -997,6 +998,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         costs,
         risks,
         targets,
+        sensitivity,
     };
     if let Some(year) = crate::costs::Projector::new(&model)
         .as_ref()
@@ -1053,6 +1055,53 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
 
 /// The largest `pathway.workload_scale`: ten times the hours the fields give.
 const MAX_WORKLOAD_SCALE: f64 = 10.0;
+
+/// The most `[[sensitivity]]` inputs.
+const MAX_SENSITIVITY_INPUTS: usize = 30;
+
+/// Validate the `[[sensitivity]]` entries (whether each path names a field that takes
+/// its values is checked when the inputs are varied).
+fn sensitivity(p: &mut Problems, raw: &[RawSensitivity]) -> Vec<SensitivityInput> {
+    if raw.len() > MAX_SENSITIVITY_INPUTS {
+        p.add(
+            "sensitivity",
+            format!(
+                "{} inputs; a scenario may list at most {MAX_SENSITIVITY_INPUTS}",
+                raw.len()
+            ),
+        );
+    }
+    let mut out: Vec<SensitivityInput> = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        let path = r.path.trim();
+        if path.is_empty() || path.contains('=') {
+            p.add(
+                format!("sensitivity[{i}].path"),
+                "must name a field as --set does, e.g. pathway.patience.mean",
+            );
+            continue;
+        }
+        if out.iter().any(|o| o.path == path) {
+            p.add(
+                format!("sensitivity[{i}].path"),
+                format!("{path} is listed twice"),
+            );
+        }
+        let [lo, hi] = r.range;
+        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+            p.add(
+                format!("sensitivity[{i}].range"),
+                format!("must be [LO, HI] with LO below HI, got [{lo}, {hi}]"),
+            );
+        }
+        out.push(SensitivityInput {
+            path: path.to_string(),
+            range: [lo, hi],
+            why: r.why.clone().unwrap_or_default(),
+        });
+    }
+    out
+}
 
 /// Validate the `[[targets]]` entries.
 fn targets(p: &mut Problems, raw: &[RawTarget]) -> Vec<Target> {

@@ -22,6 +22,7 @@ mod region_wide;
 mod report;
 mod risks;
 mod scenarios;
+mod sensitivity;
 mod support;
 mod sweep;
 mod validation;

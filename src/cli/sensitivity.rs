@@ -1,0 +1,276 @@
+//! `sensitivity`: each assumed input at both ends of its range; the swings ranked.
+
+use super::output::{Origin, say_written};
+use super::run::{Watching, config, experiment_result, outputs, request_problems};
+use super::{BatchArgs, scenarios};
+use anyhow::Result;
+use clap::Args;
+use ifss_sim::experiment::{self, sensitivity};
+use ifss_sim::report::html::escape;
+use ifss_sim::report::plots::{DiffRow, ForestChart, diff_forest};
+use ifss_sim::report::write::SetKind;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    batch: BatchArgs,
+    /// The two policies whose difference is the answer, the first the reference.
+    #[arg(long, value_delimiter = ',', default_value = "proportional,demand-led")]
+    policies: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SensitivityJson<'a> {
+    schema: u32,
+    version: &'static str,
+    scenario: &'a str,
+    method: &'static str,
+    decisions: Vec<&'static str>,
+    #[serde(flatten)]
+    result: &'a sensitivity::Sensitivity,
+    /// Settings where the policy with the shorter mean wait changes.
+    flips: Vec<(String, &'static str)>,
+}
+
+const METHOD: &str = "one at a time: each [[sensitivity]] input at the low and high end of its \
+                      range, all else as the scenario has it, on common random numbers";
+
+pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
+    let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
+    let cfg = config(&a.batch.input, &loaded.model);
+    let plan = sensitivity::Plan::new(&sensitivity::Request {
+        text: loaded.text.clone(),
+        origin: loaded.label.clone(),
+        policies: a.policies.clone(),
+        runs: experiment::Runs {
+            seed: cfg.seed,
+            replications: cfg.replications,
+        },
+    })
+    .map_err(request_problems)?;
+    super::run::check_size(&loaded.model, cfg.replications, plan.batches(), cfg.threads)?;
+    let out = outputs(
+        &a.batch,
+        super::run::default_folder(&loaded).join("sensitivity"),
+        SetKind::Sensitivity,
+    )?;
+    let bar = super::run::progress(&a.batch, cfg.replications, "");
+    let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
+    let started = std::time::Instant::now();
+    let result = sensitivity::run(&plan, &pool, &mut Watching { bar: &bar });
+    bar.finish_and_clear();
+    let s = experiment_result(result)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let json = serde_json::to_string_pretty(&SensitivityJson {
+        schema: ifss_sim::report::SCHEMA,
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: loaded.model.name(),
+        method: METHOD,
+        decisions: sensitivity::DECISIONS.iter().map(|d| d.1).collect(),
+        result: &s,
+        flips: s.flips(),
+    })?;
+    let words = text(loaded.model.title(), &s, seconds);
+    let written = match out {
+        Some(out) => {
+            let origin = Origin {
+                loaded: &loaded,
+                model: &loaded.model,
+                cfg: &cfg,
+                replications: cfg.replications,
+                policies: &s.policies,
+            };
+            let pictures: Vec<(String, String)> = (0..sensitivity::DECISIONS.len())
+                .map(|k| {
+                    (
+                        format!(
+                            "tornado-{}.svg",
+                            sensitivity::DECISIONS[k].0.replace('_', "-")
+                        ),
+                        tornado(&s, k),
+                    )
+                })
+                .collect();
+            let mut files = vec![
+                ("sensitivity.json".to_string(), json.clone().into_bytes()),
+                ("sensitivity.csv".to_string(), csv(&s)?),
+                (
+                    "sensitivity.html".to_string(),
+                    page(loaded.model.title(), &words, &pictures).into_bytes(),
+                ),
+            ];
+            files.extend(pictures.into_iter().map(|(n, svg)| (n, svg.into_bytes())));
+            out.write_set(&origin, files)?
+        }
+        None => Vec::new(),
+    };
+    if a.batch.json {
+        outln!("{json}")?;
+    } else {
+        out!("{words}")?;
+        say_written(&written);
+    }
+    Ok(())
+}
+
+/// Decision measure `k`'s value as a person reads it; `swing`: a size, unsigned.
+fn fmt(x: Option<f64>, k: usize, swing: bool) -> String {
+    let Some(x) = x.filter(|x| x.is_finite()) else {
+        return "n/a".into();
+    };
+    match (k, swing) {
+        (0, false) => format!("{x:+.2} d"),
+        (0, true) => format!("{x:.2} d"),
+        (1, false) => format!("{:+.1} pts", 100.0 * x),
+        (1 | 2, true) => format!("{:.1} pts", 100.0 * x),
+        (2, false) => format!("{:.1}%", 100.0 * x),
+        _ => format!("{x:.1}"),
+    }
+}
+
+/// The analysis in words and tables: the answer as it is, then per decision measure the
+/// inputs ranked by swing, then whether the direction flips.
+fn text(title: &str, s: &sensitivity::Sensitivity, seconds: f64) -> String {
+    let mut out = String::new();
+    let [p, q] = &s.policies;
+    let _ = writeln!(
+        out,
+        "What the answer depends on: {title}\n{} inputs, each at both ends of its range, under \
+         {p} and {q}: {} batches of {} replications on seed {} ({seconds:.1} s)\n",
+        s.swings.len(),
+        (1 + 2 * s.swings.len()) * 2,
+        s.replications,
+        s.seed
+    );
+    for (k, (_, what)) in sensitivity::DECISIONS.iter().enumerate() {
+        let what = what.replace("second policy − first", &format!("{q} − {p}"));
+        let _ = writeln!(
+            out,
+            "{what}: {} as the scenario is",
+            fmt(s.base.get(k), k, false)
+        );
+        for sw in s.ranked(k) {
+            let _ = writeln!(
+                out,
+                "  {:<44} {:>12} … {:<12}  at {} … {}   swing {}",
+                sw.path,
+                fmt(sw.low.get(k), k, false),
+                fmt(sw.high.get(k), k, false),
+                sw.range[0],
+                sw.range[1],
+                fmt(sw.size(k), k, true),
+            );
+        }
+        out.push('\n');
+    }
+    let flips = s.flips();
+    if flips.is_empty() {
+        let _ = writeln!(
+            out,
+            "Which policy gives the shorter mean wait does not change at either end of any \
+             range (one input at a time; differences whose interval includes zero count as \
+             no answer)."
+        );
+    } else {
+        let list: Vec<String> = flips
+            .iter()
+            .map(|(p, e)| format!("{p} ({e} end)"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "The policy with the shorter mean wait changes at: {}.",
+            list.join(", ")
+        );
+    }
+    out
+}
+
+/// A tornado for decision measure `k`: each input's answers at its two ends around the
+/// answer as it is, largest swing first.
+fn tornado(s: &sensitivity::Sensitivity, k: usize) -> String {
+    let (_, what) = sensitivity::DECISIONS[k];
+    let [p, q] = &s.policies;
+    let what = what.replace("second policy − first", &format!("{q} − {p}"));
+    let scale = if k == 1 || k == 2 { 100.0 } else { 1.0 };
+    let unit = match k {
+        0 => "days",
+        1 | 2 => "percentage points",
+        _ => "families",
+    };
+    let rows = s
+        .ranked(k)
+        .into_iter()
+        .filter_map(|sw| {
+            let (lo, hi) = (sw.low.get(k)?, sw.high.get(k)?);
+            Some(DiffRow {
+                label: format!("{} ({} … {})", sw.path, sw.range[0], sw.range[1]),
+                mean: s.base.get(k)? * scale,
+                ci: [lo.min(hi) * scale, lo.max(hi) * scale],
+                unit: unit.to_string(),
+            })
+        })
+        .collect();
+    diff_forest(&ForestChart {
+        title: format!("What moves {what}: each input across its plausible range"),
+        note: "bar: from the answer at one end of the range to the other; dot: the answer as \
+               the scenario is"
+            .into(),
+        rows,
+    })
+}
+
+/// `sensitivity.csv`: one row per input and decision measure.
+fn csv(s: &sensitivity::Sensitivity) -> Result<Vec<u8>> {
+    use ifss_sim::report::csv::text_cell;
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "input", "low", "high", "measure", "as_is", "at_low", "at_high", "swing", "why",
+    ])?;
+    let f = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
+    for sw in &s.swings {
+        for (k, (name, _)) in sensitivity::DECISIONS.iter().enumerate() {
+            w.write_record([
+                text_cell(&sw.path),
+                format!("{}", sw.range[0]),
+                format!("{}", sw.range[1]),
+                name.to_string(),
+                f(s.base.get(k)),
+                f(sw.low.get(k)),
+                f(sw.high.get(k)),
+                f(sw.size(k)),
+                text_cell(&sw.why),
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// `sensitivity.html`: the words and the tornadoes.
+fn page(title: &str, words: &str, pictures: &[(String, String)]) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Sensitivity: {t}</title><style>body{{font-family:system-ui,sans-serif;\
+         max-width:860px;margin:2em auto;padding:0 1em;color:#1b1b1b}}figure{{margin:1.5em 0}}\
+         figure svg{{width:100%;height:auto}}pre{{font-size:.8em;overflow-x:auto}}</style>\
+         </head><body>\n<h1>What the answer depends on: {t}</h1>\n<p>How to read a tornado: \
+         each bar runs from the answer with one input at the low end of its plausible range to \
+         the answer at the high end, every other input as the scenario has it; the longest bar \
+         is the input the answer depends on most. A bar that crosses zero on a difference \
+         between policies means the better policy depends on that input.</p>\n",
+        t = escape(title)
+    );
+    for (_, svg) in pictures {
+        let _ = writeln!(h, "<figure>{svg}</figure>");
+    }
+    let _ = writeln!(
+        h,
+        "<h2>The numbers</h2><pre>{}</pre></body></html>",
+        escape(words)
+    );
+    h
+}
