@@ -196,7 +196,8 @@ fn tornado(s: &sensitivity::Sensitivity, k: usize) -> String {
     let scale = if k == 1 || k == 2 { 100.0 } else { 1.0 };
     let unit = match k {
         0 => "days",
-        1 | 2 => "percentage points",
+        1 => "percentage points",
+        2 => "% of replications",
         _ => "families",
     };
     let rows = s
@@ -205,19 +206,18 @@ fn tornado(s: &sensitivity::Sensitivity, k: usize) -> String {
         .filter_map(|sw| {
             let (lo, hi) = (sw.low.get(k)?, sw.high.get(k)?);
             Some(DiffRow {
-                label: format!("{} ({} … {})", sw.path, sw.range[0], sw.range[1]),
+                label: sw.path.clone(),
                 mean: s.base.get(k)? * scale,
-                ci: [lo.min(hi) * scale, lo.max(hi) * scale],
+                ci: [lo * scale, hi * scale],
                 unit: unit.to_string(),
             })
         })
         .collect();
     diff_forest(&ForestChart {
         title: format!("What moves {what}: each input across its plausible range"),
-        note: "bar: from the answer at one end of the range to the other; dot: the answer as \
-               the scenario is"
-            .into(),
+        note: "right: the answer at the low end of the range … at the high end".into(),
         rows,
+        tornado: true,
     })
 }
 

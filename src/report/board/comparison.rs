@@ -94,6 +94,7 @@ pub(super) fn comparison_section(m: &Model, c: &Comparison) -> Section {
                 title: format!("What changes if we move from {} to {p}?", c.baseline),
                 note: format!("below zero: lower under {p}"),
                 rows: forest,
+                tornado: false,
             }),
         });
         let comparison = format!("{p} − {}", c.baseline);

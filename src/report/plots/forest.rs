@@ -31,6 +31,10 @@ pub struct ForestChart {
     pub note: String,
     /// Rows, drawn top to bottom, grouped into panels by unit in order of appearance.
     pub rows: Vec<DiffRow>,
+    /// Draw a tornado instead: each row's `ci` holds the answers at the low and the high
+    /// end of an input's range (in that order), its `mean` the answer as it is, and the
+    /// values are not differences.
+    pub tornado: bool,
 }
 
 const ROW_H: u32 = 30;
@@ -49,11 +53,21 @@ pub fn diff_forest(chart: &ForestChart) -> String {
         return no_data(&chart.title, "no paired differences were computed");
     }
     let units = distinct(rows.iter().map(|r| r.unit.as_str()));
-    let keys = [
-        Key::new("mean difference, interval excludes zero", Swatch::Dot(&INK)),
-        Key::new("interval includes zero", Swatch::Ring(&MUTED)),
-        Key::new("95% confidence interval", Swatch::Interval(&INK)),
-    ];
+    let keys: Vec<Key> = if chart.tornado {
+        vec![
+            Key::new("the answer as the scenario is", Swatch::Dot(&INK)),
+            Key::new(
+                "from the answer at one end of the input's range to the other",
+                Swatch::Interval(&INK),
+            ),
+        ]
+    } else {
+        vec![
+            Key::new("mean difference, interval excludes zero", Swatch::Dot(&INK)),
+            Key::new("interval includes zero", Swatch::Ring(&MUTED)),
+            Key::new("95% confidence interval", Swatch::Interval(&INK)),
+        ]
+    };
     let heights: Vec<u32> = units
         .iter()
         .map(|u| 14 + ROW_H * rows.iter().filter(|r| r.unit == *u).count() as u32 + 44)
@@ -70,7 +84,7 @@ pub fn diff_forest(chart: &ForestChart) -> String {
             let (this, below) = rest.split_vertically(*h);
             rest = below;
             let group: Vec<&DiffRow> = rows.iter().copied().filter(|r| r.unit == *u).collect();
-            draw_panel(&this, u, &group)?;
+            draw_panel(&this, u, &group, chart.tornado)?;
         }
         Ok(())
     })
@@ -90,14 +104,14 @@ fn decimals(rows: &[&DiffRow]) -> usize {
     }
 }
 
-fn draw_panel(area: &Area, unit: &str, rows: &[&DiffRow]) -> Drawn {
+fn draw_panel(area: &Area, unit: &str, rows: &[&DiffRow], tornado: bool) -> Drawn {
     let lo = rows
         .iter()
-        .map(|r| r.ci[0].min(r.mean))
+        .map(|r| r.ci[0].min(r.ci[1]).min(r.mean))
         .fold(0.0_f64, f64::min);
     let hi = rows
         .iter()
-        .map(|r| r.ci[1].max(r.mean))
+        .map(|r| r.ci[1].max(r.ci[0]).max(r.mean))
         .fold(0.0_f64, f64::max);
     let (x0, x1) = padded(lo, hi, 0.08);
     let n = rows.len() as f64;
@@ -118,7 +132,11 @@ fn draw_panel(area: &Area, unit: &str, rows: &[&DiffRow]) -> Drawn {
         .y_labels(0)
         .x_labels(6)
         .x_label_formatter(&|v| signed(*v, d.min(1)))
-        .x_desc(format!("difference, {unit}"))
+        .x_desc(if tornado {
+            unit.to_string()
+        } else {
+            format!("difference, {unit}")
+        })
         .draw()?;
     let px = Pixels::new(&c, area);
     // the zero line: no difference between the policies
@@ -131,7 +149,7 @@ fn draw_panel(area: &Area, unit: &str, rows: &[&DiffRow]) -> Drawn {
     for (i, r) in rows.iter().enumerate() {
         let y = n - i as f64 - 0.5;
         let (_, py) = px.at(0.0, y);
-        let clear = r.ci[0] > 0.0 || r.ci[1] < 0.0;
+        let clear = tornado || r.ci[0] > 0.0 || r.ci[1] < 0.0;
         let colour = if clear { &INK } else { &MUTED };
         area.draw(&Text::new(
             clip(&r.label, 40),
@@ -154,12 +172,16 @@ fn draw_panel(area: &Area, unit: &str, rows: &[&DiffRow]) -> Drawn {
         }
         let (right, _) = px.at(x1, y);
         area.draw(&Text::new(
-            format!(
-                "{} [{}, {}]",
-                signed(r.mean, d),
-                signed(r.ci[0], d),
-                signed(r.ci[1], d)
-            ),
+            if tornado {
+                format!("{} … {}", signed(r.ci[0], d), signed(r.ci[1], d))
+            } else {
+                format!(
+                    "{} [{}, {}]",
+                    signed(r.mean, d),
+                    signed(r.ci[0], d),
+                    signed(r.ci[1], d)
+                )
+            },
             (right + 12, py),
             text(13.0, colour, HPos::Left, VPos::Center),
         ))?;
@@ -183,6 +205,7 @@ mod tests {
 
     fn chart(rows: Vec<DiffRow>) -> ForestChart {
         ForestChart {
+            tornado: false,
             title: "What changes if the team shares work across the region?".into(),
             note: "Each row: demand-led minus proportional, paired by replication.".into(),
             rows,

@@ -172,6 +172,7 @@ fn figures(rng: &mut Synthetic) -> Vec<(String, String)> {
              differences the 95% interval separates from zero."
                 .into(),
             diff_forest(&ForestChart {
+                tornado: false,
                 title: "What changes if the team shares work across the region?".into(),
                 note: "Below zero: less under demand-led than under proportional.".into(),
                 rows: vec![
