@@ -382,12 +382,12 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     } else {
         0
     };
-    check_size(
-        &loaded.model,
-        cfg.replications,
-        plan.arms() + extra,
-        cfg.threads,
-    )?;
+    // the largest scenario compared sizes the work
+    let largest = std::iter::once(&loaded.model)
+        .chain(&variants)
+        .max_by_key(|m| m.posts().len() + m.authorities().len())
+        .unwrap_or(&loaded.model);
+    check_size(largest, cfg.replications, plan.arms() + extra, cfg.threads)?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     // one pool for every policy's batch
     let pool = batch::Pool::new(cfg.threads)?;

@@ -325,7 +325,7 @@ pub struct Paired {
 pub struct Cell {
     /// The value of each input, as written.
     pub values: Vec<String>,
-    /// The policy.
+    /// The policy it ran under.
     pub policy: String,
     /// Each measure, in the plan's order.
     pub stats: Vec<Stat>,
@@ -420,12 +420,12 @@ pub fn run<W: Watch + ?Sized>(
             .collect::<Vec<_>>()
             .join(", ");
         let mut here = Vec::with_capacity(kinds.len());
-        for (kind, policy) in kinds.iter().zip(&policies) {
+        for kind in &kinds {
             let model = match kind {
                 Some(k) => model.with_policy(model.policy().with_kind(*k)),
                 None => model.clone(),
             };
-            let label = format!("{at} · {policy}");
+            let label = format!("{at} · {}", model.policy().kind());
             let batch = batch_of(&model, &batch_plan, pool, watch, &label)?;
             let cols: Vec<Vec<f64>> = plan
                 .measures
@@ -455,9 +455,14 @@ pub fn run<W: Watch + ?Sized>(
                     }
                 })
                 .collect();
+            // a point's own policy, when the sweep varies `policy.kind` itself
+            let policy = match kinds[k] {
+                Some(_) => policy.clone(),
+                None => model.policy().kind().name().to_string(),
+            };
             cells.push(Cell {
                 values: values.clone(),
-                policy: policy.clone(),
+                policy,
                 stats,
             });
         }

@@ -147,3 +147,10 @@ fn every_point_is_checked_before_any_runs() {
         "{too_many:?}"
     );
 }
+
+#[test]
+fn a_sweep_over_the_policy_names_each_point_s_own() {
+    let s = sweep_of("policy.kind=proportional,pooled", &[names::WAIT], 3);
+    assert_eq!(s.cell(0, 0).policy, "proportional");
+    assert_eq!(s.cell(1, 0).policy, "pooled");
+}
