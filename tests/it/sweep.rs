@@ -10,7 +10,7 @@ fn mmc_text() -> String {
     include_str!("../../scenarios/validation/mmc.toml").replace(
         "seed = 1\n",
         "seed = 1\nwarm_up_days = 100\nwait_target_days = 0.5\nreferral_scale = 1\n",
-    )
+    ) + "\n[policy]\nkind = \"proportional\"\n"
 }
 
 fn sweep_of(axis: &str, measures: &[&str], replications: u64) -> sweep::Sweep {
