@@ -104,6 +104,10 @@ pub fn build(
     );
     let machine = machine();
     let calibration = calibration_evidence(loaded, runs, cfg, pool)?;
+    let depends = match options.sensitivity {
+        true => Some(what_it_depends_on(args, loaded, cfg, pool)?),
+        false => None,
+    };
     let report = board::board_report(&BoardInput {
         model: &loaded.model,
         scenario_text: &loaded.text,
@@ -115,6 +119,12 @@ pub fn build(
         calibration: calibration
             .as_ref()
             .map(|(name, rows)| (name.as_str(), rows.as_slice())),
+        depends: depends.as_ref().map(|d| board::Depends {
+            sensitivity: d.sensitivity.as_ref(),
+            capacity: Some((&d.capacity, CAPACITY_LEVEL)),
+            referrals_per_scale: d.referrals_per_scale,
+            seconds: d.seconds,
+        }),
         run_time: &run_time,
         machine: &machine,
     });
@@ -127,6 +137,79 @@ pub fn build(
     }
     files.push(("report.html".into(), html::render(&report).into_bytes()));
     Ok(files)
+}
+
+/// The share of accepted families seen within the target that counts as keeping up.
+const CAPACITY_LEVEL: f64 = 0.8;
+
+/// The analyses of the report's "What the answer depends on" section.
+struct DependsOn {
+    sensitivity: Option<experiment::sensitivity::Sensitivity>,
+    capacity: experiment::sweep::Sweep,
+    referrals_per_scale: f64,
+    seconds: f64,
+}
+
+/// Run the capacity sweep and, when the scenario lists assumed inputs, the sensitivity
+/// analysis, on the run's seed, replications and pool.
+fn what_it_depends_on(
+    args: &BatchArgs,
+    loaded: &super::scenarios::Loaded,
+    cfg: &ifss_sim::batch::BatchConfig,
+    pool: &ifss_sim::batch::Pool,
+) -> Result<DependsOn> {
+    use experiment::{Runs, sensitivity, sweep};
+    let begun = Instant::now();
+    let runs = Runs {
+        seed: cfg.seed,
+        replications: cfg.replications,
+    };
+    let two = vec!["proportional".to_string(), "demand-led".to_string()];
+    let bar = super::run::progress(args, cfg.replications, "");
+    let mut watch = super::run::Watching { bar: &bar };
+    let plan = sweep::Plan::new(&sweep::Request {
+        text: loaded.text.clone(),
+        origin: loaded.label.clone(),
+        axes: vec![
+            "simulation.referral_scale=0.2..1.4/13"
+                .parse()
+                .map_err(super::InputError)?,
+        ],
+        policies: two.clone(),
+        measures: vec![ifss_sim::measures::names::WAIT_KM_WITHIN_TARGET.to_string()],
+        runs,
+    })
+    .map_err(super::run::request_problems)?;
+    let capacity = super::run::experiment_result(sweep::run(&plan, pool, &mut watch))?;
+    let sensitivity = match loaded.model.sensitivity().is_empty() {
+        true => None,
+        false => {
+            let plan = sensitivity::Plan::new(&sensitivity::Request {
+                text: loaded.text.clone(),
+                origin: loaded.label.clone(),
+                policies: two,
+                runs,
+            })
+            .map_err(super::run::request_problems)?;
+            Some(super::run::experiment_result(sensitivity::run(
+                &plan, pool, &mut watch,
+            ))?)
+        }
+    };
+    bar.finish_and_clear();
+    // the capacity sweep scales the scenario as given, before any reduced flow
+    let referrals_per_scale = loaded
+        .model
+        .authorities()
+        .iter()
+        .map(|a| a.mean_referrals_per_year())
+        .sum();
+    Ok(DependsOn {
+        sensitivity,
+        capacity,
+        referrals_per_scale,
+        seconds: begun.elapsed().as_secs_f64(),
+    })
 }
 
 /// The calibration the workload rests on: the scenario's own targets against its first

@@ -7,7 +7,6 @@ use anyhow::Result;
 use clap::Args;
 use ifss_sim::experiment::{self, sensitivity};
 use ifss_sim::report::html::escape;
-use ifss_sim::report::plots::{DiffRow, ForestChart, diff_forest};
 use ifss_sim::report::write::SetKind;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -89,7 +88,7 @@ pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
                             "tornado-{}.svg",
                             sensitivity::DECISIONS[k].0.replace('_', "-")
                         ),
-                        tornado(&s, k),
+                        ifss_sim::report::board::tornado(&s, k),
                     )
                 })
                 .collect();
@@ -185,40 +184,6 @@ fn text(title: &str, s: &sensitivity::Sensitivity, seconds: f64) -> String {
         );
     }
     out
-}
-
-/// A tornado for decision measure `k`: each input's answers at its two ends around the
-/// answer as it is, largest swing first.
-fn tornado(s: &sensitivity::Sensitivity, k: usize) -> String {
-    let (_, what) = sensitivity::DECISIONS[k];
-    let [p, q] = &s.policies;
-    let what = what.replace("second policy − first", &format!("{q} − {p}"));
-    let scale = if k == 1 || k == 2 { 100.0 } else { 1.0 };
-    let unit = match k {
-        0 => "days",
-        1 => "percentage points",
-        2 => "% of replications",
-        _ => "families",
-    };
-    let rows = s
-        .ranked(k)
-        .into_iter()
-        .filter_map(|sw| {
-            let (lo, hi) = (sw.low.get(k)?, sw.high.get(k)?);
-            Some(DiffRow {
-                label: sw.path.clone(),
-                mean: s.base.get(k)? * scale,
-                ci: [lo * scale, hi * scale],
-                unit: unit.to_string(),
-            })
-        })
-        .collect();
-    diff_forest(&ForestChart {
-        title: format!("What moves {what}: each input across its plausible range"),
-        note: "right: the answer at the low end of the range … at the high end".into(),
-        rows,
-        tornado: true,
-    })
 }
 
 /// `sensitivity.csv`: one row per input and decision measure.

@@ -128,6 +128,7 @@ fn board_report_is_pinned() {
         risks: Some(&risks),
         validation: None,
         calibration: Some(("pioneer-2011", &calibration)),
+        depends: None,
         run_time: RUN_TIME,
         machine: MACHINE,
     });

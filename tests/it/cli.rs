@@ -407,3 +407,40 @@ fn a_bad_sweep_is_refused_before_any_work() {
         assert!(!o.stderr.contains("panicked"));
     }
 }
+
+#[test]
+fn compare_with_sensitivity_adds_what_the_answer_depends_on_to_the_report() {
+    let dir = super::support::TempDir::new("depends");
+    let out = dir.0.join("out");
+    let o = ifss(&[
+        "compare",
+        "--sensitivity",
+        "--reps",
+        "3",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("What the answer depends on"));
+    assert!(html.contains("How many referrals can the team take"));
+    assert!(html.contains("each input across its plausible range"));
+    assert!(out.join("what-the-answer-depends-on-1.svg").is_file());
+    // without the flag the section is not there
+    let o = ifss(&[
+        "compare",
+        "--reps",
+        "3",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("What the answer depends on"));
+}

@@ -12,6 +12,7 @@
 mod assurance;
 mod comparison;
 mod costs;
+mod depends;
 mod headline;
 mod inputs;
 mod over_time;
@@ -24,6 +25,7 @@ mod words;
 use assurance::assurance;
 use comparison::comparison_section;
 use costs::cost_section;
+pub use depends::{Depends, capacity_picture, tornado};
 use headline::headline;
 use inputs::inputs_section;
 use over_time::over_time_section;
@@ -61,6 +63,8 @@ pub struct BoardInput<'a> {
     /// The calibration the workload rests on: the scenario whose observed figures it was
     /// fitted to, and each target against that scenario simulated, when known.
     pub calibration: Option<(&'a str, &'a [crate::experiment::calibrate::TargetFit])>,
+    /// What the answer depends on (sensitivity and capacity), when asked for.
+    pub depends: Option<Depends<'a>>,
     /// When it ran and how long it took.
     pub run_time: &'a str,
     /// The machine it ran on.
@@ -115,6 +119,9 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
     report.sections.push(staff_section(input));
     if let Some(c) = input.comparison {
         report.sections.push(comparison_section(m, c));
+    }
+    if let Some(d) = &input.depends {
+        report.sections.push(depends::depends_section(input, d));
     }
     if let Some(s) = cost_section(input) {
         report.sections.push(s);
