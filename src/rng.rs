@@ -61,6 +61,9 @@ pub enum StreamId {
     /// Parameters sampled once per replication (parameter uncertainty), one stream per
     /// uncertain parameter so adding uncertainty to one leaves the others' draws alone.
     Parameters { slot: u32 },
+    /// An experiment's own design (e.g. a Latin hypercube's points), drawn once per batch
+    /// seed: replication number 0 of the master seed, never a simulated replication's.
+    Design { experiment: u32 },
 }
 
 impl StreamId {
@@ -80,6 +83,7 @@ impl StreamId {
             }
             StreamId::Staff { key } => (3 << 56) | (key & STAFF_KEY_MASK),
             StreamId::Parameters { slot } => (4 << 56) | u64::from(slot),
+            StreamId::Design { experiment } => (5 << 56) | u64::from(experiment),
         }
     }
 }

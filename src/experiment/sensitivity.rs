@@ -8,9 +8,11 @@
 //! by their swing (the tornado), and the sweep says whether the answer's direction (which
 //! policy gives the shorter mean wait) flips anywhere inside the ranges.
 //!
-//! One at a time does not see interactions between inputs; it shows which inputs matter
-//! and by how much, which is what the board's question ("what does the answer depend
-//! on?") needs first.
+//! One at a time does not see interactions between inputs. [`global`] varies every input
+//! at once over a Latin hypercube (its design drawn from the master seed's own stream)
+//! and ranks the inputs by standardised rank regression coefficients (SRRC) on each
+//! decision measure, with the R² that says how much of the variation the ranking
+//! explains.
 
 use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::{Batch, Pool};
@@ -56,6 +58,8 @@ pub struct Request {
 /// A validated sensitivity analysis: every input's two ends valid scenarios.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    text: String,
+    origin: String,
     base: Model,
     policies: [PolicyKind; 2],
     runs: Runs,
@@ -133,6 +137,8 @@ impl Plan {
             return Err(problems);
         }
         Ok(Plan {
+            text: request.text.clone(),
+            origin: request.origin.clone(),
             base,
             policies: [policies[0], policies[1]],
             runs,
@@ -321,4 +327,258 @@ pub fn run<W: Watch + ?Sized>(
         base,
         swings,
     })
+}
+
+/// The design stream of the global method.
+const LATIN_HYPERCUBE: u32 = 1;
+
+/// The most samples of the global method.
+pub const MAX_SAMPLES: usize = 500;
+
+/// Every input varied at once: how much of each decision measure's variation across the
+/// samples each input explains, interactions and all.
+#[derive(Debug, Clone, Serialize)]
+pub struct Global {
+    /// Samples drawn (a Latin hypercube over the inputs' ranges).
+    pub samples: usize,
+    /// Per decision measure (in [`DECISIONS`] order): each input's standardised rank
+    /// regression coefficient, in the scenario's order of inputs.
+    pub srrc: Vec<Vec<Option<f64>>>,
+    /// Per decision measure: the share of the outputs' rank variance the inputs' ranks
+    /// explain (R²); low values mean interactions or noise the ranking does not capture.
+    pub r_squared: Vec<Option<f64>>,
+    /// Samples whose policy with the shorter mean wait (its 95% interval excluding zero)
+    /// is not the one most such samples find: zero means the direction of the answer
+    /// never changes anywhere in the ranges sampled.
+    pub against_majority: usize,
+    /// The inputs, in order.
+    pub inputs: Vec<String>,
+}
+
+/// Ranks (1-based, ties averaged) of `x`.
+fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..x.len()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && x[idx[j + 1]] == x[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Centre and scale to unit variance; `None` for a constant column.
+fn standardised(x: &[f64]) -> Option<Vec<f64>> {
+    let n = x.len() as f64;
+    let m = x.iter().sum::<f64>() / n;
+    let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    (sd > 0.0).then(|| x.iter().map(|v| (v - m) / sd).collect())
+}
+
+/// Least squares `min |Xb - y|` by the normal equations, solved by Gaussian elimination
+/// with partial pivoting (the systems here have at most 30 unknowns, so a linear-algebra
+/// crate would add a dependency for twenty lines); `None` when singular.
+fn least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
+    let k = x.first()?.len();
+    let mut a = vec![vec![0.0; k + 1]; k];
+    for (row, &yi) in x.iter().zip(y) {
+        for i in 0..k {
+            for j in 0..k {
+                a[i][j] += row[i] * row[j];
+            }
+            a[i][k] += row[i] * yi;
+        }
+    }
+    for c in 0..k {
+        let p = (c..k).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
+        if a[p][c].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(c, p);
+        let pivot = a[c].clone();
+        for (r, row) in a.iter_mut().enumerate() {
+            if r != c {
+                let f = row[c] / pivot[c];
+                for (x, y) in row.iter_mut().zip(&pivot).skip(c) {
+                    *x -= f * y;
+                }
+            }
+        }
+    }
+    Some((0..k).map(|i| a[i][k] / a[i][i]).collect())
+}
+
+/// Vary every input at once over a Latin hypercube of `samples` points (drawn from the
+/// master seed's own design stream), each point under the two policies on the same
+/// random numbers, and rank the inputs by their standardised rank regression
+/// coefficients on each decision measure.
+pub fn global<W: Watch + ?Sized>(
+    plan: &Plan,
+    samples: usize,
+    pool: &Pool,
+    watch: &mut W,
+) -> Result<Global, ExperimentError> {
+    use rand::Rng as _;
+    use rand::seq::SliceRandom as _;
+    let k = plan.inputs.len();
+    if !(k + 2..=MAX_SAMPLES).contains(&samples) {
+        return Err(ExperimentError::Search(format!(
+            "--global needs between {} (the inputs plus two) and {MAX_SAMPLES} samples, got {samples}",
+            k + 2
+        )));
+    }
+    // the design: each input's range cut into `samples` strata, one point in each, the
+    // strata shuffled independently per input
+    let mut rng =
+        crate::rng::Streams::new(plan.runs.seed, 0).stream(crate::rng::StreamId::Design {
+            experiment: LATIN_HYPERCUBE,
+        });
+    let mut design = vec![vec![0.0; k]; samples];
+    for (i, (input, _)) in plan.inputs.iter().enumerate() {
+        let mut strata: Vec<usize> = (0..samples).collect();
+        strata.shuffle(&mut rng);
+        let [lo, hi] = input.range;
+        for (s, &stratum) in strata.iter().enumerate() {
+            let u: f64 = rng.random();
+            design[s][i] = lo + (hi - lo) * (stratum as f64 + u) / samples as f64;
+        }
+    }
+    let batch_plan = plan.runs.batch_plan();
+    let [p, q] = plan.policies;
+    let mut answers = Vec::with_capacity(samples);
+    for (s, point) in design.iter().enumerate() {
+        let sets: Vec<Override> = plan
+            .inputs
+            .iter()
+            .zip(point)
+            .map(|((input, _), &v)| Override {
+                path: input.path.clone(),
+                value: value(v),
+            })
+            .collect();
+        let model = overrides::apply(&plan.text, &sets)
+            .map_err(|e| e.to_string())
+            .and_then(|t| crate::scenario::load(&t, &plan.origin).map_err(|e| e.to_string()))
+            .map_err(|e| {
+                ExperimentError::Search(format!(
+                    "sample {} of the global design ({}) is not a valid scenario: {e}",
+                    s + 1,
+                    sets.iter()
+                        .map(|o| format!("{}={}", o.path, o.value))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let label = format!("global sample {} of {samples}", s + 1);
+        let a = batch_of(
+            &model.with_policy(model.policy().with_kind(p)),
+            &batch_plan,
+            pool,
+            watch,
+            &format!("{label} · {p}"),
+        )?;
+        let b = batch_of(
+            &model.with_policy(model.policy().with_kind(q)),
+            &batch_plan,
+            pool,
+            watch,
+            &format!("{label} · {q}"),
+        )?;
+        answers.push(Answer::of(&a, &b));
+    }
+    let x_ranks: Vec<Vec<f64>> = (0..k)
+        .map(|i| ranks(&design.iter().map(|r| r[i]).collect::<Vec<_>>()))
+        .collect();
+    let x_std: Vec<Option<Vec<f64>>> = x_ranks.iter().map(|r| standardised(r)).collect();
+    let mut srrc = Vec::new();
+    let mut r_squared = Vec::new();
+    for d in 0..DECISIONS.len() {
+        let y: Option<Vec<f64>> = answers.iter().map(|a| a.get(d)).collect();
+        let fit = y.and_then(|y| {
+            let ys = standardised(&ranks(&y))?;
+            let cols: Vec<&Vec<f64>> = x_std.iter().flatten().collect();
+            if cols.len() != k {
+                return None;
+            }
+            let rows: Vec<Vec<f64>> = (0..samples)
+                .map(|s| cols.iter().map(|c| c[s]).collect())
+                .collect();
+            let b = least_squares(&rows, &ys)?;
+            let ss: f64 = ys.iter().map(|v| v * v).sum();
+            let resid: f64 = rows
+                .iter()
+                .zip(&ys)
+                .map(|(r, y)| {
+                    let fit: f64 = r.iter().zip(&b).map(|(x, c)| x * c).sum();
+                    (y - fit).powi(2)
+                })
+                .sum();
+            Some((b, 1.0 - resid / ss))
+        });
+        match fit {
+            Some((b, r2)) => {
+                srrc.push(b.into_iter().map(Some).collect());
+                r_squared.push(Some(r2));
+            }
+            None => {
+                srrc.push(vec![None; k]);
+                r_squared.push(None);
+            }
+        }
+    }
+    Ok(Global {
+        samples,
+        srrc,
+        r_squared,
+        against_majority: against_majority(&answers),
+        inputs: plan.inputs.iter().map(|(i, _)| i.path.clone()).collect(),
+    })
+}
+
+/// Samples whose shorter-wait policy (interval excluding zero) is the minority's.
+fn against_majority(answers: &[Answer]) -> usize {
+    let sign = |a: &Answer| match a.wait_gain_ci95 {
+        Some([lo, _]) if lo > 0.0 => 1,
+        Some([_, hi]) if hi < 0.0 => -1,
+        _ => 0,
+    };
+    let pos = answers.iter().filter(|a| sign(a) == 1).count();
+    let neg = answers.iter().filter(|a| sign(a) == -1).count();
+    pos.min(neg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_average_ties() {
+        assert_eq!(ranks(&[3.0, 1.0, 2.0]), [3.0, 1.0, 2.0]);
+        assert_eq!(ranks(&[5.0, 5.0, 1.0, 7.0]), [2.5, 2.5, 1.0, 4.0]);
+    }
+
+    #[test]
+    fn least_squares_recovers_exact_coefficients_and_refuses_singular_systems() {
+        // y = 2 x1 − 3 x2 exactly
+        let x = vec![
+            vec![1.0, 0.0],
+            vec![0.0, 1.0],
+            vec![1.0, 1.0],
+            vec![2.0, -1.0],
+        ];
+        let y: Vec<f64> = x.iter().map(|r| 2.0 * r[0] - 3.0 * r[1]).collect();
+        let b = least_squares(&x, &y).unwrap();
+        assert!((b[0] - 2.0).abs() < 1e-12 && (b[1] + 3.0).abs() < 1e-12, "{b:?}");
+        let same = vec![vec![1.0, 2.0], vec![2.0, 4.0], vec![3.0, 6.0]];
+        assert!(least_squares(&same, &[1.0, 2.0, 3.0]).is_none());
+        assert!(standardised(&[4.0, 4.0, 4.0]).is_none());
+    }
 }
