@@ -155,6 +155,31 @@ impl Plan {
     pub fn base(&self) -> &Model {
         &self.base
     }
+
+    /// The decision measures of `model`: a batch under each of the two policies, on the
+    /// plan's seed and replications, labelled `label` for the watch.
+    fn answer<W: Watch + ?Sized>(
+        &self,
+        model: &Model,
+        label: &str,
+        pool: &Pool,
+        watch: &mut W,
+    ) -> Result<Answer, ExperimentError> {
+        let batch_plan = self.runs.batch_plan();
+        let mut under = |k: PolicyKind| {
+            batch_of(
+                &model.with_policy(model.policy().with_kind(k)),
+                &batch_plan,
+                pool,
+                watch,
+                &format!("{label} · {k}"),
+            )
+        };
+        // one after the other: a stop during the first starts no second
+        let a = under(self.policies[0])?;
+        let b = under(self.policies[1])?;
+        Ok(Answer::of(&a, &b))
+    }
 }
 
 /// The four decision measures of one setting.
@@ -280,25 +305,8 @@ pub fn run<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<Sensitivity, ExperimentError> {
-    let batch_plan = plan.runs.batch_plan();
     let [p, q] = plan.policies;
-    let answer = |m: &Model, label: &str, watch: &mut W| -> Result<Answer, ExperimentError> {
-        let a = batch_of(
-            &m.with_policy(m.policy().with_kind(p)),
-            &batch_plan,
-            pool,
-            watch,
-            &format!("{label} · {p}"),
-        )?;
-        let b = batch_of(
-            &m.with_policy(m.policy().with_kind(q)),
-            &batch_plan,
-            pool,
-            watch,
-            &format!("{label} · {q}"),
-        )?;
-        Ok(Answer::of(&a, &b))
-    };
+    let answer = |m: &Model, label: &str, watch: &mut W| plan.answer(m, label, pool, watch);
     let base = answer(&plan.base, "as it is", watch)?;
     let mut swings = Vec::with_capacity(plan.inputs.len());
     for (input, [lo, hi]) in &plan.inputs {
@@ -451,8 +459,6 @@ pub fn global<W: Watch + ?Sized>(
             design[s][i] = lo + (hi - lo) * (stratum as f64 + u) / samples as f64;
         }
     }
-    let batch_plan = plan.runs.batch_plan();
-    let [p, q] = plan.policies;
     let mut answers = Vec::with_capacity(samples);
     for (s, point) in design.iter().enumerate() {
         let sets: Vec<Override> = plan
@@ -478,21 +484,7 @@ pub fn global<W: Watch + ?Sized>(
                 ))
             })?;
         let label = format!("global sample {} of {samples}", s + 1);
-        let a = batch_of(
-            &model.with_policy(model.policy().with_kind(p)),
-            &batch_plan,
-            pool,
-            watch,
-            &format!("{label} · {p}"),
-        )?;
-        let b = batch_of(
-            &model.with_policy(model.policy().with_kind(q)),
-            &batch_plan,
-            pool,
-            watch,
-            &format!("{label} · {q}"),
-        )?;
-        answers.push(Answer::of(&a, &b));
+        answers.push(plan.answer(&model, &label, pool, watch)?);
     }
     let x_ranks: Vec<Vec<f64>> = (0..k)
         .map(|i| ranks(&design.iter().map(|r| r[i]).collect::<Vec<_>>()))
