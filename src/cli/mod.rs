@@ -172,7 +172,8 @@ struct ReportArgs {
     verify: bool,
     /// Also add "What the answer depends on" to the report: the team's capacity (a sweep
     /// of the referral rate, 26 batches) and, when the scenario lists [[sensitivity]]
-    /// inputs, each at both ends of its range (about 5 seconds more on the default).
+    /// inputs, each at both ends of its range, and a sweep of the sharing threshold
+    /// (about 10 seconds more on the default).
     #[arg(long, conflicts_with_all = ["no_report", "no_output"])]
     sensitivity: bool,
 }

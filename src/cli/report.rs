@@ -122,6 +122,7 @@ pub fn build(
         depends: depends.as_ref().map(|d| board::Depends {
             sensitivity: d.sensitivity.as_ref(),
             capacity: Some((&d.capacity, CAPACITY_LEVEL)),
+            sharing: Some(&d.sharing),
             referrals_per_scale: d.referrals_per_scale,
             seconds: d.seconds,
         }),
@@ -146,6 +147,7 @@ const CAPACITY_LEVEL: f64 = 0.8;
 struct DependsOn {
     sensitivity: Option<experiment::sensitivity::Sensitivity>,
     capacity: experiment::sweep::Sweep,
+    sharing: experiment::sweep::Sweep,
     referrals_per_scale: f64,
     seconds: f64,
 }
@@ -181,6 +183,19 @@ fn what_it_depends_on(
     })
     .map_err(super::run::request_problems)?;
     let capacity = super::run::experiment_result(sweep::run(&plan, pool, &mut watch))?;
+    let plan = sweep::Plan::new(&sweep::Request {
+        text: loaded.text.clone(),
+        origin: loaded.label.clone(),
+        axes: vec![sweep::SHARING_AXIS.parse().map_err(super::InputError)?],
+        policies: two.clone(),
+        measures: vec![
+            ifss_sim::measures::names::WAIT.to_string(),
+            ifss_sim::measures::names::TRAVEL_HOURS.to_string(),
+        ],
+        runs,
+    })
+    .map_err(super::run::request_problems)?;
+    let sharing = super::run::experiment_result(sweep::run(&plan, pool, &mut watch))?;
     let sensitivity = match loaded.model.sensitivity().is_empty() {
         true => None,
         false => {
@@ -207,6 +222,7 @@ fn what_it_depends_on(
     Ok(DependsOn {
         sensitivity,
         capacity,
+        sharing,
         referrals_per_scale,
         seconds: begun.elapsed().as_secs_f64(),
     })

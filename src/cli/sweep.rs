@@ -76,10 +76,7 @@ struct CapacityJson {
     referrals_per_year_range: [Option<f64>; 2],
 }
 
-/// The capacity preset's scale of referrals.
-const CAPACITY_AXIS: &str = "simulation.referral_scale=0.2..1.4/13";
-/// The sharing preset's thresholds.
-const SHARING_AXIS: &str = "policy.share_after_days=0..60/7";
+use sweep::{CAPACITY_AXIS, SHARING_AXIS};
 
 pub fn sweep(a: SweepArgs) -> Result<()> {
     let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;

@@ -568,7 +568,10 @@ mod tests {
         ];
         let y: Vec<f64> = x.iter().map(|r| 2.0 * r[0] - 3.0 * r[1]).collect();
         let b = least_squares(&x, &y).unwrap();
-        assert!((b[0] - 2.0).abs() < 1e-12 && (b[1] + 3.0).abs() < 1e-12, "{b:?}");
+        assert!(
+            (b[0] - 2.0).abs() < 1e-12 && (b[1] + 3.0).abs() < 1e-12,
+            "{b:?}"
+        );
         let same = vec![vec![1.0, 2.0], vec![2.0, 4.0], vec![3.0, 6.0]];
         assert!(least_squares(&same, &[1.0, 2.0, 3.0]).is_none());
         assert!(standardised(&[4.0, 4.0, 4.0]).is_none());

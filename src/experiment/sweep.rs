@@ -39,6 +39,13 @@ pub const DEFAULT_MEASURES: [&str; 7] = [
     crate::measures::names::OVER_BUDGET_ANY,
 ];
 
+/// The capacity question's input: every authority's referrals from 0.2 to 1.4 times the
+/// scenario's.
+pub const CAPACITY_AXIS: &str = "simulation.referral_scale=0.2..1.4/13";
+
+/// The sharing question's input: the days a family waits before another base may take it.
+pub const SHARING_AXIS: &str = "policy.share_after_days=0..60/7";
+
 /// One input and the values it takes, each as `--set` would write it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {

@@ -428,6 +428,7 @@ fn compare_with_sensitivity_adds_what_the_answer_depends_on_to_the_report() {
     assert!(html.contains("What the answer depends on"));
     assert!(html.contains("How many referrals can the team take"));
     assert!(html.contains("each input across its plausible range"));
+    assert!(html.contains("The sharing threshold."));
     assert!(out.join("what-the-answer-depends-on-1.svg").is_file());
     // without the flag the section is not there
     let o = ifss(&[

@@ -15,6 +15,8 @@ pub struct Depends<'a> {
     /// The capacity sweep of `simulation.referral_scale`, with the level of the share of
     /// accepted families seen within the target that counts as meeting it.
     pub capacity: Option<(&'a sweep::Sweep, f64)>,
+    /// The sharing threshold swept (`policy.share_after_days`) under the two policies.
+    pub sharing: Option<&'a sweep::Sweep>,
     /// First referrals a year at a referral scale of 1.
     pub referrals_per_scale: f64,
     /// Seconds the analyses took.
@@ -88,6 +90,46 @@ pub fn capacity_picture(s: &sweep::Sweep, level: f64, per_scale: f64) -> String 
     })
 }
 
+/// The sharing threshold priced: the paired difference in mean wait between the second
+/// policy and the first at each threshold, with its band.
+pub fn sharing_picture(s: &sweep::Sweep) -> String {
+    let j = s.measure_index(names::WAIT);
+    let xs = s.axes.first().map(sweep::Axis::numbers).unwrap_or_default();
+    let lines = (1..s.policies.len())
+        .map(|k| SweepLine {
+            label: format!("{} − {}", s.policies[k], s.policies[0]),
+            points: (0..s.points())
+                .map(|p| {
+                    let x = xs.get(p).copied().flatten().unwrap_or(f64::NAN);
+                    match j.and_then(|j| s.cell(p, k).stats[j].vs_first_policy) {
+                        Some(sweep::Paired {
+                            mean,
+                            ci95: Some([lo, hi]),
+                        }) => (x, mean, lo, hi),
+                        _ => (x, f64::NAN, f64::NAN, f64::NAN),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    sweep_lines(&SweepLines {
+        title: "What does sharing gain, by how long a family waits before it is shared?".into(),
+        x_label: "days a family waits before another base may take it".into(),
+        y_label: "difference in mean wait (days)".into(),
+        percent: false,
+        target: Some((0.0, "no difference".into())),
+        lines,
+    })
+}
+
+/// Travel hours and the difference in mean wait at threshold point `p` under policy `k`.
+fn sharing_at(s: &sweep::Sweep, p: usize, k: usize) -> Option<(f64, f64, [f64; 2], f64)> {
+    let x = s.axes.first()?.numbers().get(p).copied().flatten()?;
+    let w = s.cell(p, k).stats[s.measure_index(names::WAIT)?].vs_first_policy?;
+    let t = s.cell(p, k).stats[s.measure_index(names::TRAVEL_HOURS)?].vs_first_policy?;
+    Some((x, w.mean, w.ci95?, t.mean))
+}
+
 pub(super) fn depends_section(input: &BoardInput<'_>, d: &Depends<'_>) -> Section {
     let mut paragraphs = vec![format!(
         "The answers above rest on inputs that are assumptions. This section varies them, on \
@@ -139,6 +181,33 @@ pub(super) fn depends_section(input: &BoardInput<'_>, d: &Depends<'_>) -> Sectio
                 .into(),
             svg: capacity_picture(s, level, d.referrals_per_scale),
         });
+    }
+    if let Some(s) = d.sharing.filter(|s| s.policies.len() > 1 && s.points() > 1) {
+        let last = s.points() - 1;
+        if let (Some(first), Some(end)) = (sharing_at(s, 0, 1), sharing_at(s, last, 1)) {
+            let say = |(x, w, [lo, hi], t): (f64, f64, [f64; 2], f64)| {
+                format!(
+                    "after {x:.0} days, {w:+.1} days (95% CI {lo:+.1} to {hi:+.1}) for {t:.0} \
+                     more hours of travel over the contract"
+                )
+            };
+            paragraphs.push(format!(
+                "The sharing threshold. The board decides how long a family waits before a \
+                 worker at another base may take it. Against {}, {} changes the mean wait by: \
+                 sharing {}; sharing {}.",
+                s.policies[0],
+                s.policies[1],
+                say(first),
+                say(end)
+            ));
+            figures.push(Figure {
+                caption: "Each point is the paired difference in mean wait at that threshold, \
+                          on the same families; below zero, sharing shortens the wait. The \
+                          band is the 95% interval."
+                    .into(),
+                svg: sharing_picture(s),
+            });
+        }
     }
     if let Some(s) = d.sensitivity {
         let top = |k: usize| s.ranked(k).first().map(|w| (w.path.clone(), w.size(k)));

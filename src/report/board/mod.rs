@@ -25,7 +25,7 @@ mod words;
 use assurance::assurance;
 use comparison::comparison_section;
 use costs::cost_section;
-pub use depends::{Depends, capacity_picture, tornado};
+pub use depends::{Depends, capacity_picture, sharing_picture, tornado};
 use headline::headline;
 use inputs::inputs_section;
 use over_time::over_time_section;
