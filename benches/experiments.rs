@@ -24,7 +24,11 @@ fn experiments(c: &mut Criterion) {
     let sweep_plan = sweep::Plan::new(&sweep::Request {
         text: text.to_string(),
         origin: "western-bay".into(),
-        axes: vec!["simulation.referral_scale=0.5..1.5/20".parse().expect("axis")],
+        axes: vec![
+            "simulation.referral_scale=0.5..1.5/20"
+                .parse()
+                .expect("axis"),
+        ],
         policies: Vec::new(),
         measures: Vec::new(),
         runs,
