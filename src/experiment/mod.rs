@@ -110,6 +110,37 @@ fn policies(
     policies
 }
 
+/// The scenario `text` with `sets` applied, validated; every problem in one line.
+pub(crate) fn scenario_with(
+    text: &str,
+    origin: &str,
+    sets: &[crate::scenario::overrides::Override],
+) -> Result<Model, String> {
+    let text = crate::scenario::overrides::apply(text, sets)?;
+    crate::scenario::load(&text, origin).map_err(|e| {
+        e.problems
+            .iter()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Overrides as a person writes them: `a=1, b=2`.
+pub(crate) fn settings(sets: &[crate::scenario::overrides::Override]) -> String {
+    sets.iter()
+        .map(|o| format!("{}={}", o.path, o.value))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A number as an override writes it: the shortest form, with the rounding of a computed
+/// value (e.g. 0.30000000000000004) removed.
+pub(crate) fn number_text(x: f64) -> String {
+    let r = (x * 1e9).round() / 1e9;
+    if r == 0.0 { "0".into() } else { format!("{r}") }
+}
+
 /// One batch labelled for the watch: the [`Sink`] an experiment's batch reports to.
 struct Labelled<'a, W: Watch + ?Sized> {
     label: &'a str,
@@ -187,6 +218,13 @@ impl Runs {
             true => Ok(self),
             false => Err(problems),
         }
+    }
+
+    /// These runs, adding any problem with the replications to `problems` (for a request
+    /// whose other checks go on).
+    pub(crate) fn check_into(self, problems: &mut Vec<crate::model::FieldProblem>) -> Runs {
+        check_replications(problems, self.replications);
+        self
     }
 
     /// The plan of each of the experiment's batches.

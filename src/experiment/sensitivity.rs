@@ -18,7 +18,7 @@ use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::{Batch, Pool};
 use crate::measures::names;
 use crate::model::{FieldProblem, Model, PolicyKind, SensitivityInput};
-use crate::scenario::overrides::{self, Override};
+use crate::scenario::overrides::Override;
 use crate::stats::paired_difference;
 use serde::Serialize;
 
@@ -67,11 +67,6 @@ pub struct Plan {
     inputs: Vec<(SensitivityInput, [Model; 2])>,
 }
 
-fn value(x: f64) -> String {
-    let r = (x * 1e9).round() / 1e9;
-    format!("{r}")
-}
-
 impl Plan {
     /// Check a request: two policies, inputs listed, and both ends of every range valid.
     pub fn new(request: &Request) -> Result<Plan, Vec<FieldProblem>> {
@@ -104,16 +99,9 @@ impl Plan {
             let at = |x: f64| -> Result<Model, String> {
                 let set = Override {
                     path: input.path.clone(),
-                    value: value(x),
+                    value: super::number_text(x),
                 };
-                let text = overrides::apply(&request.text, &[set])?;
-                crate::scenario::load(&text, &request.origin).map_err(|e| {
-                    e.problems
-                        .iter()
-                        .map(|p| format!("{}: {}", p.path, p.message))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
+                super::scenario_with(&request.text, &request.origin, &[set])
             };
             match (at(input.range[0]), at(input.range[1])) {
                 (Ok(lo), Ok(hi)) => inputs.push((input.clone(), [lo, hi])),
@@ -126,13 +114,7 @@ impl Plan {
                 )),
             }
         }
-        let runs = match request.runs.checked(Vec::new()) {
-            Ok(r) => r,
-            Err(p) => {
-                problems.extend(p);
-                request.runs
-            }
-        };
+        let runs = request.runs.check_into(&mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -312,12 +294,12 @@ pub fn run<W: Watch + ?Sized>(
     for (input, [lo, hi]) in &plan.inputs {
         let low = answer(
             lo,
-            &format!("{}={}", input.path, value(input.range[0])),
+            &format!("{}={}", input.path, super::number_text(input.range[0])),
             watch,
         )?;
         let high = answer(
             hi,
-            &format!("{}={}", input.path, value(input.range[1])),
+            &format!("{}={}", input.path, super::number_text(input.range[1])),
             watch,
         )?;
         swings.push(Swing {
@@ -467,22 +449,16 @@ pub fn global<W: Watch + ?Sized>(
             .zip(point)
             .map(|((input, _), &v)| Override {
                 path: input.path.clone(),
-                value: value(v),
+                value: super::number_text(v),
             })
             .collect();
-        let model = overrides::apply(&plan.text, &sets)
-            .map_err(|e| e.to_string())
-            .and_then(|t| crate::scenario::load(&t, &plan.origin).map_err(|e| e.to_string()))
-            .map_err(|e| {
-                ExperimentError::Search(format!(
-                    "sample {} of the global design ({}) is not a valid scenario: {e}",
-                    s + 1,
-                    sets.iter()
-                        .map(|o| format!("{}={}", o.path, o.value))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
+        let model = super::scenario_with(&plan.text, &plan.origin, &sets).map_err(|e| {
+            ExperimentError::Search(format!(
+                "sample {} of the global design ({}) is not a valid scenario: {e}",
+                s + 1,
+                super::settings(&sets)
+            ))
+        })?;
         let label = format!("global sample {} of {samples}", s + 1);
         answers.push(plan.answer(&model, &label, pool, watch)?);
     }

@@ -15,7 +15,7 @@
 use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::Pool;
 use crate::model::{FieldProblem, Model, PolicyKind};
-use crate::scenario::overrides::{self, Override};
+use crate::scenario::overrides::Override;
 use crate::stats::{paired_difference, summarize};
 use serde::Serialize;
 
@@ -62,13 +62,6 @@ impl Axis {
     }
 }
 
-/// A number as a sweep writes it: the shortest form, with the rounding of `lo + i·step`
-/// (e.g. 0.30000000000000004) removed.
-fn tidy(x: f64) -> String {
-    let r = (x * 1e9).round() / 1e9;
-    if r == 0.0 { "0".into() } else { format!("{r}") }
-}
-
 impl std::str::FromStr for Axis {
     type Err = String;
 
@@ -107,7 +100,7 @@ impl std::str::FromStr for Axis {
                     return Err(format!("{path}: HI must be above LO, got {lo}..{hi}"));
                 }
                 (0..steps)
-                    .map(|i| tidy(lo + (hi - lo) * i as f64 / (steps - 1) as f64))
+                    .map(|i| super::number_text(lo + (hi - lo) * i as f64 / (steps - 1) as f64))
                     .collect()
             }
             _ => spec
@@ -189,13 +182,7 @@ impl Plan {
             )));
         }
         let policies = super::policies(&request.policies, &mut problems);
-        let runs = match request.runs.checked(Vec::new()) {
-            Ok(r) => r,
-            Err(p) => {
-                problems.extend(p);
-                request.runs
-            }
-        };
+        let runs = request.runs.check_into(&mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -224,22 +211,8 @@ impl Plan {
                     value: a.values[v].clone(),
                 })
                 .collect();
-            let at = sets
-                .iter()
-                .map(|o| format!("{}={}", o.path, o.value))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let model = overrides::apply(&request.text, &sets)
-                .map_err(|e| e.to_string())
-                .and_then(|text| {
-                    crate::scenario::load(&text, &request.origin).map_err(|e| {
-                        e.problems
-                            .iter()
-                            .map(|p| format!("{}: {}", p.path, p.message))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    })
-                });
+            let at = super::settings(&sets);
+            let model = super::scenario_with(&request.text, &request.origin, &sets);
             match model {
                 Ok(m) => built.push((g, m)),
                 Err(e) => problems.push(over(format!("at {at}: {e}"))),
