@@ -147,6 +147,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         Some(Preset::Capacity) => capacity(&s, &loaded.model, a.level),
         _ => Vec::new(),
     };
+    let capacity_text = capacity_words(&capacity);
     let json = serde_json::to_string_pretty(&SweepJson {
         schema: ifss_sim::report::SCHEMA,
         version: env!("CARGO_PKG_VERSION"),
@@ -154,8 +155,6 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         sweep: &s,
         capacity,
     })?;
-    let parsed: serde_json::Value = serde_json::from_str(&json)?;
-    let capacity_text = capacity_words(&parsed);
     let written = match out {
         Some(out) => {
             let origin = Origin {
@@ -218,36 +217,28 @@ fn capacity(s: &sweep::Sweep, model: &ifss_sim::model::Model, level: f64) -> Vec
         .collect()
 }
 
-/// The capacity answer in words, from the JSON written (empty without the preset).
-fn capacity_words(json: &serde_json::Value) -> String {
-    let Some(rows) = json["capacity"].as_array() else {
-        return String::new();
-    };
+/// The capacity answer in words (empty without the preset).
+fn capacity_words(rows: &[CapacityJson]) -> String {
     let mut out = String::new();
     for r in rows {
-        let policy = r["policy"].as_str().unwrap_or("?");
-        let level = r["level"].as_f64().unwrap_or(f64::NAN);
-        let _ = match r["referrals_per_year"].as_f64() {
+        let (policy, level) = (&r.policy, 100.0 * r.level);
+        let _ = match r.referrals_per_year {
             Some(x) => {
-                let range = &r["referrals_per_year_range"];
-                let bound = |v: &serde_json::Value, none: &str| {
-                    v.as_f64().map_or(none.to_string(), |x| format!("{x:.0}"))
-                };
+                let bound =
+                    |v: Option<f64>, none: &str| v.map_or(none.to_string(), |x| format!("{x:.0}"));
                 writeln!(
                     out,
-                    "Capacity under {policy}: {:.0}% of accepted families are seen within the \
-                     target up to about {x:.0} first referrals a year (95% range {} to {}).",
-                    100.0 * level,
-                    bound(&range[0], "below the sweep"),
-                    bound(&range[1], "beyond the sweep")
+                    "Capacity under {policy}: {level:.0}% of accepted families are seen within \
+                     the target up to about {x:.0} first referrals a year (95% range {} to {}).",
+                    bound(r.referrals_per_year_range[0], "below the sweep"),
+                    bound(r.referrals_per_year_range[1], "beyond the sweep")
                 )
             }
             None => writeln!(
                 out,
                 "Capacity under {policy}: the share of accepted families seen within the target \
-                 is never at or above {:.0}% and then below it inside the sweep (at 0.2 to 1.4 \
-                 times the scenario's referrals), so the crossing is outside it.",
-                100.0 * level
+                 is never at or above {level:.0}% and then below it inside the sweep (at 0.2 to \
+                 1.4 times the scenario's referrals), so the crossing is outside it."
             ),
         };
     }
