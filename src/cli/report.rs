@@ -212,13 +212,8 @@ fn what_it_depends_on(
         }
     };
     bar.finish_and_clear();
-    // the capacity sweep scales the scenario as given, before any reduced flow
-    let referrals_per_scale = loaded
-        .model
-        .authorities()
-        .iter()
-        .map(|a| a.mean_referrals_per_year())
-        .sum();
+    // the sweep sets the scale itself, whatever the scenario's own is
+    let referrals_per_scale = loaded.model.first_referrals_per_unit_scale();
     Ok(DependsOn {
         sensitivity,
         capacity,

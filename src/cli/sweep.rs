@@ -196,11 +196,7 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
 
 /// Where each policy stops seeing `level` of accepted families within the target.
 fn capacity(s: &sweep::Sweep, model: &ifss_sim::model::Model, level: f64) -> Vec<CapacityJson> {
-    let per_scale: f64 = model
-        .authorities()
-        .iter()
-        .map(|a| a.mean_referrals_per_year())
-        .sum();
+    let per_scale = model.first_referrals_per_unit_scale();
     (0..s.policies.len())
         .map(|k| {
             let c = sweep::crossing(s, k, names::WAIT_KM_WITHIN_TARGET, level);

@@ -236,6 +236,20 @@ impl Model {
     pub fn targets(&self) -> &[targets::Target] {
         &self.targets
     }
+    /// First referrals a year expected on average, all authorities together.
+    pub fn first_referrals_per_year(&self) -> f64 {
+        self.authorities
+            .iter()
+            .map(Authority::mean_referrals_per_year)
+            .sum()
+    }
+    /// The same at a `simulation.referral_scale` of 1: what each unit of the scale adds.
+    pub fn first_referrals_per_unit_scale(&self) -> f64 {
+        self.authorities
+            .iter()
+            .map(|a| a.referrals_per_year.mean())
+            .sum()
+    }
     /// The inputs whose values are assumptions, with their plausible ranges.
     pub fn sensitivity(&self) -> &[SensitivityInput] {
         &self.sensitivity

@@ -445,3 +445,22 @@ fn compare_with_sensitivity_adds_what_the_answer_depends_on_to_the_report() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("What the answer depends on"));
 }
+
+#[test]
+fn the_capacity_preset_reads_the_same_whatever_scale_the_scenario_starts_at() {
+    // the preset sets the referral scale itself, so a scenario already scaled up must give
+    // the same capacity in referrals a year
+    let capacity = |sets: &[&str]| {
+        let mut args = vec![
+            "sweep", "--preset", "capacity", "--reps", "10", "--seed", "2",
+        ];
+        args.extend_from_slice(sets);
+        args.extend(["--json", "--no-output"]);
+        let o = ifss(&args);
+        assert_eq!(o.code, Some(0), "{}", o.stderr);
+        o.json()["capacity"][0]["referrals_per_year"].as_f64()
+    };
+    let plain = capacity(&[]);
+    assert!(plain.is_some(), "no crossing found");
+    assert_eq!(plain, capacity(&["--set", "simulation.referral_scale=2"]));
+}

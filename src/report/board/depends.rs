@@ -139,12 +139,7 @@ pub(super) fn depends_section(input: &BoardInput<'_>, d: &Depends<'_>) -> Sectio
     )];
     let mut figures = Vec::new();
     if let Some((s, level)) = d.capacity {
-        let assumed: f64 = input
-            .model
-            .authorities()
-            .iter()
-            .map(|a| a.mean_referrals_per_year())
-            .sum();
+        let assumed = input.model.first_referrals_per_year();
         let mut said = Vec::new();
         for k in 0..s.policies.len() {
             match sweep::crossing(s, k, names::WAIT_KM_WITHIN_TARGET, level) {
