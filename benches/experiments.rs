@@ -32,6 +32,7 @@ fn experiments(c: &mut Criterion) {
         policies: Vec::new(),
         measures: Vec::new(),
         runs,
+        precision: None,
     })
     .expect("a valid sweep");
     group.bench_function("sweep, 20 points", |b| {

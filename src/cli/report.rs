@@ -180,6 +180,7 @@ fn what_it_depends_on(
         policies: two.clone(),
         measures: vec![ifss_sim::measures::names::WAIT_KM_WITHIN_TARGET.to_string()],
         runs,
+        precision: None,
     })
     .map_err(super::run::request_problems)?;
     let capacity = super::run::experiment_result(sweep::run(&plan, pool, &mut watch))?;
@@ -193,6 +194,7 @@ fn what_it_depends_on(
             ifss_sim::measures::names::TRAVEL_HOURS.to_string(),
         ],
         runs,
+        precision: None,
     })
     .map_err(super::run::request_problems)?;
     let sharing = super::run::experiment_result(sweep::run(&plan, pool, &mut watch))?;

@@ -49,6 +49,27 @@ pub struct SweepArgs {
     /// The share of accepted families to see within the wait target, for --preset capacity.
     #[arg(long, value_name = "SHARE", default_value_t = 0.8, value_parser = super::parse_fraction)]
     level: f64,
+    /// Keep adding replications to each point and policy until the 95% CI half-width of
+    /// --precision-measure there is below this fraction of its mean (e.g. 0.02 for ±2%);
+    /// --reps is each point's first batch. Points that settle early stop early.
+    #[arg(long, value_name = "REL", value_parser = super::parse_fraction)]
+    target_precision: Option<f64>,
+    /// Measure the precision target applies to.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "wait_to_first_meeting_days",
+        requires = "target_precision"
+    )]
+    precision_measure: String,
+    /// Most replications a point may reach under the precision target (at least --reps).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 5_000,
+        requires = "target_precision"
+    )]
+    max_reps: u64,
 }
 
 #[derive(Serialize)]
@@ -125,11 +146,16 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
             seed: cfg.seed,
             replications: cfg.replications,
         },
+        precision: a.target_precision.map(|target| sweep::PointPrecision {
+            measure: a.precision_measure.clone(),
+            target,
+            max_replications: a.max_reps,
+        }),
     })
     .map_err(request_problems)?;
     super::run::check_size(
         plan.largest_model(),
-        cfg.replications,
+        plan.replications(),
         plan.batches(),
         cfg.threads,
     )?;
@@ -266,23 +292,58 @@ fn text(title: &str, s: &sweep::Sweep) -> String {
     let inputs: Vec<&str> = s.axes.iter().map(|a| a.path.as_str()).collect();
     let _ = writeln!(
         out,
-        "Sweep of {title}\n{} over {} points, {} replications each on seed {} (the same random \
+        "Sweep of {title}\n{} over {} points, {}{} replications each on seed {} (the same random \
          numbers at every point)\nEach cell: mean ± 95% CI half-width.\n",
         inputs.join(" and "),
         s.points(),
+        if s.precision.is_some() {
+            "at least "
+        } else {
+            ""
+        },
         s.replications,
         s.seed
     );
+    if let Some(p) = &s.precision {
+        let short: Vec<String> = s
+            .cells
+            .iter()
+            .filter(|c| c.precise == Some(false))
+            .map(|c| format!("{} · {}", c.values.join(", "), c.policy))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Each point ran until {} was within ±{}% of its mean (95% CI), from {} up to {} \
+             replications; the reps column says how many. {}\n",
+            p.measure,
+            (100.0 * p.target * 1e6).round() / 1e6,
+            s.replications,
+            p.max_replications,
+            match short.len() {
+                0 => "Every point met the target.".to_string(),
+                n => format!(
+                    "{n} did not within the limit (raise --max-reps): {}.",
+                    short.join("; ")
+                ),
+            }
+        );
+    }
     for (k, policy) in s.policies.iter().enumerate() {
         let _ = writeln!(out, "{policy}");
         let mut rows = vec![{
             let mut h: Vec<String> = s.axes.iter().map(|a| a.path.clone()).collect();
+            if s.precision.is_some() {
+                h.push("reps".into());
+            }
             h.extend(s.measures.iter().cloned());
             h
         }];
         for p in 0..s.points() {
             let c = s.cell(p, k);
             let mut row = c.values.clone();
+            if s.precision.is_some() {
+                row.push(c.replications.to_string());
+            }
             for st in &c.stats {
                 let share = is_share(&st.measure);
                 let half = st.ci95.map(|[lo, hi]| (hi - lo) / 2.0);
@@ -333,6 +394,7 @@ fn csv(s: &sweep::Sweep) -> Result<Vec<u8>> {
     header.extend(
         [
             "policy",
+            "replications",
             "measure",
             "mean",
             "ci95_low",
@@ -367,6 +429,7 @@ fn csv(s: &sweep::Sweep) -> Result<Vec<u8>> {
                     })
             };
             row.push(text_cell(&c.policy));
+            row.push(c.replications.to_string());
             row.push(text_cell(&st.measure));
             row.extend([
                 f(st.mean),

@@ -133,8 +133,23 @@ pub struct Request {
     pub policies: Vec<String>,
     /// Measures to report; empty: [`DEFAULT_MEASURES`].
     pub measures: Vec<String>,
-    /// Seed and replications of every point.
+    /// Seed and replications of every point (the first batch of each, with `precision`).
     pub runs: Runs,
+    /// Keep adding replications to each point and policy until this measure is precise
+    /// enough there: points that settle early stop early, hard ones get more.
+    pub precision: Option<PointPrecision>,
+}
+
+/// When a point has run enough replications: once the 95% interval of `measure` has a
+/// half-width at most `target` × |mean| there, or at `max_replications`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointPrecision {
+    /// The measure the target applies to.
+    pub measure: String,
+    /// Relative half-width asked for (0.02 for ±2%).
+    pub target: f64,
+    /// The most replications a point may reach (at least the first batch's).
+    pub max_replications: u64,
 }
 
 /// A validated sweep: every point a valid scenario.
@@ -144,6 +159,7 @@ pub struct Plan {
     policies: Vec<PolicyKind>,
     measures: Vec<String>,
     runs: Runs,
+    precision: Option<PointPrecision>,
     /// Each point's value index on each axis, first axis fastest, and its model.
     points: Vec<(Vec<usize>, Model)>,
 }
@@ -183,6 +199,27 @@ impl Plan {
         }
         let policies = super::policies(&request.policies, &mut problems);
         let runs = request.runs.check_into(&mut problems);
+        if let Some(p) = &request.precision {
+            if !(p.target > 0.0 && p.target < 1.0) {
+                problems.push(FieldProblem::new(
+                    "target-precision",
+                    format!("must be between 0 and 1 (exclusive), got {}", p.target),
+                ));
+            }
+            if p.max_replications < runs.replications
+                || p.max_replications > crate::model::MAX_REPLICATIONS
+            {
+                problems.push(FieldProblem::new(
+                    "max-reps",
+                    format!(
+                        "must be between the first batch's {} replications and {}, got {}",
+                        runs.replications,
+                        crate::model::MAX_REPLICATIONS,
+                        p.max_replications
+                    ),
+                ));
+            }
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -225,10 +262,14 @@ impl Plan {
         };
         if let Some((_, m)) = built.first() {
             let catalogue = crate::measures::Catalogue::new(m);
-            for name in &measures {
+            let precision = request
+                .precision
+                .as_ref()
+                .map(|p| ("precision-measure", &p.measure));
+            for (field, name) in measures.iter().map(|m| ("measure", m)).chain(precision) {
                 if catalogue.index(name).is_none() {
                     problems.push(FieldProblem::new(
-                        "measure",
+                        field,
                         format!("no measure is called {name:?} (`ifss-sim run --json` lists them)"),
                     ));
                 }
@@ -242,6 +283,7 @@ impl Plan {
             policies,
             measures,
             runs,
+            precision: request.precision.clone(),
             points: built,
         })
     }
@@ -256,9 +298,12 @@ impl Plan {
         self.points.len() * self.policies.len().max(1)
     }
 
-    /// Replications per batch.
+    /// Replications per batch: the first batch's, and with a precision target the most a
+    /// batch may reach.
     pub fn replications(&self) -> u64 {
-        self.runs.replications
+        self.precision
+            .as_ref()
+            .map_or(self.runs.replications, |p| p.max_replications)
     }
 
     /// The largest point's model, to size the work before it starts.
@@ -307,6 +352,11 @@ pub struct Cell {
     pub values: Vec<String>,
     /// The policy it ran under.
     pub policy: String,
+    /// Replications it ran (more than the first batch's where a precision target asked).
+    pub replications: u64,
+    /// With a precision target: whether this point met it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precise: Option<bool>,
     /// Each measure, in the plan's order.
     pub stats: Vec<Stat>,
 }
@@ -322,8 +372,12 @@ pub struct Sweep {
     pub measures: Vec<String>,
     /// Master seed of every point.
     pub seed: u64,
-    /// Replications per point and policy.
+    /// Replications per point and policy (the first batch's, with a precision target:
+    /// each cell says how many it ran).
     pub replications: u64,
+    /// The precision target each point ran to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionJson>,
     /// Every point under every policy: points in order (first input fastest), policies
     /// within a point.
     pub cells: Vec<Cell>,
@@ -356,8 +410,22 @@ impl Sweep {
     }
 }
 
+/// A precision target as written to JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrecisionJson {
+    /// The measure it applies to.
+    pub measure: String,
+    /// The relative half-width asked for.
+    pub target: f64,
+    /// The most replications a point could reach.
+    pub max_replications: u64,
+}
+
+/// The paired difference `b − a` over the replications both ran: replication `k` of every
+/// point sees the same families, whichever ran more.
 fn paired(a: &[f64], b: &[f64]) -> Option<Paired> {
-    paired_difference(a, b).map(|d| Paired {
+    let n = a.len().min(b.len());
+    paired_difference(&a[..n], &b[..n]).map(|d| Paired {
         mean: d.mean,
         ci95: d.ci95,
     })
@@ -384,6 +452,7 @@ pub fn run<W: Watch + ?Sized>(
         .collect();
     // the kept columns: [point][policy][measure]
     let mut columns: Vec<Vec<Vec<Vec<f64>>>> = Vec::with_capacity(plan.points.len());
+    let mut reached: Vec<Vec<(u64, Option<bool>)>> = Vec::with_capacity(plan.points.len());
     let mut cells = Vec::with_capacity(plan.batches());
     for (g, model) in &plan.points {
         let values: Vec<String> = plan
@@ -400,13 +469,37 @@ pub fn run<W: Watch + ?Sized>(
             .collect::<Vec<_>>()
             .join(", ");
         let mut here = Vec::with_capacity(kinds.len());
+        let mut runs_here = Vec::with_capacity(kinds.len());
         for kind in &kinds {
             let model = match kind {
                 Some(k) => model.with_policy(model.policy().with_kind(*k)),
                 None => model.clone(),
             };
             let label = format!("{at} · {}", model.policy().kind());
-            let batch = batch_of(&model, &batch_plan, pool, watch, &label)?;
+            let mut batch = batch_of(&model, &batch_plan, pool, watch, &label)?;
+            let mut precise = None;
+            if let Some(p) = &plan.precision {
+                let rule = crate::batch::Precise {
+                    measure: batch
+                        .catalogue
+                        .index(&p.measure)
+                        .expect("the plan checked the measure"),
+                    target: p.target,
+                    max_replications: p.max_replications,
+                };
+                let mut sink = super::sink(&label, watch);
+                let reached =
+                    crate::batch::until_precise(&model, &mut batch, &rule, pool, &mut sink)?;
+                if reached.stopped == crate::batch::Stopped::Interrupted {
+                    return Err(ExperimentError::Stopped {
+                        label: label.clone(),
+                        done: batch.len() as u64,
+                        total: p.max_replications,
+                    });
+                }
+                precise = Some(reached.met);
+            }
+            runs_here.push((batch.len() as u64, precise));
             let cols: Vec<Vec<f64>> = plan
                 .measures
                 .iter()
@@ -415,6 +508,7 @@ pub fn run<W: Watch + ?Sized>(
             here.push(cols);
         }
         columns.push(here);
+        reached.push(runs_here);
         let p = columns.len() - 1;
         for (k, policy) in policies.iter().enumerate() {
             let stats = plan
@@ -443,6 +537,8 @@ pub fn run<W: Watch + ?Sized>(
             cells.push(Cell {
                 values: values.clone(),
                 policy,
+                replications: reached[p][k].0,
+                precise: reached[p][k].1,
                 stats,
             });
         }
@@ -453,6 +549,11 @@ pub fn run<W: Watch + ?Sized>(
         measures: plan.measures.clone(),
         seed: plan.runs.seed,
         replications: plan.runs.replications,
+        precision: plan.precision.as_ref().map(|p| PrecisionJson {
+            measure: p.measure.clone(),
+            target: p.target,
+            max_replications: p.max_replications,
+        }),
         cells,
     })
 }

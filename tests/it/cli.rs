@@ -350,7 +350,7 @@ fn sweep_writes_its_table_pictures_and_page() {
         lines
             .next()
             .unwrap()
-            .starts_with("pathway.phase1.hours_per_week,policy,measure,mean")
+            .starts_with("pathway.phase1.hours_per_week,policy,replications,measure,mean")
     );
     // 3 points × 2 policies × 7 measures
     assert_eq!(lines.count(), 42);

@@ -24,6 +24,7 @@ fn sweep_of(axis: &str, measures: &[&str], replications: u64) -> sweep::Sweep {
             seed: 77,
             replications,
         },
+        precision: None,
     })
     .unwrap_or_else(|p| panic!("{p:?}"));
     sweep::run(&plan, &Pool::new(Some(2)).unwrap(), &mut Quiet).unwrap()
@@ -100,6 +101,7 @@ fn every_point_is_checked_before_any_runs() {
             seed: 1,
             replications: 5,
         },
+        precision: None,
     })
     .unwrap_err();
     let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
@@ -117,6 +119,7 @@ fn every_point_is_checked_before_any_runs() {
             seed: 1,
             replications: 5,
         },
+        precision: None,
     })
     .unwrap_err();
     let text: Vec<String> = points.iter().map(|p| p.to_string()).collect();
@@ -140,6 +143,7 @@ fn every_point_is_checked_before_any_runs() {
             seed: 1,
             replications: 5,
         },
+        precision: None,
     })
     .unwrap_err();
     assert!(
@@ -153,4 +157,95 @@ fn a_sweep_over_the_policy_names_each_point_s_own() {
     let s = sweep_of("policy.kind=proportional,pooled", &[names::WAIT], 3);
     assert_eq!(s.cell(0, 0).policy, "proportional");
     assert_eq!(s.cell(1, 0).policy, "pooled");
+}
+
+#[test]
+fn a_precision_target_stops_each_point_when_it_is_precise_and_changes_no_value() {
+    let plan = |replications, precision| {
+        sweep::Plan::new(&sweep::Request {
+            text: mmc_text(),
+            origin: "mmc.toml".into(),
+            axes: vec![
+                "authorities[0].referrals_per_year=730,1460"
+                    .parse()
+                    .unwrap(),
+            ],
+            policies: Vec::new(),
+            measures: vec![names::WAIT.to_string()],
+            runs: Runs {
+                seed: 77,
+                replications,
+            },
+            precision,
+        })
+        .unwrap_or_else(|p| panic!("{p:?}"))
+    };
+    let pool = Pool::new(Some(2)).unwrap();
+    let target = 0.05;
+    let precise = sweep::run(
+        &plan(
+            10,
+            Some(sweep::PointPrecision {
+                measure: names::WAIT.into(),
+                target,
+                max_replications: 400,
+            }),
+        ),
+        &pool,
+        &mut Quiet,
+    )
+    .unwrap();
+    let counts: Vec<u64> = precise.cells.iter().map(|c| c.replications).collect();
+    for c in &precise.cells {
+        let st = &c.stats[0];
+        let [lo, hi] = st.ci95.unwrap();
+        assert_eq!(c.precise, Some(true), "{c:?}");
+        assert!((10..=400).contains(&c.replications), "{c:?}");
+        assert!((hi - lo) / 2.0 <= target * st.mean.unwrap().abs(), "{c:?}");
+    }
+    assert!(
+        counts.iter().any(|&n| n > 10),
+        "no point needed more: {counts:?}"
+    );
+    // stopping early changes no value: each point's mean is the plain sweep's at the same
+    // replications, and the paired difference runs over the replications both points ran
+    for (p, &n) in counts.iter().enumerate() {
+        let plain = sweep::run(&plan(n, None), &pool, &mut Quiet).unwrap();
+        assert_eq!(
+            plain.cell(p, 0).stats[0].mean,
+            precise.cell(p, 0).stats[0].mean
+        );
+    }
+    let both = counts.iter().copied().min().unwrap();
+    let plain = sweep::run(&plan(both, None), &pool, &mut Quiet).unwrap();
+    let (a, b) = (
+        plain.cell(1, 0).stats[0].vs_reference.unwrap(),
+        precise.cell(1, 0).stats[0].vs_reference.unwrap(),
+    );
+    assert_eq!((a.mean, a.ci95), (b.mean, b.ci95));
+    // a limit below the first batch, or an unknown measure, is refused before anything runs
+    for (measure, most, says) in [(names::WAIT, 20, "max-reps"), ("no_such", 100, "no_such")] {
+        let problems = sweep::Plan::new(&sweep::Request {
+            text: mmc_text(),
+            origin: "mmc.toml".into(),
+            axes: vec![
+                "authorities[0].referrals_per_year=730,1460"
+                    .parse()
+                    .unwrap(),
+            ],
+            policies: Vec::new(),
+            measures: Vec::new(),
+            runs: Runs {
+                seed: 77,
+                replications: 50,
+            },
+            precision: Some(sweep::PointPrecision {
+                measure: measure.into(),
+                target,
+                max_replications: most,
+            }),
+        })
+        .unwrap_err();
+        assert!(format!("{problems:?}").contains(says), "{problems:?}");
+    }
 }
