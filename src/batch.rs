@@ -378,7 +378,8 @@ impl Pool {
         self.threads
     }
 
-    fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+    /// Run `work` on this pool (on the current one when it has none of its own).
+    pub(crate) fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
         match &self.pool {
             Some(pool) => pool.install(work),
             None => work(),

@@ -26,6 +26,7 @@ mod arrivals;
 mod bench;
 mod calibrate;
 mod costs;
+mod optimise;
 mod output;
 mod report;
 mod risks;
@@ -76,6 +77,12 @@ enum Command {
     /// inputs by how far they move the answer (a tornado), saying whether the better
     /// policy ever changes.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Recommend a deployment: the best configuration of the scenario's search space
+    /// ([optimise], or --vary) within its requirements (e.g. the chance a year costs more
+    /// than the budget), chosen by a race on the same random numbers with a stated
+    /// probability of being right; write the recommended scenario, the leading
+    /// configurations against the proposal, and what each budget buys.
+    Optimise(optimise::OptimiseArgs),
     /// Estimate each authority's referral process from a CSV of referral dates (rate with
     /// its exact Poisson interval, ramp-up and yearly cycle by maximum likelihood, each
     /// tested against none, and a dispersion test of the Poisson assumption), print it,
@@ -396,6 +403,7 @@ pub fn main() -> Result<()> {
         Command::Risks(a) => risks::risks(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Optimise(a) => optimise::optimise(a),
         Command::Sensitivity(a) => sensitivity::sensitivity(a),
         Command::FitArrivals(a) => arrivals::fit_arrivals(a),
         Command::Costs(a) => costs::costs(a),

@@ -152,6 +152,10 @@ impl Watch for Watching<'_> {
     }
 
     fn chunk(&mut self, _: &str, _: &Batch) -> batch::Flow {
+        self.between("")
+    }
+
+    fn between(&mut self, _: &str) -> batch::Flow {
         if super::interrupted() {
             batch::Flow::Stop
         } else {

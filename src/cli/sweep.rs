@@ -361,7 +361,7 @@ fn text(title: &str, s: &sweep::Sweep) -> String {
 }
 
 /// Columns padded to their widest cell, the first left-aligned.
-fn align(rows: &[Vec<String>]) -> String {
+pub(super) fn align(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let width: Vec<usize> = (0..cols)
         .map(|c| {

@@ -22,6 +22,9 @@
 //! - [`sweep`]: one or two inputs varied over a grid, each point under each policy, with
 //!   paired differences along the grid and between policies; and where a measure crosses
 //!   a level (the team's capacity).
+//! - [`optimise`]: the best configuration of a search space within its requirements, by
+//!   a race ([`select`]) with a stated probability of being right, and the cost–benefit
+//!   front.
 //! - [`arrivals`]: each authority's referral rate, ramp and season estimated from dated
 //!   referral records (no simulation), with the tests of each and of the Poisson assumption.
 
@@ -29,7 +32,9 @@ pub mod arrivals;
 pub mod calibrate;
 pub mod compare;
 pub mod costs;
+pub mod optimise;
 pub mod risks;
+pub mod select;
 pub mod sensitivity;
 pub mod sweep;
 pub mod validation;
@@ -53,6 +58,13 @@ pub trait Watch: Sync {
     /// experiment after it.
     fn chunk(&mut self, label: &str, batch: &Batch) -> Flow {
         let _ = (label, batch);
+        Flow::Continue
+    }
+
+    /// An experiment that runs many batches at once (such as [`optimise`]) finished a
+    /// step of them; return [`Flow::Stop`] to end it there.
+    fn between(&mut self, label: &str) -> Flow {
+        let _ = label;
         Flow::Continue
     }
 }

@@ -12,6 +12,7 @@
 use crate::dist::Dist;
 
 pub mod costs;
+pub mod optimise;
 mod policy;
 mod problem;
 pub mod risks;
@@ -115,6 +116,7 @@ pub struct Model {
     pub(crate) risks: Option<risks::Register>,
     pub(crate) targets: Vec<targets::Target>,
     pub(crate) sensitivity: Vec<SensitivityInput>,
+    pub(crate) optimise: Option<optimise::Search>,
 }
 
 /// An input whose value is an assumption, with the range it may plausibly take
@@ -253,6 +255,11 @@ impl Model {
     /// The inputs whose values are assumptions, with their plausible ranges.
     pub fn sensitivity(&self) -> &[SensitivityInput] {
         &self.sensitivity
+    }
+
+    /// The search space of staffing optimisation (`[optimise]`), if the scenario has one.
+    pub fn optimise(&self) -> Option<&optimise::Search> {
+        self.optimise.as_ref()
     }
     /// The travel matrix.
     pub fn travel(&self) -> &Travel {

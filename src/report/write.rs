@@ -146,6 +146,8 @@ pub enum SetKind {
     Sweep,
     /// `sensitivity`: the swings, the tornadoes and their page.
     Sensitivity,
+    /// `optimise`: the recommended scenario, the configurations, the front and a page.
+    Optimise,
 }
 
 impl SetKind {
@@ -158,6 +160,7 @@ impl SetKind {
             SetKind::Arrivals => "arrivals",
             SetKind::Sweep => "sweep",
             SetKind::Sensitivity => "sensitivity",
+            SetKind::Optimise => "optimise",
         }
     }
 
@@ -169,6 +172,7 @@ impl SetKind {
             SetKind::Arrivals => "a fit-arrivals command",
             SetKind::Sweep => "a sweep command",
             SetKind::Sensitivity => "a sensitivity command",
+            SetKind::Optimise => "an optimise command",
         }
     }
 
@@ -180,6 +184,7 @@ impl SetKind {
             SetKind::Arrivals,
             SetKind::Sweep,
             SetKind::Sensitivity,
+            SetKind::Optimise,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -219,6 +224,15 @@ impl SetKind {
                     "sensitivity.csv" | "sensitivity.json" | "sensitivity.html" | MANIFEST
                 ) || (name.ends_with(".svg") && is_plain_name(name))
             }
+            SetKind::Optimise => matches!(
+                name,
+                "recommended.toml"
+                    | "optimise.csv"
+                    | "optimise.json"
+                    | "optimise.html"
+                    | "front.svg"
+                    | MANIFEST
+            ),
         }
     }
 }

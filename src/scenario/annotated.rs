@@ -4,7 +4,8 @@
 /// the source its comment cites (`[P §x]`, `[E]`, `[ext]`, `[assume]`).
 ///
 /// A source cited on a comment line, or on a table's header line, applies to the values
-/// below it until a blank line. A value written over several lines (an array, a
+/// below it until a blank line. The `[optimise]` section is left out: it says what a
+/// search may change, not what the service is. A value written over several lines (an array, a
 /// multi-line string) is one row, shown on one line.
 pub fn annotated_inputs(text: &str) -> Vec<[String; 3]> {
     let mut out = Vec::new();
@@ -48,6 +49,9 @@ pub fn annotated_inputs(text: &str) -> Vec<[String; 3]> {
         let Some((key, rest)) = t.split_once('=') else {
             continue;
         };
+        if table == "optimise" || table.starts_with("optimise.") {
+            continue;
+        }
         let (value, mut comment) = split_comment(rest.trim());
         let mut value_text = value.to_string();
         if let Some(body) = value.strip_prefix("\"\"\"") {

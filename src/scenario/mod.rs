@@ -26,6 +26,7 @@ pub use costs_raw::{
 };
 pub use raw::RawScenario;
 pub use risks_raw::RawRisks;
+pub use validate::choice_values;
 
 use crate::model::Model;
 use std::fmt;

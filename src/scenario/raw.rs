@@ -35,6 +35,56 @@ pub struct RawScenario {
     pub targets: Vec<RawTarget>,
     #[serde(default)]
     pub sensitivity: Vec<RawSensitivity>,
+    pub optimise: Option<RawOptimise>,
+}
+
+/// `[optimise]`: the search space of staffing optimisation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOptimise {
+    pub objective: Option<String>,
+    pub goal: Option<String>,
+    pub indifference: Option<f64>,
+    pub confidence: Option<f64>,
+    pub first_replications: Option<i64>,
+    pub max_replications: Option<i64>,
+    #[serde(default)]
+    pub vary: Vec<RawChoice>,
+    #[serde(default)]
+    pub total: Vec<RawTotal>,
+    #[serde(default)]
+    pub require: Vec<RawRequirement>,
+}
+
+/// One `[[optimise.vary]]`: a field and its values (a list, or `"LO..HI"` for every whole
+/// number between).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoice {
+    pub path: String,
+    pub values: toml::Value,
+    pub why: Option<String>,
+}
+
+/// One `[[optimise.total]]`: a limit on the sum of varied fields.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTotal {
+    pub name: Option<String>,
+    pub paths: Vec<String>,
+    pub at_least: Option<f64>,
+    pub at_most: Option<f64>,
+    pub why: Option<String>,
+}
+
+/// One `[[optimise.require]]`: a limit on a simulated measure's mean.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequirement {
+    pub measure: String,
+    pub at_least: Option<f64>,
+    pub at_most: Option<f64>,
+    pub why: Option<String>,
 }
 
 /// One `[[sensitivity]]` entry: an input whose value is an assumption, and the range it

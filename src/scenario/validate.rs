@@ -27,6 +27,7 @@
 
 use super::raw::*;
 use crate::dist::Dist;
+use crate::model::optimise::Search;
 use crate::model::targets::{Target, TargetKind, TargetMeasure};
 use crate::model::*;
 use std::collections::BTreeMap;
@@ -970,6 +971,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
     // calibration targets (their measures are checked once the model exists)
     let targets = targets(&mut p, &raw.targets);
     let sensitivity = sensitivity(&mut p, &raw.sensitivity);
+    let optimise = raw.optimise.as_ref().map(|o| optimise(&mut p, o));
 
     if !p.0.is_empty() {
         return Err(p.0);
@@ -999,6 +1001,7 @@ pub fn validate(raw: &RawScenario) -> Result<Model, Vec<FieldProblem>> {
         risks,
         targets,
         sensitivity,
+        optimise,
     };
     if let Some(year) = crate::costs::Projector::new(&model)
         .as_ref()
@@ -1101,6 +1104,187 @@ fn sensitivity(p: &mut Problems, raw: &[RawSensitivity]) -> Vec<SensitivityInput
         });
     }
     out
+}
+
+/// The most configurations a search space may hold, and so the most values one field may
+/// take.
+pub const MAX_CHOICES: usize = 1000;
+
+/// Validate `[optimise]` (whether each path names a field that takes its values, and each
+/// measure exists, is checked when the search is planned).
+fn optimise(p: &mut Problems, raw: &RawOptimise) -> Search {
+    use crate::model::optimise::{Choice, DEFAULT_OBJECTIVE, Requirement, Total};
+    let maximise = match raw.goal.as_deref().map(str::trim) {
+        None | Some("maximise") | Some("maximize") => true,
+        Some("minimise") | Some("minimize") => false,
+        Some(other) => {
+            p.add(
+                "optimise.goal",
+                format!("must be \"maximise\" or \"minimise\", got {other:?}"),
+            );
+            true
+        }
+    };
+    let indifference = raw.indifference.unwrap_or(0.01);
+    if !(indifference.is_finite() && indifference > 0.0) {
+        p.add(
+            "optimise.indifference",
+            format!("must be a positive number, got {indifference}"),
+        );
+    }
+    let confidence = raw.confidence.unwrap_or(0.95);
+    if !(confidence.is_finite() && (0.5..1.0).contains(&confidence)) {
+        p.add(
+            "optimise.confidence",
+            format!("must be at least 0.5 and below 1, got {confidence}"),
+        );
+    }
+    let first = raw.first_replications.unwrap_or(20);
+    let most = raw.max_replications.unwrap_or(400);
+    if !(5..=10_000).contains(&first) {
+        p.add(
+            "optimise.first_replications",
+            format!("must be between 5 and 10000, got {first}"),
+        );
+    }
+    if most < first || most > 100_000 {
+        p.add(
+            "optimise.max_replications",
+            format!("must be between first_replications ({first}) and 100000, got {most}"),
+        );
+    }
+    let mut vary: Vec<Choice> = Vec::new();
+    for (i, c) in raw.vary.iter().enumerate() {
+        let at = format!("optimise.vary[{i}]");
+        let path = c.path.trim();
+        if path.is_empty() || path.contains('=') {
+            p.add(
+                format!("{at}.path"),
+                "must name a field as --set does, e.g. staff[1].count",
+            );
+            continue;
+        }
+        if vary.iter().any(|v| v.path == path) {
+            p.add(format!("{at}.path"), format!("{path} is listed twice"));
+        }
+        match choice_values(&c.values) {
+            Ok(values) => vary.push(Choice {
+                path: path.to_string(),
+                values,
+            }),
+            Err(e) => p.add(format!("{at}.values"), e),
+        }
+    }
+    let mut totals = Vec::new();
+    for (i, t) in raw.total.iter().enumerate() {
+        let at = format!("optimise.total[{i}]");
+        for (j, path) in t.paths.iter().enumerate() {
+            if !vary.iter().any(|v| v.path == path.trim()) {
+                p.add(
+                    format!("{at}.paths[{j}]"),
+                    format!("{path} is not among the varied fields (optimise.vary)"),
+                );
+            }
+        }
+        if t.paths.is_empty() || (t.at_least.is_none() && t.at_most.is_none()) {
+            p.add(at.clone(), "give paths and at_least, at_most or both");
+        }
+        if let (Some(lo), Some(hi)) = (t.at_least, t.at_most)
+            && lo > hi
+        {
+            p.add(
+                at.clone(),
+                format!("at_least ({lo}) is above at_most ({hi})"),
+            );
+        }
+        totals.push(Total {
+            name: t.name.clone().unwrap_or_else(|| t.paths.join(" + ")),
+            paths: t.paths.iter().map(|s| s.trim().to_string()).collect(),
+            at_least: t.at_least,
+            at_most: t.at_most,
+            why: t.why.clone().unwrap_or_default(),
+        });
+    }
+    let mut require = Vec::new();
+    for (i, r) in raw.require.iter().enumerate() {
+        let at = format!("optimise.require[{i}]");
+        let finite = |x: Option<f64>| x.is_none_or(f64::is_finite);
+        if (r.at_least.is_none() && r.at_most.is_none())
+            || !finite(r.at_least)
+            || !finite(r.at_most)
+        {
+            p.add(at.clone(), "give at_least, at_most or both, as numbers");
+        }
+        require.push(Requirement {
+            measure: r.measure.trim().to_string(),
+            at_least: r.at_least,
+            at_most: r.at_most,
+            why: r.why.clone().unwrap_or_default(),
+        });
+    }
+    Search {
+        objective: raw
+            .objective
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or(DEFAULT_OBJECTIVE)
+            .to_string(),
+        maximise,
+        indifference,
+        confidence,
+        first_replications: first.max(0) as u64,
+        max_replications: most.max(0) as u64,
+        vary,
+        totals,
+        require,
+    }
+}
+
+/// A varied field's values as `--set` writes them: a list of numbers, words or booleans,
+/// or `"LO..HI"` for every whole number from LO to HI.
+pub fn choice_values(v: &toml::Value) -> Result<Vec<String>, String> {
+    let values: Vec<String> = match v {
+        toml::Value::String(s) if s.contains("..") => {
+            let (lo, hi) = s.split_once("..").unwrap_or_default();
+            let whole = |t: &str| t.trim().parse::<i64>().ok();
+            match (whole(lo), whole(hi)) {
+                (Some(lo), Some(hi)) if lo <= hi && hi - lo < MAX_CHOICES as i64 => {
+                    (lo..=hi).map(|x| x.to_string()).collect()
+                }
+                _ => {
+                    return Err(format!(
+                        "{s:?}: a range is \"LO..HI\" with whole numbers, LO at most HI, and \
+                         at most {MAX_CHOICES} values"
+                    ));
+                }
+            }
+        }
+        toml::Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(match item {
+                    toml::Value::Integer(x) => x.to_string(),
+                    toml::Value::Float(x) if x.is_finite() => x.to_string(),
+                    toml::Value::Boolean(b) => b.to_string(),
+                    toml::Value::String(s) => s.clone(),
+                    other => return Err(format!("{other} cannot be a field's value here")),
+                });
+            }
+            out
+        }
+        other => {
+            return Err(format!(
+                "must be a list of values or \"LO..HI\", got {other}"
+            ));
+        }
+    };
+    if values.is_empty() {
+        return Err("give at least one value".into());
+    }
+    if values.len() > MAX_CHOICES {
+        return Err(format!("{} values; at most {MAX_CHOICES}", values.len()));
+    }
+    Ok(values)
 }
 
 /// Validate the `[[targets]]` entries.

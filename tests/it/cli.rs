@@ -464,3 +464,113 @@ fn the_capacity_preset_reads_the_same_whatever_scale_the_scenario_starts_at() {
     assert!(plain.is_some(), "no crossing found");
     assert_eq!(plain, capacity(&["--set", "simulation.referral_scale=2"]));
 }
+
+#[test]
+fn optimise_writes_a_recommended_scenario_that_loads_and_changes_only_varied_fields() {
+    let dir = super::support::TempDir::new("optimise");
+    let out = dir.0.join("out");
+    let o = ifss(&[
+        "optimise",
+        "--vary",
+        "staff[2].count=1..3",
+        "--vary",
+        "staff[5].count=1..3",
+        "--total",
+        "staff[2].count+staff[5].count<=5",
+        "--require",
+        "cost.total<=3000000",
+        "--reps",
+        "5",
+        "--max-reps",
+        "15",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(o.stdout.contains("Leading configurations"), "{}", o.stdout);
+    for f in [
+        "optimise.csv",
+        "optimise.json",
+        "optimise.html",
+        "front.svg",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("optimise.json")).unwrap()).unwrap();
+    // 3 × 3 values, 8 of them within the total (3 + 3 is not), the proposal (2, 2) among them
+    let configurations = json["configurations"].as_array().unwrap();
+    assert_eq!(configurations.len(), 8);
+    assert_eq!(configurations[0]["values"], serde_json::json!(["2", "2"]));
+    let csv = std::fs::read_to_string(out.join("optimise.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 9, "{csv}");
+    {
+        let c = json["chosen"].as_u64().expect("a configuration is chosen");
+        let chosen = &configurations[c as usize]["values"];
+        let text = std::fs::read_to_string(out.join("recommended.toml")).unwrap();
+        let model = ifss_sim::scenario::load(&text, "recommended.toml").expect("it loads");
+        let base = super::support::model("western-bay");
+        let counts = |m: &ifss_sim::model::Model| m.posts().len();
+        let want: i64 = chosen
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().parse::<i64>().unwrap() - 2)
+            .sum();
+        assert_eq!(counts(&model) as i64 - counts(&base) as i64, want);
+        // every other line is the scenario's own
+        let differing = text
+            .lines()
+            .zip(super::support::text("western-bay").lines())
+            .filter(|(a, b)| a != b)
+            .count();
+        let changed = chosen
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v.as_str() != Some("2"))
+            .count();
+        assert_eq!(differing, changed, "{text}");
+    }
+}
+
+#[test]
+fn a_bad_search_is_refused_before_any_work() {
+    for (args, says) in [
+        (
+            vec!["optimise", "--vary", "staff[1].colour=1..2"],
+            "staff[1].colour",
+        ),
+        (
+            vec![
+                "optimise",
+                "--vary",
+                "staff[1].count=1..2",
+                "--require",
+                "no_such<=1",
+            ],
+            "no_such",
+        ),
+        (
+            vec![
+                "optimise",
+                "--vary",
+                "staff[1].count=1..2",
+                "--total",
+                "staff[9].count<=3",
+            ],
+            "staff[9].count",
+        ),
+        (vec!["optimise", "pioneer-2011"], "no [optimise] section"),
+        (
+            vec!["optimise", "--vary", "staff[1].count=1..2", "--reps", "2"],
+            "at least 5",
+        ),
+    ] {
+        let o = ifss(&[args.as_slice(), &["--no-output", "-q"]].concat());
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{args:?}: {}", o.stderr);
+    }
+}

@@ -15,6 +15,7 @@ mod extremes;
 mod fit_arrivals;
 mod golden;
 mod limits;
+mod optimise;
 mod outputs;
 mod properties;
 mod rebasing;

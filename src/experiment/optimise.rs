@@ -1,0 +1,885 @@
+//! Staffing optimisation: the best configuration in a scenario's search space
+//! (`[optimise]`), within its requirements, with a stated probability of being right.
+//!
+//! Every configuration the space allows (every combination of the varied fields' values
+//! within the limits on their sums) is built and checked before any runs. Then all run
+//! the same first replications on common random numbers, and a race
+//! ([`super::select`]) sets aside those shown to fail a requirement or to trail another
+//! by more than a shrinking margin, adding replications to the rest at each look, until
+//! one is left or the replication limit is reached. The configuration left is, with the
+//! probability asked, within every requirement and within δ of the best that meets them.
+//!
+//! Every replication `k` of every configuration sees the same families and, for the posts
+//! configurations share, the same absences (the streams are keyed by post), so the
+//! differences between configurations are theirs, not chance's.
+
+use super::select::{self, Verdict};
+use super::{ExperimentError, Watch};
+use crate::batch::{self, Pool};
+use crate::measures::names;
+use crate::model::optimise::Search;
+use crate::model::{FieldProblem, Model};
+use crate::scenario::overrides::Override;
+use crate::stats::{paired_difference, summarize};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// The most configurations one search may hold.
+pub const MAX_CONFIGURATIONS: usize = 5000;
+
+/// A configuration: the values of the varied fields and the scenario they make.
+#[derive(Debug, Clone)]
+pub struct Configuration {
+    /// The overrides that make it, one per varied field.
+    pub sets: Vec<Override>,
+    /// Its model.
+    pub model: Model,
+    /// Whether the search space holds it (the proposal may lie outside).
+    pub in_space: bool,
+}
+
+/// What a person asks to optimise.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The scenario's text (after any `--set`), and what to call it in messages.
+    pub text: String,
+    /// Where the text came from.
+    pub origin: String,
+    /// The search.
+    pub search: Search,
+    /// Master seed.
+    pub seed: u64,
+}
+
+/// A validated search: every configuration built.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    search: Search,
+    seed: u64,
+    /// Configurations; the proposal (the scenario as it is) first.
+    configurations: Vec<Configuration>,
+    /// Each varied field in words (`Consultant Social Worker, Swansea: count`).
+    labels: Vec<String>,
+    /// The proposal's value of each varied field.
+    proposal_values: Vec<String>,
+    years: usize,
+    budget: Option<f64>,
+    year_budgets: Vec<f64>,
+}
+
+impl Plan {
+    /// Check a request: known measures, at least one varied field, every configuration a
+    /// valid scenario, and not too many of them (each problem named by its field).
+    pub fn new(request: &Request) -> Result<Plan, Vec<FieldProblem>> {
+        let s = &request.search;
+        let mut problems = Vec::new();
+        let base = match crate::scenario::load(&request.text, &request.origin) {
+            Ok(m) => m,
+            Err(e) => {
+                return Err(e
+                    .problems
+                    .into_iter()
+                    .map(|p| FieldProblem::new(p.path, p.message))
+                    .collect());
+            }
+        };
+        if s.vary.is_empty() {
+            problems.push(FieldProblem::new(
+                "optimise.vary",
+                "name at least one field to vary (in [[optimise.vary]] or with --vary)",
+            ));
+        }
+        let catalogue = crate::measures::Catalogue::new(&base);
+        let measures = std::iter::once(("optimise.objective", &s.objective))
+            .chain(s.require.iter().map(|r| ("optimise.require", &r.measure)));
+        for (field, name) in measures {
+            if catalogue.index(name).is_none() {
+                problems.push(FieldProblem::new(
+                    field,
+                    format!("no measure is called {name:?} (`ifss-sim run --json` lists them)"),
+                ));
+            }
+        }
+        let combinations: f64 = s.vary.iter().map(|c| c.values.len() as f64).product();
+        if combinations > 50.0 * MAX_CONFIGURATIONS as f64 {
+            problems.push(FieldProblem::new(
+                "optimise.vary",
+                format!(
+                    "{combinations} combinations of values; a search may consider at most {} \
+                     (fewer values, or limits that leave at most {MAX_CONFIGURATIONS})",
+                    50 * MAX_CONFIGURATIONS
+                ),
+            ));
+        }
+        if s.first_replications < 5 || s.max_replications < s.first_replications {
+            problems.push(FieldProblem::new(
+                "optimise.first_replications",
+                format!(
+                    "need at least 5 first replications and a limit at least as large, got {} \
+                     and {}",
+                    s.first_replications, s.max_replications
+                ),
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // every combination, first field fastest, kept where the limits allow it
+        let mut picks: Vec<Vec<usize>> = vec![Vec::new()];
+        for c in &s.vary {
+            picks = (0..c.values.len())
+                .flat_map(|v| {
+                    picks.iter().map(move |p| {
+                        let mut p = p.clone();
+                        p.push(v);
+                        p
+                    })
+                })
+                .collect();
+        }
+        let allowed = |p: &[usize]| {
+            s.totals.iter().all(|t| {
+                let sum: Option<f64> = t
+                    .paths
+                    .iter()
+                    .map(|path| {
+                        let i = s.vary.iter().position(|c| &c.path == path)?;
+                        s.vary[i].values[p[i]].parse::<f64>().ok()
+                    })
+                    .sum();
+                sum.is_some_and(|x| t.allows(x))
+            })
+        };
+        picks.retain(|p| allowed(p));
+        if picks.is_empty() {
+            return Err(vec![FieldProblem::new(
+                "optimise.total",
+                "no combination of the varied values meets every limit (optimise.total)",
+            )]);
+        }
+        if picks.len() > MAX_CONFIGURATIONS {
+            return Err(vec![FieldProblem::new(
+                "optimise.vary",
+                format!(
+                    "{} configurations meet the limits; a search may hold at most \
+                     {MAX_CONFIGURATIONS} (fewer values, or tighter limits)",
+                    picks.len()
+                ),
+            )]);
+        }
+        let built: Vec<Result<Configuration, String>> = picks
+            .par_iter()
+            .map(|p| {
+                let sets: Vec<Override> = s
+                    .vary
+                    .iter()
+                    .zip(p)
+                    .map(|(c, &v)| Override {
+                        path: c.path.clone(),
+                        value: c.values[v].clone(),
+                    })
+                    .collect();
+                super::scenario_with(&request.text, &request.origin, &sets)
+                    .map(|model| Configuration {
+                        sets: sets.clone(),
+                        model,
+                        in_space: true,
+                    })
+                    .map_err(|e| format!("at {}: {e}", super::settings(&sets)))
+            })
+            .collect();
+        let mut configurations = vec![Configuration {
+            sets: Vec::new(),
+            model: base.clone(),
+            in_space: false,
+        }];
+        for b in built {
+            match b {
+                Ok(c) if c.model.fingerprint() == base.fingerprint() => {
+                    // the proposal itself: keep its values, and it competes
+                    configurations[0].sets = c.sets;
+                    configurations[0].in_space = true;
+                }
+                Ok(c) => configurations.push(c),
+                Err(e) => {
+                    if problems.len() < 20 {
+                        problems.push(FieldProblem::new("optimise.vary", e));
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let labels = s
+            .vary
+            .iter()
+            .map(|c| field_words(&request.text, &c.path))
+            .collect();
+        let proposal_values = s
+            .vary
+            .iter()
+            .map(|c| current_value(&request.text, &c.path).unwrap_or_else(|| "?".into()))
+            .collect();
+        let projector = crate::costs::Projector::new(&base);
+        let (years, budget, year_budgets) = match &projector {
+            Some(p) => (
+                p.years(),
+                Some(
+                    base.costs()
+                        .map_or(0.0, |c| c.budget().pence() as f64 / 100.0),
+                ),
+                (0..p.years())
+                    .map(|y| p.budget(y).pence() as f64 / 100.0)
+                    .collect(),
+            ),
+            None => (0, None, Vec::new()),
+        };
+        Ok(Plan {
+            search: s.clone(),
+            seed: request.seed,
+            configurations,
+            labels,
+            proposal_values,
+            years,
+            budget,
+            year_budgets,
+        })
+    }
+
+    /// Configurations the search will consider (the proposal included, in the space or not).
+    pub fn configurations(&self) -> usize {
+        self.configurations.len()
+    }
+
+    /// The most replications the search may run in all.
+    pub fn most_replications(&self) -> u64 {
+        self.configurations.len() as u64 * self.search.max_replications
+    }
+
+    /// The search.
+    pub fn search(&self) -> &Search {
+        &self.search
+    }
+
+    /// The largest configuration's model, to size the work before it starts.
+    pub fn largest_model(&self) -> &Model {
+        self.configurations
+            .iter()
+            .map(|c| &c.model)
+            .max_by_key(|m| m.posts().len() + m.authorities().len())
+            .expect("a plan has configurations")
+    }
+}
+
+/// A varied field in words, from the scenario text: `staff[1].count` is "Consultant Social
+/// Worker, Swansea: count"; other paths stay as written.
+fn field_words(text: &str, path: &str) -> String {
+    let entry = || -> Option<String> {
+        let (list, rest) = path.split_once('[')?;
+        let (sel, field) = rest.split_once("].")?;
+        let doc: toml::Table = text.parse().ok()?;
+        let items = doc.get(list)?.as_array()?;
+        let item = match sel.parse::<usize>() {
+            Ok(i) => items.get(i)?,
+            Err(_) => items.iter().find(|t| {
+                t.as_table().is_some_and(|t| {
+                    t.values()
+                        .any(|v| v.as_str() == Some(sel.trim_matches('"')))
+                })
+            })?,
+        };
+        let t = item.as_table()?;
+        let name = t
+            .get("post")
+            .or_else(|| t.get("name"))
+            .and_then(|v| v.as_str())?;
+        let base = t.get("base").and_then(|v| v.as_str());
+        Some(match base {
+            Some(b) => format!("{name}, {b}: {field}"),
+            None => format!("{name}: {field}"),
+        })
+    };
+    entry().unwrap_or_else(|| path.to_string())
+}
+
+/// A field's value in the scenario text, as `--set` would write it.
+fn current_value(text: &str, path: &str) -> Option<String> {
+    let doc: toml::Table = text.parse().ok()?;
+    let mut at = toml::Value::Table(doc);
+    for part in path.split('.') {
+        let (key, sel) = match part.split_once('[') {
+            Some((k, s)) => (k, Some(s.trim_end_matches(']'))),
+            None => (part, None),
+        };
+        at = at.get(key)?.clone();
+        if let Some(sel) = sel {
+            let items = at.as_array()?.clone();
+            at = match sel.parse::<usize>() {
+                Ok(i) => items.get(i)?.clone(),
+                Err(_) => items.into_iter().find(|t| {
+                    t.as_table().is_some_and(|t| {
+                        t.values()
+                            .any(|v| v.as_str() == Some(sel.trim_matches('"')))
+                    })
+                })?,
+            };
+        }
+    }
+    Some(match at {
+        toml::Value::String(s) => s,
+        other => other.to_string(),
+    })
+}
+
+/// What the search knows of one configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluated {
+    /// The varied fields' values, in the search's order.
+    pub values: Vec<String>,
+    /// Whether it is the proposal (the scenario as it is).
+    pub proposal: bool,
+    /// Whether the search space holds it.
+    pub in_space: bool,
+    /// Replications it ran.
+    pub replications: u64,
+    /// The objective's mean and 95% interval.
+    pub objective: Option<f64>,
+    /// See `objective`.
+    pub objective_ci95: Option<[f64; 2]>,
+    /// Each requirement's measure: its mean.
+    pub requirement_means: Vec<Option<f64>>,
+    /// Each requirement: "met", "failed" or "open" when the search stopped sampling it.
+    pub requirements: Vec<&'static str>,
+    /// Where it ended: "chosen", "set aside" (trailed another), "fails a requirement",
+    /// "undecided" (still in the race at the limit), or "outside the space".
+    pub status: &'static str,
+    /// The replications at which it was set aside, if it was.
+    pub set_aside_at: Option<u64>,
+    /// The yearly budget that covers every contract year of it with the probability the
+    /// budget requirement asks (0.8 without one): its `1 − limit` quantile of the dearest
+    /// year, pounds.
+    pub budget_needed: Option<f64>,
+    /// Paired difference in the objective against the proposal, over the replications
+    /// both ran.
+    pub vs_proposal: Option<super::sweep::Paired>,
+    /// Whether its estimates meet every requirement but the budget's: whether the front
+    /// counts it.
+    pub holds_others: bool,
+}
+
+/// A point of the cost–benefit front.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FrontPoint {
+    /// A yearly budget, pounds.
+    pub budget: f64,
+    /// The best mean objective among configurations that budget covers.
+    pub best: f64,
+    /// Which configuration (an index into `configurations`).
+    pub configuration: usize,
+}
+
+/// A finished search.
+#[derive(Debug, Clone, Serialize)]
+pub struct Optimisation {
+    /// The objective measure and whether more is better.
+    pub objective: String,
+    /// See `objective`.
+    pub maximise: bool,
+    /// δ.
+    pub indifference: f64,
+    /// The probability asked that the choice is right.
+    pub confidence: f64,
+    /// Master seed.
+    pub seed: u64,
+    /// The varied fields, as `--set` names them.
+    pub fields: Vec<String>,
+    /// The same in words.
+    pub field_words: Vec<String>,
+    /// The proposal's values.
+    pub proposal_values: Vec<String>,
+    /// The requirements in words.
+    pub requirements: Vec<String>,
+    /// The yearly budget of the scenario, pounds.
+    pub budget: Option<f64>,
+    /// Every configuration; the proposal first.
+    pub configurations: Vec<Evaluated>,
+    /// The chosen configuration, if any met the requirements.
+    pub chosen: Option<usize>,
+    /// Configurations whose paired 95% interval against the chosen one includes zero: the
+    /// simulation cannot tell them from it.
+    pub alike: Vec<usize>,
+    /// Whether the procedure ended by its own rule (the guarantee holds) rather than at
+    /// the replication limit.
+    pub guarantee_holds: bool,
+    /// Why it ended, in words.
+    pub ended: String,
+    /// Replications run in all, and looks taken.
+    pub replications: u64,
+    /// See `replications`.
+    pub looks: usize,
+    /// The cost–benefit front: for each budget, the best objective it covers.
+    pub front: Vec<FrontPoint>,
+    /// The probability of covering every year the front uses.
+    pub front_cover: f64,
+}
+
+impl Optimisation {
+    /// The chosen configuration's changes against the proposal, as overrides.
+    pub fn chosen_changes(&self) -> Vec<Override> {
+        let Some(c) = self.chosen else {
+            return Vec::new();
+        };
+        self.fields
+            .iter()
+            .zip(&self.configurations[c].values)
+            .zip(&self.proposal_values)
+            .filter(|((_, v), p)| v != p)
+            .map(|((f, v), _)| Override {
+                path: f.clone(),
+                value: v.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Columns kept per configuration: the objective (as "more is better"), each
+/// requirement's measure, and each year's cost.
+struct Columns {
+    objective: Vec<f64>,
+    require: Vec<Vec<f64>>,
+    years: Vec<Vec<f64>>,
+}
+
+/// Where a configuration stands in the race.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Standing {
+    Racing,
+    SetAside(u64),
+    Fails,
+}
+
+/// Run the search: the first replications of every configuration, then the race.
+pub fn run<W: Watch + ?Sized>(
+    plan: &Plan,
+    pool: &Pool,
+    watch: &mut W,
+) -> Result<Optimisation, ExperimentError> {
+    let s = &plan.search;
+    let k = plan.configurations.len();
+    let candidates = plan.configurations.iter().filter(|c| c.in_space).count();
+    let alpha = (1.0 - s.confidence) / 2.0;
+    let beta = alpha;
+    let schedule = select::looks(s.first_replications, s.max_replications);
+    let h2 = select::kn_h2(candidates.max(2), s.first_replications, alpha);
+    let m = s.require.len().max(1);
+    let gamma = beta / (k * m * schedule.len()) as f64;
+    let sign = if s.maximise { 1.0 } else { -1.0 };
+    let mut cols: Vec<Columns> = (0..k)
+        .map(|_| Columns {
+            objective: Vec::new(),
+            require: vec![Vec::new(); s.require.len()],
+            years: vec![Vec::new(); plan.years],
+        })
+        .collect();
+    let mut standing = vec![Standing::Racing; k];
+    let mut verdicts = vec![vec![Verdict::Open; s.require.len()]; k];
+    let mut ran = 0u64;
+    let mut done_at = 0u64;
+    let mut ended = String::new();
+    let mut guarantee_holds = false;
+    let mut looks = 0;
+    let label = "optimise";
+    watch.started(label, plan.most_replications());
+    for &r in &schedule {
+        looks += 1;
+        // the proposal always runs, for the comparison; the racing others too
+        let active: Vec<usize> = (0..k)
+            .filter(|&i| i == 0 || standing[i] == Standing::Racing)
+            .collect();
+        let from = done_at;
+        let fresh = stage(plan, &active, from, r, pool, &*watch, label, &mut ran)?;
+        for (i, c) in active.iter().zip(fresh) {
+            let col = &mut cols[*i];
+            col.objective.extend(c.objective.iter().map(|x| sign * x));
+            for (a, b) in col.require.iter_mut().zip(c.require) {
+                a.extend(b);
+            }
+            for (a, b) in col.years.iter_mut().zip(c.years) {
+                a.extend(b);
+            }
+        }
+        done_at = r;
+        if watch.between(label) == batch::Flow::Stop {
+            return Err(ExperimentError::Stopped {
+                label: label.into(),
+                done: ran,
+                total: plan.most_replications(),
+            });
+        }
+        // requirements: decided once, at the union bound's level
+        for i in 0..k {
+            if standing[i] != Standing::Racing && i != 0 {
+                continue;
+            }
+            for (j, req) in s.require.iter().enumerate() {
+                if verdicts[i][j] != Verdict::Open {
+                    continue;
+                }
+                if let Some(b) = select::mean_bounds(&cols[i].require[j], gamma) {
+                    verdicts[i][j] = select::verdict(b, req.at_least, req.at_most);
+                }
+            }
+            if verdicts[i].contains(&Verdict::Failed) && standing[i] == Standing::Racing {
+                standing[i] = Standing::Fails;
+            }
+        }
+        let feasible = |i: usize| verdicts[i].iter().all(|v| *v == Verdict::Met);
+        // the race among candidates in the space
+        let racing: Vec<usize> = (0..k)
+            .filter(|&i| standing[i] == Standing::Racing && plan.configurations[i].in_space)
+            .collect();
+        let n0 = s.first_replications as usize;
+        let mean = |i: usize| {
+            let o = &cols[i].objective[..r as usize];
+            o.iter().sum::<f64>() / o.len() as f64
+        };
+        let means: Vec<f64> = (0..k)
+            .map(|i| {
+                if cols[i].objective.len() >= r as usize {
+                    mean(i)
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
+        let leaders: Vec<usize> = racing.iter().copied().filter(|&l| feasible(l)).collect();
+        let mut all_closed = true;
+        let aside: Vec<usize> = racing
+            .par_iter()
+            .copied()
+            .filter(|&i| {
+                leaders.iter().any(|&l| {
+                    l != i && {
+                        let s2 =
+                            select::difference_variance(&cols[l].objective, &cols[i].objective, n0);
+                        means[l] - means[i] > select::kn_margin(h2, s2, s.indifference, r)
+                    }
+                })
+            })
+            .collect();
+        for &i in &aside {
+            standing[i] = Standing::SetAside(r);
+        }
+        let left: Vec<usize> = (0..k)
+            .filter(|&i| standing[i] == Standing::Racing && plan.configurations[i].in_space)
+            .collect();
+        for (a, &i) in left.iter().enumerate() {
+            for &l in &left[a + 1..] {
+                let s2 = select::difference_variance(&cols[l].objective, &cols[i].objective, n0);
+                if select::kn_margin(h2, s2, s.indifference, r) > 0.0 {
+                    all_closed = false;
+                }
+            }
+        }
+        let undecided = left.iter().any(|&i| !feasible(i));
+        if left.is_empty() {
+            ended = "every configuration in the space fails a requirement".into();
+            guarantee_holds = true;
+            break;
+        }
+        if left.len() == 1 && !undecided {
+            ended = format!("one configuration was left after {r} replications");
+            guarantee_holds = true;
+            break;
+        }
+        if all_closed && !undecided {
+            ended = format!(
+                "the margins closed after {r} replications; the best mean among the {} left \
+                 is chosen",
+                left.len()
+            );
+            guarantee_holds = true;
+            break;
+        }
+        if r == s.max_replications {
+            ended = format!(
+                "the replication limit ({r}) was reached with {} configurations still racing{}; \
+                 the best mean among those known to meet the requirements is chosen, without \
+                 the guarantee (raise max_replications)",
+                left.len(),
+                if undecided {
+                    ", some not yet known to meet the requirements"
+                } else {
+                    ""
+                }
+            );
+            break;
+        }
+    }
+    // the choice: the best mean among those still racing and known feasible
+    let mean_of = |i: usize| {
+        let o = &cols[i].objective;
+        o.iter().sum::<f64>() / o.len().max(1) as f64
+    };
+    let feasible = |i: usize| verdicts[i].iter().all(|v| *v == Verdict::Met);
+    let chosen = (0..k)
+        .filter(|&i| {
+            standing[i] == Standing::Racing && plan.configurations[i].in_space && feasible(i)
+        })
+        .max_by(|&a, &b| mean_of(a).total_cmp(&mean_of(b)));
+    // the proposal runs as many replications as the chosen one, for a paired comparison
+    if let Some(c) = chosen
+        && cols[0].objective.len() < cols[c].objective.len()
+    {
+        let fresh = stage(
+            plan,
+            &[0],
+            cols[0].objective.len() as u64,
+            cols[c].objective.len() as u64,
+            pool,
+            &*watch,
+            label,
+            &mut ran,
+        )?;
+        let c0 = &mut cols[0];
+        for f in fresh {
+            c0.objective.extend(f.objective.iter().map(|x| sign * x));
+            for (a, b) in c0.require.iter_mut().zip(f.require) {
+                a.extend(b);
+            }
+            for (a, b) in c0.years.iter_mut().zip(f.years) {
+                a.extend(b);
+            }
+        }
+    }
+    let cover = s
+        .require
+        .iter()
+        .find(|r| r.measure == names::OVER_BUDGET_ANY)
+        .and_then(|r| r.at_most)
+        .map_or(0.8, |q| 1.0 - q);
+    let budget_needed = |i: usize| -> Option<f64> {
+        let c = &cols[i];
+        let n = c.years.first()?.len();
+        let mut dearest: Vec<f64> = (0..n)
+            .map(|j| {
+                c.years
+                    .iter()
+                    .zip(&plan.year_budgets)
+                    .map(|(y, b)| y[j] * plan.budget.unwrap_or(*b) / b)
+                    .fold(f64::NEG_INFINITY, f64::max)
+            })
+            .collect();
+        dearest.sort_by(f64::total_cmp);
+        let at = ((cover * n as f64).ceil() as usize).clamp(1, n) - 1;
+        dearest.get(at).copied()
+    };
+    let paired = |a: &[f64], b: &[f64]| {
+        let n = a.len().min(b.len());
+        let (a, b): (Vec<f64>, Vec<f64>) = (
+            a[..n].iter().map(|x| sign * x).collect(),
+            b[..n].iter().map(|x| sign * x).collect(),
+        );
+        paired_difference(&a, &b).map(|d| super::sweep::Paired {
+            mean: d.mean,
+            ci95: d.ci95,
+        })
+    };
+    let configurations: Vec<Evaluated> = (0..k)
+        .map(|i| {
+            let c = &plan.configurations[i];
+            let natural: Vec<f64> = cols[i].objective.iter().map(|x| sign * x).collect();
+            let sum = summarize(&natural);
+            let values = if c.sets.is_empty() {
+                plan.proposal_values.clone()
+            } else {
+                c.sets.iter().map(|o| o.value.clone()).collect()
+            };
+            let status = match standing[i] {
+                _ if Some(i) == chosen => "chosen",
+                _ if !c.in_space => "outside the space",
+                Standing::Fails => "fails a requirement",
+                Standing::SetAside(_) => "set aside",
+                Standing::Racing if feasible(i) => "not chosen",
+                Standing::Racing => "undecided",
+            };
+            Evaluated {
+                values,
+                proposal: i == 0,
+                in_space: c.in_space,
+                replications: cols[i].objective.len() as u64,
+                objective: sum.as_ref().map(|s| s.mean),
+                objective_ci95: sum.as_ref().and_then(|s| s.ci95),
+                requirement_means: cols[i]
+                    .require
+                    .iter()
+                    .map(|v| summarize(v).map(|s| s.mean))
+                    .collect(),
+                requirements: verdicts[i]
+                    .iter()
+                    .map(|v| match v {
+                        Verdict::Met => "met",
+                        Verdict::Failed => "failed",
+                        Verdict::Open => "open",
+                    })
+                    .collect(),
+                status,
+                set_aside_at: match standing[i] {
+                    Standing::SetAside(r) => Some(r),
+                    _ => None,
+                },
+                budget_needed: budget_needed(i),
+                vs_proposal: (i != 0)
+                    .then(|| paired(&cols[0].objective, &cols[i].objective))
+                    .flatten(),
+                holds_others: false,
+            }
+        })
+        .collect();
+    let alike = match chosen {
+        Some(c) => (0..k)
+            .filter(|&i| i != c && plan.configurations[i].in_space)
+            .filter(|&i| standing[i] != Standing::Fails)
+            .filter(|&i| {
+                paired(&cols[c].objective, &cols[i].objective)
+                    .and_then(|p| p.ci95)
+                    .is_some_and(|[lo, hi]| lo <= 0.0 && hi >= 0.0)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    // the front prices the budget: every other requirement is held, on its estimate
+    let holds_others: Vec<bool> = configurations
+        .iter()
+        .map(|c| {
+            s.require.iter().zip(&c.requirement_means).all(|(r, m)| {
+                r.measure == names::OVER_BUDGET_ANY
+                    || m.is_some_and(|m| {
+                        r.at_least.is_none_or(|q| m >= q) && r.at_most.is_none_or(|q| m <= q)
+                    })
+            })
+        })
+        .collect();
+    let front = front(&configurations, &holds_others, s.maximise);
+    let mut configurations = configurations;
+    for (c, h) in configurations.iter_mut().zip(&holds_others) {
+        c.holds_others = *h;
+    }
+    Ok(Optimisation {
+        objective: s.objective.clone(),
+        maximise: s.maximise,
+        indifference: s.indifference,
+        confidence: s.confidence,
+        seed: plan.seed,
+        fields: s.vary.iter().map(|c| c.path.clone()).collect(),
+        field_words: plan.labels.clone(),
+        proposal_values: plan.proposal_values.clone(),
+        requirements: s.require.iter().map(|r| r.words()).collect(),
+        budget: plan.budget,
+        configurations,
+        chosen,
+        alike,
+        guarantee_holds,
+        ended,
+        replications: ran,
+        looks,
+        front,
+        front_cover: cover,
+    })
+}
+
+/// The cost–benefit front: every configuration's budget needed against its objective,
+/// among those that `holds` (every requirement but the budget's, on its estimate), the
+/// non-dominated ones in order of budget (each costs more and does better than the one
+/// before).
+fn front(configurations: &[Evaluated], holds: &[bool], maximise: bool) -> Vec<FrontPoint> {
+    let mut points: Vec<(f64, f64, usize)> = configurations
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| c.in_space && holds[*i])
+        .filter_map(|(i, c)| Some((c.budget_needed?, c.objective?, i)))
+        .collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let better = |a: f64, b: f64| if maximise { a > b } else { a < b };
+    let mut out: Vec<FrontPoint> = Vec::new();
+    for (budget, best, configuration) in points {
+        if out.last().is_none_or(|p| better(best, p.best)) {
+            out.push(FrontPoint {
+                budget,
+                best,
+                configuration,
+            });
+        }
+    }
+    out
+}
+
+/// One configuration's new columns.
+struct Fresh {
+    objective: Vec<f64>,
+    require: Vec<Vec<f64>>,
+    years: Vec<Vec<f64>>,
+}
+
+/// Replications `from..to` of each configuration in `which`, configurations in parallel.
+#[allow(clippy::too_many_arguments)]
+fn stage<W: Watch + ?Sized>(
+    plan: &Plan,
+    which: &[usize],
+    from: u64,
+    to: u64,
+    pool: &Pool,
+    watch: &W,
+    label: &str,
+    ran: &mut u64,
+) -> Result<Vec<Fresh>, ExperimentError> {
+    if to <= from {
+        return Ok(which
+            .iter()
+            .map(|_| Fresh {
+                objective: Vec::new(),
+                require: vec![Vec::new(); plan.search.require.len()],
+                years: vec![Vec::new(); plan.years],
+            })
+            .collect());
+    }
+    let done = std::sync::atomic::AtomicU64::new(*ran);
+    let bp = batch::Plan {
+        seed: plan.seed,
+        first: from,
+        replications: to - from,
+        chunk: batch::CHUNK,
+    };
+    // each configuration's batch runs inside this pool, beside the others
+    let inner = Pool::new(None)?;
+    let out: Vec<Result<Fresh, batch::BatchError>> = pool.install(|| {
+        which
+            .par_iter()
+            .map(|&i| {
+                let model = &plan.configurations[i].model;
+                let mut sink = |_: u64| {};
+                let b = batch::run_with(model, &bp, &inner, &mut sink)?;
+                let n = done.fetch_add(to - from, std::sync::atomic::Ordering::Relaxed);
+                watch.replication_done(label, n + to - from);
+                let col = |name: &str| b.measure(name).unwrap_or_default();
+                Ok(Fresh {
+                    objective: col(&plan.search.objective),
+                    require: plan
+                        .search
+                        .require
+                        .iter()
+                        .map(|r| col(&r.measure))
+                        .collect(),
+                    years: (1..=plan.years)
+                        .map(|y| col(&names::cost_in_year(y)))
+                        .collect(),
+                })
+            })
+            .collect()
+    });
+    *ran = done.into_inner();
+    out.into_iter()
+        .map(|r| r.map_err(ExperimentError::from))
+        .collect()
+}
