@@ -566,12 +566,14 @@ fn text(title: &str, o: &Optimisation, seconds: f64) -> String {
         rows.push(row);
     }
     t.push_str(&super::sweep::align(&rows));
-    let _ = writeln!(
-        t,
-        "\nBudget needed: the yearly budget that covers every contract year with probability \
-         {:.0}%.",
-        100.0 * o.front_cover
-    );
+    if o.configurations.iter().any(|c| c.budget_needed.is_some()) {
+        let _ = writeln!(
+            t,
+            "\nBudget needed: the yearly budget that covers every contract year with \
+             probability {:.0}%.",
+            100.0 * o.front_cover
+        );
+    }
     t
 }
 

@@ -490,7 +490,6 @@ pub fn run<W: Watch + ?Sized>(
     let mut guarantee_holds = false;
     let mut looks = 0;
     let label = "optimise";
-    watch.started(label, plan.most_replications());
     for &r in &schedule {
         looks += 1;
         // the proposal always runs, for the comparison; the racing others too
@@ -498,6 +497,15 @@ pub fn run<W: Watch + ?Sized>(
             .filter(|&i| i == 0 || standing[i] == Standing::Racing)
             .collect();
         let from = done_at;
+        // each look reports its own work, counted on from what ran before it
+        watch.started(
+            &format!(
+                "look {looks} of {}: {} configurations",
+                schedule.len(),
+                active.len()
+            ),
+            ran + active.len() as u64 * (r - from),
+        );
         let fresh = stage(plan, &active, from, r, pool, &*watch, label, &mut ran)?;
         for (i, c) in active.iter().zip(fresh) {
             let col = &mut cols[*i];
