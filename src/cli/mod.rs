@@ -183,6 +183,14 @@ struct ReportArgs {
     /// (about 10 seconds more on the default).
     #[arg(long, conflicts_with_all = ["no_report", "no_output"])]
     sensitivity: bool,
+    /// Lead the report with the recommended deployment of an `optimise` run: its
+    /// optimise.json (of the same scenario).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["no_report", "no_output"])]
+    recommendation: Option<PathBuf>,
+    /// Run the scenario's staffing optimisation ([optimise]; about a minute on the
+    /// default) and lead the report with its recommended deployment.
+    #[arg(long, conflicts_with_all = ["no_report", "no_output", "recommendation"])]
+    optimise: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,6 @@ use clap::Args;
 use ifss_sim::experiment::optimise::{self, Optimisation};
 use ifss_sim::model::optimise::{Choice, Requirement, Search, Total};
 use ifss_sim::report::html::escape;
-use ifss_sim::report::plots::{FrontChart, front_chart};
 use ifss_sim::report::write::SetKind;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -294,7 +293,7 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
                 replications: s.first_replications,
                 policies: &[],
             };
-            let svg = front_chart(&front(&o));
+            let svg = ifss_sim::report::board::recommend::front_picture(&o);
             let mut files = vec![
                 ("optimise.csv".to_string(), csv(&o)?),
                 ("optimise.json".to_string(), json.clone().into_bytes()),
@@ -609,7 +608,7 @@ fn csv(o: &Optimisation) -> Result<Vec<u8>> {
     for c in &o.configurations {
         let mut row: Vec<String> = c.values.iter().map(|v| text_cell(v)).collect();
         row.push(c.proposal.to_string());
-        row.push(text_cell(c.status));
+        row.push(text_cell(&c.status));
         row.push(c.replications.to_string());
         row.push(f(c.objective));
         row.push(f(c.objective_ci95.map(|x| x[0])));
@@ -642,29 +641,6 @@ fn recommended(text: &str, o: &Optimisation) -> Result<String> {
         .collect();
     ifss_sim::scenario::overrides::apply_annotated(text, &changes, &notes)
         .map_err(|e| anyhow::anyhow!("cannot write the recommended scenario: {e}"))
-}
-
-fn front(o: &Optimisation) -> FrontChart {
-    let point = |i: usize| {
-        let c = &o.configurations[i];
-        Some((c.budget_needed?, c.objective?))
-    };
-    FrontChart {
-        title: format!(
-            "What each budget buys: the best {} found at each yearly budget",
-            o.objective
-        ),
-        y_label: o.objective.clone(),
-        percent: is_share(&o.objective),
-        all: (0..o.configurations.len())
-            .filter(|&i| o.configurations[i].holds_others)
-            .filter_map(point)
-            .collect(),
-        front: o.front.iter().map(|p| (p.budget, p.best)).collect(),
-        proposal: point(0),
-        chosen: o.chosen.and_then(point),
-        budget: o.budget,
-    }
 }
 
 fn page(title: &str, o: &Optimisation, text: &str, svg: &str) -> String {

@@ -1,7 +1,7 @@
 //! Writing the board report (`report.html` and one SVG per picture) after a run.
 
 use super::output::Run;
-use super::{BatchArgs, ReportArgs};
+use super::{BatchArgs, InputError, ReportArgs};
 use anyhow::{Context, Result};
 use ifss_sim::experiment;
 use ifss_sim::report::board::{self, BoardInput};
@@ -108,6 +108,7 @@ pub fn build(
         true => Some(what_it_depends_on(args, loaded, cfg, pool)?),
         false => None,
     };
+    let recommendation = recommendation(args, options, loaded, cfg, pool)?;
     let report = board::board_report(&BoardInput {
         model: &loaded.model,
         scenario_text: &loaded.text,
@@ -126,6 +127,7 @@ pub fn build(
             referrals_per_scale: d.referrals_per_scale,
             seconds: d.seconds,
         }),
+        recommendation: recommendation.as_ref(),
         run_time: &run_time,
         machine: &machine,
     });
@@ -266,6 +268,109 @@ fn calibration_evidence(
         "calibration",
     ))?;
     Ok(Some((name.to_string(), assess(source.targets(), &b).0)))
+}
+
+/// The optimisation the report leads with: read from `--recommendation FILE` (checked to
+/// be of this scenario), or run with `--optimise`.
+fn recommendation(
+    args: &BatchArgs,
+    options: &ReportArgs,
+    loaded: &super::scenarios::Loaded,
+    cfg: &ifss_sim::batch::BatchConfig,
+    pool: &ifss_sim::batch::Pool,
+) -> Result<Option<ifss_sim::experiment::optimise::Optimisation>> {
+    use ifss_sim::experiment::optimise;
+    if let Some(path) = &options.recommendation {
+        return read_recommendation(path, loaded).map(Some);
+    }
+    if !options.optimise {
+        return Ok(None);
+    }
+    let Some(search) = loaded.model.optimise() else {
+        return Err(InputError(format!(
+            "--optimise: {} has no [optimise] section saying what may change",
+            loaded.model.name()
+        ))
+        .into());
+    };
+    let plan = optimise::Plan::new(&optimise::Request {
+        text: loaded.text.clone(),
+        origin: loaded.label.clone(),
+        search: search.clone(),
+        seed: cfg.seed,
+    })
+    .map_err(super::run::request_problems)?;
+    let bar = super::run::progress(args, plan.most_replications(), "optimise");
+    let result = optimise::run(&plan, pool, &mut super::run::Watching { bar: &bar });
+    bar.finish_and_clear();
+    Ok(Some(super::run::experiment_result(result)?))
+}
+
+/// An `optimise.json` of this scenario, read and checked (before any batch runs, so a
+/// wrong file costs nothing).
+pub(super) fn read_recommendation(
+    path: &std::path::Path,
+    loaded: &super::scenarios::Loaded,
+) -> Result<ifss_sim::experiment::optimise::Optimisation> {
+    use ifss_sim::experiment::optimise;
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError(format!("{shown}: cannot read it ({e})")))?;
+    #[derive(serde::Deserialize)]
+    struct File {
+        scenario: String,
+        #[serde(flatten)]
+        result: optimise::Optimisation,
+    }
+    let file: File = serde_json::from_str(&text).map_err(|e| {
+        InputError(format!(
+            "{shown}: line {}, column {}: not an optimise.json written by `ifss-sim \
+             optimise` ({e})",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if file.scenario != loaded.model.name() {
+        return Err(InputError(format!(
+            "{shown}: it is an optimisation of scenario {:?}, not of {:?}",
+            file.scenario,
+            loaded.model.name()
+        ))
+        .into());
+    }
+    let o = file.result;
+    let n = o.fields.len();
+    let sound = !o.configurations.is_empty()
+        && o.proposal_values.len() == n
+        && o.field_words.len() == n
+        && o.configurations.iter().all(|c| c.values.len() == n)
+        && o.chosen.is_none_or(|c| c < o.configurations.len());
+    if !sound {
+        return Err(InputError(format!(
+            "{shown}: its configurations do not match its fields; write it again with \
+             `ifss-sim optimise`"
+        ))
+        .into());
+    }
+    Ok(o)
+}
+
+/// Check `--recommendation` and `--optimise` before any batch runs.
+pub(super) fn check_recommendation(
+    options: &ReportArgs,
+    loaded: &super::scenarios::Loaded,
+) -> Result<()> {
+    if let Some(path) = &options.recommendation {
+        read_recommendation(path, loaded)?;
+    }
+    if options.optimise && loaded.model.optimise().is_none() {
+        return Err(InputError(format!(
+            "--optimise: {} has no [optimise] section saying what may change",
+            loaded.model.name()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

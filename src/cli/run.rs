@@ -202,6 +202,7 @@ pub fn run(a: RunArgs) -> Result<()> {
     let report = !(a.report.no_report || a.batch.no_output);
     let extra = if report { risk_batches(&model) } else { 0 };
     check_size(&model, most, 1 + extra, cfg.threads)?;
+    super::report::check_recommendation(&a.report, &loaded)?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     let bar = progress(&a.batch, cfg.replications, model.policy().kind().name());
     let pool = batch::Pool::new(cfg.threads)?;
@@ -392,6 +393,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         .max_by_key(|m| m.posts().len() + m.authorities().len())
         .unwrap_or(&loaded.model);
     check_size(largest, cfg.replications, plan.arms() + extra, cfg.threads)?;
+    super::report::check_recommendation(&a.report, &loaded)?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     // one pool for every policy's batch
     let pool = batch::Pool::new(cfg.threads)?;

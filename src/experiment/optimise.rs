@@ -22,7 +22,7 @@ use crate::model::{FieldProblem, Model};
 use crate::scenario::overrides::Override;
 use crate::stats::{paired_difference, summarize};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The most configurations one search may hold.
 pub const MAX_CONFIGURATIONS: usize = 5000;
@@ -333,7 +333,7 @@ fn current_value(text: &str, path: &str) -> Option<String> {
 }
 
 /// What the search knows of one configuration.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Evaluated {
     /// The varied fields' values, in the search's order.
     pub values: Vec<String>,
@@ -350,10 +350,10 @@ pub struct Evaluated {
     /// Each requirement's measure: its mean.
     pub requirement_means: Vec<Option<f64>>,
     /// Each requirement: "met", "failed" or "open" when the search stopped sampling it.
-    pub requirements: Vec<&'static str>,
+    pub requirements: Vec<String>,
     /// Where it ended: "chosen", "set aside" (trailed another), "fails a requirement",
     /// "undecided" (still in the race at the limit), or "outside the space".
-    pub status: &'static str,
+    pub status: String,
     /// The replications at which it was set aside, if it was.
     pub set_aside_at: Option<u64>,
     /// The yearly budget that covers every contract year of it with the probability the
@@ -369,7 +369,7 @@ pub struct Evaluated {
 }
 
 /// A point of the cost–benefit front.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct FrontPoint {
     /// A yearly budget, pounds.
     pub budget: f64,
@@ -379,8 +379,8 @@ pub struct FrontPoint {
     pub configuration: usize,
 }
 
-/// A finished search.
-#[derive(Debug, Clone, Serialize)]
+/// A finished search (as `optimise.json` holds it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Optimisation {
     /// The objective measure and whether more is better.
     pub objective: String,
@@ -726,13 +726,16 @@ pub fn run<W: Watch + ?Sized>(
                     .collect(),
                 requirements: verdicts[i]
                     .iter()
-                    .map(|v| match v {
-                        Verdict::Met => "met",
-                        Verdict::Failed => "failed",
-                        Verdict::Open => "open",
+                    .map(|v| {
+                        match v {
+                            Verdict::Met => "met",
+                            Verdict::Failed => "failed",
+                            Verdict::Open => "open",
+                        }
+                        .to_string()
                     })
                     .collect(),
-                status,
+                status: status.to_string(),
                 set_aside_at: match standing[i] {
                     Standing::SetAside(r) => Some(r),
                     _ => None,

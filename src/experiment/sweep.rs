@@ -337,7 +337,7 @@ pub struct Stat {
 }
 
 /// A paired difference's mean and 95% interval.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize)]
 pub struct Paired {
     /// Mean of the per-replication differences.
     pub mean: f64,

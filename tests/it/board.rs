@@ -129,6 +129,7 @@ fn board_report_is_pinned() {
         validation: None,
         calibration: Some(("pioneer-2011", &calibration)),
         depends: None,
+        recommendation: None,
         run_time: RUN_TIME,
         machine: MACHINE,
     });

@@ -574,3 +574,65 @@ fn a_bad_search_is_refused_before_any_work() {
         assert!(o.stderr.contains(says), "{args:?}: {}", o.stderr);
     }
 }
+
+#[test]
+fn the_report_leads_with_a_recommendation_of_the_same_scenario_and_refuses_others() {
+    let dir = super::support::TempDir::new("recommendation");
+    let opt = dir.0.join("opt");
+    let o = ifss(&[
+        "optimise",
+        "--vary",
+        "staff[2].count=1..3",
+        "--require",
+        "cost.total<=3000000",
+        "--reps",
+        "5",
+        "--max-reps",
+        "10",
+        "--out",
+        opt.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let file = opt.join("optimise.json");
+    let report = dir.0.join("report");
+    let o = ifss(&[
+        "run",
+        "--reps",
+        "4",
+        "--recommendation",
+        file.to_str().unwrap(),
+        "--out",
+        report.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+    let headline = html
+        .find("Recommended deployment: ")
+        .expect("a recommendation");
+    assert!(headline < html.find("Waiting for a first meeting</h2>").unwrap());
+    assert!(report.join("recommended-deployment-1.svg").is_file());
+    // another scenario's optimisation, or a file that is not one, is refused by name
+    let bad = dir.0.join("bad.json");
+    std::fs::write(&bad, "{\"scenario\": \"western-bay\",\n \"oops\": 1}").unwrap();
+    for (scenario, path, says) in [
+        ("pioneer-2011", &file, "not of \"pioneer-2011\""),
+        ("western-bay", &bad, "line 2"),
+    ] {
+        let o = ifss(&[
+            "run",
+            scenario,
+            "--reps",
+            "2",
+            "--recommendation",
+            path.to_str().unwrap(),
+            "--out",
+            dir.0.join("refused").to_str().unwrap(),
+            "-q",
+        ]);
+        assert_eq!(o.code, Some(2), "{}", o.stderr);
+        assert!(o.stderr.contains(says), "{}", o.stderr);
+        assert!(!dir.0.join("refused").exists(), "nothing is written");
+    }
+}

@@ -17,6 +17,7 @@ mod headline;
 mod inputs;
 mod over_time;
 mod question;
+pub mod recommend;
 mod risks;
 mod staff;
 mod waits;
@@ -65,6 +66,9 @@ pub struct BoardInput<'a> {
     pub calibration: Option<(&'a str, &'a [crate::experiment::calibrate::TargetFit])>,
     /// What the answer depends on (sensitivity and capacity), when asked for.
     pub depends: Option<Depends<'a>>,
+    /// A staffing optimisation of the scenario, when given: the headline leads with its
+    /// recommendation.
+    pub recommendation: Option<&'a crate::experiment::optimise::Optimisation>,
     /// When it ran and how long it took.
     pub run_time: &'a str,
     /// The machine it ran on.
@@ -113,12 +117,18 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
     let (key, headline) = headline(input);
     report.key_figures = key;
     report.headline = headline;
+    if let Some(o) = input.recommendation {
+        report.headline.insert(0, recommend::sentence(o));
+    }
 
     report.sections.push(waits_section(input));
     report.sections.push(over_time_section(input));
     report.sections.push(staff_section(input));
     if let Some(c) = input.comparison {
         report.sections.push(comparison_section(m, c));
+    }
+    if let Some(o) = input.recommendation {
+        report.sections.push(recommend::section(o));
     }
     if let Some(d) = &input.depends {
         report.sections.push(depends::depends_section(input, d));
