@@ -9,6 +9,7 @@ use anyhow::Result;
 use clap::Args;
 use ifss_sim::experiment::optimise::{self, Optimisation};
 use ifss_sim::model::optimise::{Choice, Requirement, Search, Total};
+use ifss_sim::report::board::recommend::{is_share, value as num};
 use ifss_sim::report::html::escape;
 use ifss_sim::report::write::SetKind;
 use serde::Serialize;
@@ -340,21 +341,6 @@ fn short(words: &str, path: &str) -> String {
             format!("{post} {base}")
         }
         _ => path.rsplit('.').next().unwrap_or(path).to_string(),
-    }
-}
-
-fn is_share(measure: &str) -> bool {
-    measure.starts_with("wait_within_target")
-        || measure.starts_with("over_budget")
-        || measure.starts_with("utilisation")
-}
-
-fn num(x: Option<f64>, share: bool) -> String {
-    match x {
-        Some(x) if x.is_finite() && share => format!("{:.1}%", 100.0 * x),
-        Some(x) if x.is_finite() && x.abs() >= 1000.0 => format!("{x:.0}"),
-        Some(x) if x.is_finite() => format!("{x:.3}"),
-        _ => "n/a".into(),
     }
 }
 

@@ -5,15 +5,18 @@ use crate::experiment::optimise::Optimisation;
 use crate::report::html::{Figure, Section, Table};
 use crate::report::plots::{FrontChart, front_chart};
 
-fn is_share(measure: &str) -> bool {
+/// Whether a measure is a share (shown as a percentage).
+pub fn is_share(measure: &str) -> bool {
     measure.starts_with("wait_within_target")
         || measure.starts_with("over_budget")
         || measure.starts_with("utilisation")
 }
 
-fn value(x: Option<f64>, share: bool) -> String {
+/// A measure's value as a table shows it: shares as percentages.
+pub fn value(x: Option<f64>, share: bool) -> String {
     match x {
         Some(x) if x.is_finite() && share => format!("{:.1}%", 100.0 * x),
+        Some(x) if x.is_finite() && x.abs() >= 1000.0 => format!("{x:.0}"),
         Some(x) if x.is_finite() => format!("{x:.3}"),
         _ => "n/a".into(),
     }
