@@ -364,10 +364,18 @@ fn text(title: &str, o: &Optimisation, seconds: f64) -> String {
     let goal = if o.maximise { "more" } else { "less" };
     let _ = writeln!(
         t,
-        "Optimisation of {title}\n{} configurations on seed {}: {} replications in {seconds:.1} s \
-         ({} look{}).\nObjective: {} ({goal} is better); a difference under {} is not worth acting \
+        "Optimisation of {title}\n{} on seed {}: {} replications in {seconds:.1} s ({} look{}).\n\
+         Objective: {} ({goal} is better); a difference under {} is not worth acting \
          on; the choice is right with probability at least {:.0}%.",
-        o.configurations.len(),
+        match o.visited {
+            None => format!("{} configurations", o.configurations.len()),
+            Some(v) => format!(
+                "{} configurations in the space, too many to race whole: a search visited {v} \
+                 at the first replications and raced the best {} (the guarantee covers those)",
+                o.space,
+                o.configurations.len()
+            ),
+        },
         o.seed,
         o.replications,
         o.looks,

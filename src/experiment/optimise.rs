@@ -24,8 +24,17 @@ use crate::stats::{paired_difference, summarize};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The most configurations one search may hold.
+/// The most configurations the race takes on whole; a larger space is searched first.
 pub const MAX_CONFIGURATIONS: usize = 5000;
+
+/// Configurations a search of a larger space visits (each at the first replications).
+pub const SEARCH_EVALUATIONS: usize = 1200;
+
+/// The best configurations a search passes to the race.
+pub const RACE_SIZE: usize = 200;
+
+/// The design stream of the search's random moves.
+const ANNEALING: u32 = 2;
 
 /// A configuration: the values of the varied fields and the scenario they make.
 #[derive(Debug, Clone)]
@@ -65,6 +74,12 @@ pub struct Plan {
     years: usize,
     budget: Option<f64>,
     year_budgets: Vec<f64>,
+    /// Every combination the limits allow, as value indices, when there are too many to
+    /// race them all: the search then looks among them first (empty otherwise).
+    allowed: Vec<Vec<usize>>,
+    /// The text and origin the configurations are built from.
+    text: String,
+    origin: String,
 }
 
 impl Plan {
@@ -157,15 +172,17 @@ impl Plan {
                 "no combination of the varied values meets every limit (optimise.total)",
             )]);
         }
-        if picks.len() > MAX_CONFIGURATIONS {
-            return Err(vec![FieldProblem::new(
-                "optimise.vary",
-                format!(
-                    "{} configurations meet the limits; a search may hold at most \
-                     {MAX_CONFIGURATIONS} (fewer values, or tighter limits)",
-                    picks.len()
-                ),
-            )]);
+        // too many to race: the search looks among them first, building only what it visits
+        let allowed = if picks.len() > MAX_CONFIGURATIONS {
+            std::mem::take(&mut picks)
+        } else {
+            Vec::new()
+        };
+        if !allowed.is_empty() {
+            // a sample of the space is built now, so that a field that cannot take its
+            // values is refused before anything runs
+            let step = (allowed.len() / 50).max(1);
+            picks = allowed.iter().step_by(step).cloned().collect();
         }
         let built: Vec<Result<Configuration, String>> = picks
             .par_iter()
@@ -216,7 +233,7 @@ impl Plan {
             .iter()
             .map(|c| field_words(&request.text, &c.path))
             .collect();
-        let proposal_values = s
+        let proposal_values: Vec<String> = s
             .vary
             .iter()
             .map(|c| current_value(&request.text, &c.path).unwrap_or_else(|| "?".into()))
@@ -235,10 +252,22 @@ impl Plan {
             ),
             None => (0, None, Vec::new()),
         };
+        if !allowed.is_empty() {
+            // only the proposal is kept; the search builds the rest as it visits them
+            configurations.truncate(1);
+            configurations[0].in_space = allowed.iter().any(|p| {
+                p.iter()
+                    .enumerate()
+                    .all(|(i, &v)| s.vary[i].values[v] == proposal_values[i])
+            });
+        }
         Ok(Plan {
             search: s.clone(),
             seed: request.seed,
             configurations,
+            allowed,
+            text: request.text.clone(),
+            origin: request.origin.clone(),
             labels,
             proposal_values,
             years,
@@ -247,14 +276,27 @@ impl Plan {
         })
     }
 
-    /// Configurations the search will consider (the proposal included, in the space or not).
+    /// Configurations the space holds (the proposal included, in the space or not).
     pub fn configurations(&self) -> usize {
-        self.configurations.len()
+        match self.allowed.len() {
+            0 => self.configurations.len(),
+            n => n + usize::from(!self.configurations[0].in_space),
+        }
+    }
+
+    /// Whether the space is too large to race whole, so that a search looks first.
+    pub fn searched(&self) -> bool {
+        !self.allowed.is_empty()
     }
 
     /// The most replications the search may run in all.
     pub fn most_replications(&self) -> u64 {
-        self.configurations.len() as u64 * self.search.max_replications
+        if self.searched() {
+            SEARCH_EVALUATIONS as u64 * self.search.first_replications
+                + RACE_SIZE as u64 * self.search.max_replications
+        } else {
+            self.configurations.len() as u64 * self.search.max_replications
+        }
     }
 
     /// The search.
@@ -418,6 +460,12 @@ pub struct Optimisation {
     pub replications: u64,
     /// See `replications`.
     pub looks: usize,
+    /// Configurations the space holds.
+    pub space: usize,
+    /// When the space was too large to race whole: the configurations a search visited
+    /// (at the first replications) before the best of them were raced. The guarantee then
+    /// covers the raced ones only.
+    pub visited: Option<usize>,
     /// The cost–benefit front: for each budget, the best objective it covers.
     pub front: Vec<FrontPoint>,
     /// The probability of covering every year the front uses.
@@ -466,8 +514,19 @@ pub fn run<W: Watch + ?Sized>(
     watch: &mut W,
 ) -> Result<Optimisation, ExperimentError> {
     let s = &plan.search;
-    let k = plan.configurations.len();
-    let candidates = plan.configurations.iter().filter(|c| c.in_space).count();
+    let mut ran = 0u64;
+    let mut visited = None;
+    let searched;
+    let configs: &[Configuration] = if plan.searched() {
+        let (found, seen) = anneal(plan, pool, watch, &mut ran)?;
+        searched = found;
+        visited = Some(seen);
+        &searched
+    } else {
+        &plan.configurations
+    };
+    let k = configs.len();
+    let candidates = configs.iter().filter(|c| c.in_space).count();
     let alpha = (1.0 - s.confidence) / 2.0;
     let beta = alpha;
     let schedule = select::looks(s.first_replications, s.max_replications);
@@ -484,7 +543,6 @@ pub fn run<W: Watch + ?Sized>(
         .collect();
     let mut standing = vec![Standing::Racing; k];
     let mut verdicts = vec![vec![Verdict::Open; s.require.len()]; k];
-    let mut ran = 0u64;
     let mut done_at = 0u64;
     let mut ended = String::new();
     let mut guarantee_holds = false;
@@ -506,7 +564,9 @@ pub fn run<W: Watch + ?Sized>(
             ),
             ran + active.len() as u64 * (r - from),
         );
-        let fresh = stage(plan, &active, from, r, pool, &*watch, label, &mut ran)?;
+        let fresh = stage(
+            plan, configs, &active, from, r, pool, &*watch, label, &mut ran,
+        )?;
         for (i, c) in active.iter().zip(fresh) {
             let col = &mut cols[*i];
             col.objective.extend(c.objective.iter().map(|x| sign * x));
@@ -545,7 +605,7 @@ pub fn run<W: Watch + ?Sized>(
         let feasible = |i: usize| verdicts[i].iter().all(|v| *v == Verdict::Met);
         // the race among candidates in the space
         let racing: Vec<usize> = (0..k)
-            .filter(|&i| standing[i] == Standing::Racing && plan.configurations[i].in_space)
+            .filter(|&i| standing[i] == Standing::Racing && configs[i].in_space)
             .collect();
         let n0 = s.first_replications as usize;
         let mean = |i: usize| {
@@ -580,7 +640,7 @@ pub fn run<W: Watch + ?Sized>(
             standing[i] = Standing::SetAside(r);
         }
         let left: Vec<usize> = (0..k)
-            .filter(|&i| standing[i] == Standing::Racing && plan.configurations[i].in_space)
+            .filter(|&i| standing[i] == Standing::Racing && configs[i].in_space)
             .collect();
         for (a, &i) in left.iter().enumerate() {
             for &l in &left[a + 1..] {
@@ -632,9 +692,7 @@ pub fn run<W: Watch + ?Sized>(
     };
     let feasible = |i: usize| verdicts[i].iter().all(|v| *v == Verdict::Met);
     let chosen = (0..k)
-        .filter(|&i| {
-            standing[i] == Standing::Racing && plan.configurations[i].in_space && feasible(i)
-        })
+        .filter(|&i| standing[i] == Standing::Racing && configs[i].in_space && feasible(i))
         .max_by(|&a, &b| mean_of(a).total_cmp(&mean_of(b)));
     // the proposal runs as many replications as the chosen one, for a paired comparison
     if let Some(c) = chosen
@@ -642,6 +700,7 @@ pub fn run<W: Watch + ?Sized>(
     {
         let fresh = stage(
             plan,
+            configs,
             &[0],
             cols[0].objective.len() as u64,
             cols[c].objective.len() as u64,
@@ -696,7 +755,7 @@ pub fn run<W: Watch + ?Sized>(
     };
     let configurations: Vec<Evaluated> = (0..k)
         .map(|i| {
-            let c = &plan.configurations[i];
+            let c = &configs[i];
             let natural: Vec<f64> = cols[i].objective.iter().map(|x| sign * x).collect();
             let sum = summarize(&natural);
             let values = if c.sets.is_empty() {
@@ -750,7 +809,7 @@ pub fn run<W: Watch + ?Sized>(
         .collect();
     let alike = match chosen {
         Some(c) => (0..k)
-            .filter(|&i| i != c && plan.configurations[i].in_space)
+            .filter(|&i| i != c && configs[i].in_space)
             .filter(|&i| standing[i] != Standing::Fails)
             .filter(|&i| {
                 paired(&cols[c].objective, &cols[i].objective)
@@ -795,6 +854,8 @@ pub fn run<W: Watch + ?Sized>(
         ended,
         replications: ran,
         looks,
+        space: plan.configurations(),
+        visited,
         front,
         front_cover: cover,
     })
@@ -826,6 +887,199 @@ fn front(configurations: &[Evaluated], holds: &[bool], maximise: bool) -> Vec<Fr
     out
 }
 
+/// A configuration of the space from its value indices.
+fn build(plan: &Plan, pick: &[usize]) -> Result<Configuration, ExperimentError> {
+    let sets: Vec<Override> = plan
+        .search
+        .vary
+        .iter()
+        .zip(pick)
+        .map(|(c, &v)| Override {
+            path: c.path.clone(),
+            value: c.values[v].clone(),
+        })
+        .collect();
+    let model = super::scenario_with(&plan.text, &plan.origin, &sets)
+        .map_err(|e| ExperimentError::Search(format!("at {}: {e}", super::settings(&sets))))?;
+    Ok(Configuration {
+        sets,
+        model,
+        in_space: true,
+    })
+}
+
+/// A search of a space too large to race whole: simulated annealing over the allowed
+/// combinations, moving one field a step (or two fields a step in opposite directions,
+/// which keeps a limited sum), each configuration visited run at the first replications
+/// and remembered. A configuration's score is its objective where its estimates meet
+/// every requirement, and below every such one by how far they miss otherwise. Returns
+/// the proposal and the best [`RACE_SIZE`] visited, and how many were visited. The moves
+/// draw from the search's own stream, so the search is the same at any thread count.
+fn anneal<W: Watch + ?Sized>(
+    plan: &Plan,
+    pool: &Pool,
+    watch: &mut W,
+    ran: &mut u64,
+) -> Result<(Vec<Configuration>, usize), ExperimentError> {
+    use rand::Rng;
+    use std::collections::HashMap;
+    let s = &plan.search;
+    let n0 = s.first_replications;
+    let sign = if s.maximise { 1.0 } else { -1.0 };
+    let index: HashMap<&[usize], usize> = plan
+        .allowed
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_slice(), i))
+        .collect();
+    let mut rng = crate::rng::Streams::new(plan.seed, 0).stream(crate::rng::StreamId::Design {
+        experiment: ANNEALING,
+    });
+    let score = |f: &Fresh| -> f64 {
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+        let miss: f64 = s
+            .require
+            .iter()
+            .zip(&f.require)
+            .map(|(r, v)| {
+                let m = mean(v);
+                let over = r.at_most.map_or(0.0, |q| (m - q) / q.abs().max(1e-9));
+                let under = r.at_least.map_or(0.0, |q| (q - m) / q.abs().max(1e-9));
+                over.max(under).max(0.0)
+            })
+            .sum();
+        if miss > 0.0 {
+            -1e12 * (1.0 + miss)
+        } else {
+            sign * mean(&f.objective)
+        }
+    };
+    let mut seen: HashMap<usize, (f64, Configuration)> = HashMap::new();
+    let evaluate = |picks: Vec<usize>,
+                    seen: &mut HashMap<usize, (f64, Configuration)>,
+                    watch: &mut W,
+                    ran: &mut u64|
+     -> Result<(), ExperimentError> {
+        let fresh: Vec<usize> = picks
+            .into_iter()
+            .filter(|p| !seen.contains_key(p))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let built: Vec<Configuration> = fresh
+            .par_iter()
+            .map(|&p| build(plan, &plan.allowed[p]))
+            .collect::<Result<_, _>>()?;
+        let which: Vec<usize> = (0..built.len()).collect();
+        watch.started(
+            &format!("searching: {} of {SEARCH_EVALUATIONS} visited", seen.len()),
+            *ran + which.len() as u64 * n0,
+        );
+        let columns = stage(plan, &built, &which, 0, n0, pool, &*watch, "optimise", ran)?;
+        for ((p, c), f) in fresh.into_iter().zip(built).zip(columns) {
+            seen.insert(p, (score(&f), c));
+        }
+        if watch.between("optimise") == batch::Flow::Stop {
+            return Err(ExperimentError::Stopped {
+                label: "optimise".into(),
+                done: *ran,
+                total: plan.most_replications(),
+            });
+        }
+        Ok(())
+    };
+    // start at the proposal where the space holds it
+    let proposal_pick = plan.allowed.iter().position(|p| {
+        p.iter()
+            .enumerate()
+            .all(|(i, &v)| s.vary[i].values[v] == plan.proposal_values[i])
+    });
+    let mut current = proposal_pick.unwrap_or(0);
+    evaluate(vec![current], &mut seen, watch, ran)?;
+    let mut temperature = s.indifference * 5.0;
+    let mut stalls = 0;
+    while seen.len() < SEARCH_EVALUATIONS.min(plan.allowed.len()) && stalls < 50 {
+        // a handful of neighbours at once, run side by side
+        let mut moves = Vec::new();
+        for _ in 0..64 {
+            if moves.len() == 8 {
+                break;
+            }
+            let mut p = plan.allowed[current].clone();
+            let f = rng.random_range(0..p.len());
+            let up = rng.random::<bool>();
+            let step = |v: usize, up: bool, len: usize| match up {
+                true if v + 1 < len => Some(v + 1),
+                false if v > 0 => Some(v - 1),
+                _ => None,
+            };
+            let Some(v) = step(p[f], up, s.vary[f].values.len()) else {
+                continue;
+            };
+            p[f] = v;
+            let mut found = index.get(p.as_slice()).copied();
+            if found.is_none() {
+                let g = rng.random_range(0..p.len());
+                if g != f
+                    && let Some(w) = step(p[g], !up, s.vary[g].values.len())
+                {
+                    p[g] = w;
+                    found = index.get(p.as_slice()).copied();
+                }
+            }
+            if let Some(i) = found
+                && !moves.contains(&i)
+            {
+                moves.push(i);
+            }
+        }
+        // never past the search's budget
+        let limit = SEARCH_EVALUATIONS.min(plan.allowed.len());
+        let mut room = limit - seen.len();
+        moves.retain(|m| {
+            seen.contains_key(m) || {
+                let keep = room > 0;
+                room = room.saturating_sub(1);
+                keep
+            }
+        });
+        let before = seen.len();
+        evaluate(moves.clone(), &mut seen, watch, ran)?;
+        stalls = if seen.len() == before { stalls + 1 } else { 0 };
+        // Metropolis on the best of the neighbours
+        let here = seen[&current].0;
+        if let Some(&best) = moves
+            .iter()
+            .max_by(|a, b| seen[*a].0.total_cmp(&seen[*b].0))
+        {
+            let there = seen[&best].0;
+            let accept = there >= here
+                || rng.random::<f64>() < ((there - here) / temperature.max(1e-12)).exp();
+            if accept {
+                current = best;
+            }
+        }
+        temperature *= 0.97;
+        if stalls > 0 && stalls % 5 == 0 && seen.len() < limit {
+            // stuck where every neighbour is known: restart from a random unvisited one
+            current = rng.random_range(0..plan.allowed.len());
+            evaluate(vec![current], &mut seen, watch, ran)?;
+        }
+    }
+    let visited = seen.len();
+    let mut ranked: Vec<(usize, f64)> = seen.iter().map(|(&p, (sc, _))| (p, *sc)).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = vec![plan.configurations[0].clone()];
+    for (p, _) in ranked.into_iter().take(RACE_SIZE) {
+        if Some(p) == proposal_pick {
+            continue;
+        }
+        out.push(seen.remove(&p).expect("visited").1);
+    }
+    Ok((out, visited))
+}
+
 /// One configuration's new columns.
 struct Fresh {
     objective: Vec<f64>,
@@ -837,6 +1091,7 @@ struct Fresh {
 #[allow(clippy::too_many_arguments)]
 fn stage<W: Watch + ?Sized>(
     plan: &Plan,
+    configs: &[Configuration],
     which: &[usize],
     from: u64,
     to: u64,
@@ -868,7 +1123,7 @@ fn stage<W: Watch + ?Sized>(
         which
             .par_iter()
             .map(|&i| {
-                let model = &plan.configurations[i].model;
+                let model = &configs[i].model;
                 let mut sink = |_: u64| {};
                 let b = batch::run_with(model, &bp, &inner, &mut sink)?;
                 let n = done.fetch_add(to - from, std::sync::atomic::Ordering::Relaxed);

@@ -95,3 +95,40 @@ fn the_space_is_enumerated_within_its_limits_and_checked_before_anything_runs() 
     let p = plan(&s).unwrap_err();
     assert!(format!("{p:?}").contains("no combination"), "{p:?}");
 }
+
+#[test]
+fn a_space_too_large_to_race_whole_is_searched_the_same_way_at_any_thread_count() {
+    // beside the three splits, two fields that change nothing the search's runs do (the
+    // request's seed is the one they run on), with 1,000 and 2 values: 6,000
+    // configurations, more than the race takes on whole
+    let text = TWO_QUEUES
+        .replace("horizon_days = 450", "horizon_days = 100")
+        .replace("warm_up_days = 50", "warm_up_days = 20")
+        .replace("at_least = 0.9\n", "at_least = 0\n")
+        + "\n[[optimise.vary]]\npath = \"simulation.replications\"\nvalues = \"1..1000\"\n\
+           \n[[optimise.vary]]\npath = \"simulation.seed\"\nvalues = [1, 2]\n";
+    let model = ifss_sim::scenario::load(&text, "two-queues.toml").unwrap();
+    let plan = optimise::Plan::new(&optimise::Request {
+        text: text.clone(),
+        origin: "two-queues.toml".into(),
+        search: model.optimise().unwrap().clone(),
+        seed: 5,
+    })
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    assert!(plan.searched());
+    assert_eq!(plan.configurations(), 6000);
+    let run = |threads| {
+        optimise::run(&plan, &Pool::new(Some(threads)).unwrap(), &mut Quiet).expect("it runs")
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.visited, Some(optimise::SEARCH_EVALUATIONS));
+    assert_eq!(chosen_north(&one).as_deref(), Some("5"), "{}", one.ended);
+    let values = |o: &optimise::Optimisation| {
+        o.configurations
+            .iter()
+            .map(|c| (c.values.clone(), c.objective.map(f64::to_bits)))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(&one), values(&two));
+    assert_eq!(one.chosen, two.chosen);
+}
