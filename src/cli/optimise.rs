@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::Args;
 use ifss_sim::experiment::optimise::{self, Optimisation};
 use ifss_sim::model::optimise::{Choice, Requirement, Search, Total};
-use ifss_sim::report::board::recommend::{is_share, value as num};
+use ifss_sim::report::board::recommend::{is_share, leader_row, value as num};
 use ifss_sim::report::html::escape;
 use ifss_sim::report::write::SetKind;
 use serde::Serialize;
@@ -496,31 +496,7 @@ fn text(title: &str, o: &Optimisation, seconds: f64) -> String {
              limit before it could separate the leaders (raise --max-reps)."
         );
     }
-    // the leading configurations
-    let mut order: Vec<usize> = (0..o.configurations.len())
-        .filter(|&i| o.configurations[i].objective.is_some())
-        .collect();
-    let key = |i: &usize| o.configurations[*i].objective.unwrap_or(f64::NAN);
-    order.sort_by(|a, b| {
-        let (x, y) = (key(a), key(b));
-        if o.maximise {
-            y.total_cmp(&x)
-        } else {
-            x.total_cmp(&y)
-        }
-    });
-    let lead: Vec<usize> = order
-        .iter()
-        .copied()
-        .filter(|&i| o.configurations[i].status != "fails a requirement")
-        .take(10)
-        .chain(std::iter::once(0))
-        .fold(Vec::new(), |mut v, i| {
-            if !v.contains(&i) {
-                v.push(i);
-            }
-            v
-        });
+    let lead = o.leading(10);
     let _ = writeln!(t, "\nLeading configurations (and the proposal):");
     let mut rows = vec![{
         let mut h: Vec<String> = o
@@ -541,23 +517,7 @@ fn text(title: &str, o: &Optimisation, seconds: f64) -> String {
         );
         h
     }];
-    for i in lead {
-        let c = &o.configurations[i];
-        let mut row = c.values.clone();
-        row.push(c.replications.to_string());
-        row.push(num(c.objective, share));
-        row.push(c.vs_proposal.map_or("—".into(), |d| signed(d.mean, share)));
-        row.push(
-            c.budget_needed
-                .map_or("n/a".into(), |b| format!("£{:.0}k", b / 1000.0)),
-        );
-        row.push(if c.proposal {
-            format!("{} (proposal)", c.status)
-        } else {
-            c.status.to_string()
-        });
-        rows.push(row);
-    }
+    rows.extend(lead.into_iter().map(|i| leader_row(o, i, true)));
     t.push_str(&super::sweep::align(&rows));
     if o.configurations.iter().any(|c| c.budget_needed.is_some()) {
         let _ = writeln!(

@@ -473,6 +473,30 @@ pub struct Optimisation {
 }
 
 impl Optimisation {
+    /// The `n` best configurations by mean objective among those not shown to fail a
+    /// requirement, then the proposal if it is not among them: what a table of leaders
+    /// shows.
+    pub fn leading(&self, n: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.configurations.len())
+            .filter(|&i| self.configurations[i].objective.is_some())
+            .filter(|&i| self.configurations[i].status != "fails a requirement")
+            .collect();
+        let key = |i: &usize| self.configurations[*i].objective.unwrap_or(f64::NAN);
+        order.sort_by(|a, b| {
+            let (x, y) = (key(a), key(b));
+            if self.maximise {
+                y.total_cmp(&x)
+            } else {
+                x.total_cmp(&y)
+            }
+        });
+        order.truncate(n);
+        if !order.contains(&0) {
+            order.push(0);
+        }
+        order
+    }
+
     /// The chosen configuration's changes against the proposal, as overrides.
     pub fn chosen_changes(&self) -> Vec<Override> {
         let Some(c) = self.chosen else {

@@ -138,9 +138,37 @@ pub fn front_picture(o: &Optimisation) -> String {
     })
 }
 
+/// Configuration `i` as a row of a table of leaders: its values, replications, objective,
+/// paired difference against the proposal, budget needed and status (`compact`: points
+/// as "pts", for a terminal).
+pub fn leader_row(o: &Optimisation, i: usize, compact: bool) -> Vec<String> {
+    let share = is_share(&o.objective);
+    let c = &o.configurations[i];
+    let mut row = c.values.clone();
+    row.push(c.replications.to_string());
+    row.push(value(c.objective, share));
+    row.push(c.vs_proposal.map_or("—".into(), |d| {
+        let text = change(d.mean, share);
+        if compact {
+            text.replace(" percentage points", " pts")
+        } else {
+            text
+        }
+    }));
+    row.push(
+        c.budget_needed
+            .map_or("n/a".into(), |b| format!("£{:.0}k", b / 1000.0)),
+    );
+    row.push(if c.proposal {
+        format!("{} (the proposal)", c.status)
+    } else {
+        c.status.clone()
+    });
+    row
+}
+
 /// The section: the recommendation, how it was chosen, the front and the leaders.
 pub fn section(o: &Optimisation) -> Section {
-    let share = is_share(&o.objective);
     let mut paragraphs = vec![sentence(o)];
     paragraphs.push(format!(
         "How it was chosen: {} configurations (what may change: {}) ran on the same families \
@@ -166,23 +194,7 @@ pub fn section(o: &Optimisation) -> Section {
         ),
         svg: front_picture(o),
     }];
-    let mut order: Vec<usize> = (0..o.configurations.len())
-        .filter(|&i| o.configurations[i].objective.is_some())
-        .filter(|&i| o.configurations[i].status != "fails a requirement" || i == 0)
-        .collect();
-    let key = |i: &usize| o.configurations[*i].objective.unwrap_or(f64::NAN);
-    order.sort_by(|a, b| {
-        let (x, y) = (key(a), key(b));
-        if o.maximise {
-            y.total_cmp(&x)
-        } else {
-            x.total_cmp(&y)
-        }
-    });
-    order.truncate(8);
-    if !order.contains(&0) {
-        order.push(0);
-    }
+    let order = o.leading(8);
     let mut columns = o.field_words.clone();
     columns.extend(
         [
@@ -194,26 +206,7 @@ pub fn section(o: &Optimisation) -> Section {
         ]
         .map(String::from),
     );
-    let rows = order
-        .iter()
-        .map(|&i| {
-            let c = &o.configurations[i];
-            let mut row = c.values.clone();
-            row.push(c.replications.to_string());
-            row.push(value(c.objective, share));
-            row.push(c.vs_proposal.map_or("—".into(), |d| change(d.mean, share)));
-            row.push(
-                c.budget_needed
-                    .map_or("n/a".into(), |b| format!("£{:.0}k", b / 1000.0)),
-            );
-            row.push(if c.proposal {
-                format!("{} (the proposal)", c.status)
-            } else {
-                c.status.clone()
-            });
-            row
-        })
-        .collect();
+    let rows = order.iter().map(|&i| leader_row(o, i, false)).collect();
     Section {
         heading: "Recommended deployment".into(),
         paragraphs,
