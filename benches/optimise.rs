@@ -6,7 +6,7 @@
 //!
 //! Run with `cargo bench --bench optimise`.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use ifss_sim::batch::Pool;
 use ifss_sim::experiment::{Quiet, optimise};
 use ifss_sim::scenario;
@@ -24,8 +24,10 @@ fn default_optimisation(c: &mut Criterion) {
     .expect("a valid search");
     let pool = Pool::new(None).expect("pool");
     let mut group = c.benchmark_group("optimisation, Western Bay default");
+    // ten runs of about a minute each, one per sample
+    group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(600));
+    group.measurement_time(Duration::from_secs(540));
     group.bench_function("2,592 configurations", |b| {
         b.iter(|| optimise::run(&plan, &pool, &mut Quiet).expect("the search runs"))
     });
