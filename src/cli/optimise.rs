@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::Args;
 use ifss_sim::experiment::optimise::{self, Optimisation};
 use ifss_sim::model::optimise::{Choice, Requirement, Search, Total};
-use ifss_sim::report::board::recommend::{is_share, leader_row, value as num};
+use ifss_sim::report::board::recommend::{change_compact, is_share, leader_row, value as num};
 use ifss_sim::report::html::escape;
 use ifss_sim::report::write::SetKind;
 use serde::Serialize;
@@ -344,19 +344,6 @@ fn short(words: &str, path: &str) -> String {
     }
 }
 
-fn signed(x: f64, share: bool) -> String {
-    let s = if share {
-        format!("{:.1} pts", 100.0 * x.abs())
-    } else {
-        format!("{:.3}", x.abs())
-    };
-    if x < 0.0 {
-        format!("−{s}")
-    } else {
-        format!("+{s}")
-    }
-}
-
 /// The result as text, for the terminal and the page.
 fn text(title: &str, o: &Optimisation, seconds: f64) -> String {
     let share = is_share(&o.objective);
@@ -463,11 +450,11 @@ fn text(title: &str, o: &Optimisation, seconds: f64) -> String {
                     t,
                     "  against the proposal's {}: {} (paired 95% CI {}; {verdict})",
                     num(proposal.objective, share),
-                    signed(d.mean, share),
+                    change_compact(d.mean, share),
                     d.ci95.map_or("n/a".into(), |[a, b]| format!(
                         "{} to {}",
-                        signed(a, share),
-                        signed(b, share)
+                        change_compact(a, share),
+                        change_compact(b, share)
                     )),
                 );
             }

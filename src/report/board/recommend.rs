@@ -22,7 +22,8 @@ pub fn value(x: Option<f64>, share: bool) -> String {
     }
 }
 
-fn change(x: f64, share: bool) -> String {
+/// A signed difference: percentage points for a share.
+pub fn change(x: f64, share: bool) -> String {
     let s = if share {
         format!("{:.1} percentage points", 100.0 * x.abs())
     } else {
@@ -33,6 +34,11 @@ fn change(x: f64, share: bool) -> String {
     } else {
         format!("+{s}")
     }
+}
+
+/// [`change`] for a terminal's narrow columns: points as "pts".
+pub fn change_compact(x: f64, share: bool) -> String {
+    change(x, share).replace(" percentage points", " pts")
 }
 
 /// The chosen configuration's changes against the proposal, in words: "Consultant Social
@@ -147,14 +153,11 @@ pub fn leader_row(o: &Optimisation, i: usize, compact: bool) -> Vec<String> {
     let mut row = c.values.clone();
     row.push(c.replications.to_string());
     row.push(value(c.objective, share));
-    row.push(c.vs_proposal.map_or("—".into(), |d| {
-        let text = change(d.mean, share);
-        if compact {
-            text.replace(" percentage points", " pts")
-        } else {
-            text
-        }
-    }));
+    let difference = if compact { change_compact } else { change };
+    row.push(
+        c.vs_proposal
+            .map_or("—".into(), |d| difference(d.mean, share)),
+    );
     row.push(
         c.budget_needed
             .map_or("n/a".into(), |b| format!("£{:.0}k", b / 1000.0)),
