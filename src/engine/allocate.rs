@@ -33,7 +33,7 @@
 //! (backfilling) past a family that fits no one.
 
 use super::family::{Family, Load, Stage};
-use super::{EPS, Engine, Observer, Worker};
+use super::{EPS, Engine, Observer};
 use crate::model::{Matching, Model, PolicyKind};
 use crate::time::SimTime;
 use std::cmp::Ordering;
@@ -165,74 +165,93 @@ impl Engine {
         f.worker.is_none() && f.stage != Stage::Closed && (f.stage == Stage::Waiting || f.handover)
     }
 
-    /// The best worker in `scope` with room for family `id`, if any.
+    /// The room family `id` needs from a worker based at `base`: its intake while it
+    /// waits, else (a family handed back mid-pathway) its current stage's load.
+    fn need_at(&self, f: &Family, base: usize) -> f64 {
+        if f.stage == Stage::Waiting {
+            self.demand[usize::from(f.authority) * self.lists.len() + base].intake
+        } else {
+            self.load(f, base).committed
+        }
+    }
+
+    /// The best worker in `scope` with room for family `id`, if any: read from the
+    /// pools' trees ([`super::pools`]), one root per pool that could serve.
     fn choose(&self, model: &Model, id: u32, scope: Scope) -> Option<usize> {
         let f = &self.families[id as usize];
         let a = f.authority as usize;
         let expertise = model.policy.matching == Matching::Expertise;
-        let need_at = |base: usize| {
-            if f.stage == Stage::Waiting {
-                self.demand[a * self.lists.len() + base].intake
-            } else {
-                self.load(f, base).committed
-            }
+        let serves = |g: usize| {
+            let p = self.pools.pool(g);
+            !(expertise && p.specialism.is_some_and(|s| s != f.fate.need))
         };
-        let may_take = |w: &Worker, need: f64| {
-            w.may_take_more()
-                && !(expertise && w.specialism.is_some_and(|s| s != f.fate.need))
-                && w.committed + need <= w.capacity + EPS
-        };
-        if scope == Scope::Home {
-            // Only the family's base, where every worker asks the same room, and only
-            // its workers marked as able to take more. Slots follow index order, so
-            // keeping the first of equal shares breaks ties as the general key below does.
-            if self.open_workers.is_empty(a) {
-                return None;
-            }
-            let need = need_at(a);
+        let chosen = if scope == Scope::Home {
+            // one base, where every pool asks the same room: least share, then index
+            let need = self.need_at(f, a);
             let mut best: Option<(f64, usize)> = None;
-            for k in self.open_workers.slots(a) {
-                let i = self.at_base[a][k];
-                let w = &self.workers[i];
-                if !may_take(w, need) {
+            for &g in self.pools.home(a) {
+                if !serves(g) {
                     continue;
                 }
-                let share = w.committed / w.capacity;
-                if best.is_none_or(|(b, _)| share.total_cmp(&b) == Ordering::Less) {
-                    best = Some((share, i));
+                if let Some(c) = self.pools.pool(g).best(need, EPS)
+                    && best.is_none_or(|b| (c.0.total_cmp(&b.0).then(c.1.cmp(&b.1))).is_lt())
+                {
+                    best = Some(c);
                 }
             }
-            return best.map(|(_, i)| i);
-        }
+            best.map(|(_, i)| i)
+        } else {
+            let pools: &mut dyn Iterator<Item = usize> = match scope {
+                Scope::RegionWide => &mut self.pools.region().iter().copied(),
+                _ => &mut self.pools.all(),
+            };
+            let mut best: Option<(f64, f64, usize)> = None;
+            for g in pools {
+                let p = self.pools.pool(g);
+                if (scope == Scope::Cross && p.base == a) || !serves(g) {
+                    continue;
+                }
+                let Some((share, i)) = p.best(self.need_at(f, p.base), EPS) else {
+                    continue;
+                };
+                keep_better(&mut best, scope, model.travel.one_way(p.base, a), share, i);
+            }
+            best.map(|(_, _, i)| i)
+        };
+        #[cfg(debug_assertions)]
+        assert_eq!(
+            chosen,
+            self.choose_by_scan(model, id, scope),
+            "the pools and a scan of every worker choose differently"
+        );
+        chosen
+    }
+
+    /// [`Engine::choose`] by scanning every worker: the rules written out, against which
+    /// builds with debug assertions check the pools' answer.
+    #[cfg(debug_assertions)]
+    fn choose_by_scan(&self, model: &Model, id: u32, scope: Scope) -> Option<usize> {
+        let f = &self.families[id as usize];
+        let a = f.authority as usize;
+        let expertise = model.policy.matching == Matching::Expertise;
         let mut best: Option<(f64, f64, usize)> = None;
-        let mut consider = |i: usize, w: &Worker| {
+        for (i, w) in self.workers.iter().enumerate() {
             let base = w.base as usize;
-            if (scope == Scope::Cross && base == a) || !may_take(w, need_at(base)) {
-                return;
+            let in_scope = match scope {
+                Scope::Home => base == a && !w.region_wide,
+                Scope::Cross => base != a,
+                Scope::RegionWide => w.region_wide,
+                Scope::Any => true,
+            };
+            if !in_scope
+                || !w.may_take_more()
+                || (expertise && w.specialism.is_some_and(|s| s != f.fate.need))
+                || w.committed + self.need_at(f, base) > w.capacity + EPS
+            {
+                continue;
             }
             let share = w.committed / w.capacity;
-            let key = match scope {
-                Scope::Cross | Scope::RegionWide => (model.travel.one_way(base, a), share, i),
-                _ => (share, model.travel.one_way(base, a), i),
-            };
-            let better = match &best {
-                None => true,
-                Some(b) => cmp_key(&key, b) == Ordering::Less,
-            };
-            if better {
-                best = Some(key);
-            }
-        };
-        if scope == Scope::RegionWide {
-            // only the region-wide workers marked as able to take more, in index order
-            for k in self.open_region.slots(0) {
-                let i = self.region_wide[k];
-                consider(i, &self.workers[i]);
-            }
-        } else {
-            for (i, w) in self.workers.iter().enumerate() {
-                consider(i, w);
-            }
+            keep_better(&mut best, scope, model.travel.one_way(base, a), share, i);
         }
         best.map(|(_, _, i)| i)
     }
@@ -269,7 +288,7 @@ impl Engine {
     /// Give the region-wide workers the families left after the home pass, oldest first
     /// across the region. Skipped at once when no region-wide worker may take more.
     fn fill_region_wide<O: Observer>(&mut self, model: &Model, t: SimTime, obs: &mut O) {
-        if !self.open_region.is_empty(0) {
+        if self.pools.region_open() {
             self.fill_oldest_first(model, t, Scope::RegionWide, 0.0, obs);
         }
     }
@@ -368,6 +387,25 @@ fn take(list: &mut std::collections::VecDeque<u32>, i: usize) {
         list.pop_front();
     } else {
         list.remove(i);
+    }
+}
+
+/// Keep worker `i` as `best` if its key ranks first: the nearest base, then the least
+/// share, then the lower index when serving from elsewhere; the least share first
+/// otherwise.
+fn keep_better(
+    best: &mut Option<(f64, f64, usize)>,
+    scope: Scope,
+    travel: f64,
+    share: f64,
+    i: usize,
+) {
+    let key = match scope {
+        Scope::Cross | Scope::RegionWide => (travel, share, i),
+        _ => (share, travel, i),
+    };
+    if best.is_none_or(|b| cmp_key(&key, &b) == Ordering::Less) {
+        *best = Some(key);
     }
 }
 

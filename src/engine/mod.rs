@@ -20,7 +20,7 @@ mod alloc_tests;
 mod allocate;
 mod family;
 pub mod observer;
-mod open_sets;
+mod pools;
 mod queue;
 mod rebase;
 mod staff;
@@ -32,7 +32,7 @@ use family::{Family, Fate, Load, MixTables, Stage};
 pub use observer::{
     AllocationFact, Closure, Discard, Observer, ReferralFact, Route, SampleView, WorkerState,
 };
-use open_sets::OpenSets;
+use pools::Pools;
 use queue::{Event, EventQueue, StaffChange};
 use rand::Rng as _;
 use rand_distr::{Distribution, Exp1};
@@ -70,10 +70,6 @@ struct Worker {
     cross: f64,
     travel: f64,
     families: Vec<u32>,
-    /// Position among the home workers of its base (`Engine::at_base`) and its slot in
-    /// `Engine::open_workers`; for a region-wide worker, its position in
-    /// `Engine::region_wide` and slot in `Engine::open_region`.
-    slot: usize,
 }
 
 impl Worker {
@@ -125,14 +121,8 @@ pub struct Engine {
     /// Home workers based in each authority (all but the region-wide ones), in index
     /// order.
     at_base: Vec<Vec<usize>>,
-    /// Per base: which of its home workers may take more families
-    /// ([`Worker::may_take_more`]). A home search visits only those.
-    open_workers: OpenSets,
-    /// The region-wide workers, in index order.
-    region_wide: Vec<usize>,
-    /// Which region-wide workers may take more families, as one set. A region-wide
-    /// search visits only those, and is skipped when there are none.
-    open_region: OpenSets,
+    /// The workers indexed for allocation: every search reads these.
+    pools: Pools,
     /// What a family from authority `a` asks of a worker based at `b`, at
     /// `a * authorities + b`.
     demand: Vec<allocate::Demand>,
@@ -310,22 +300,12 @@ impl Engine {
         self.at_base.resize_with(n, Vec::new);
         self.at_base.truncate(n);
         self.at_base.iter_mut().for_each(Vec::clear);
-        self.region_wide.clear();
         for (i, post) in model.posts.iter().enumerate() {
-            let group = if post.region_wide {
-                &mut self.region_wide
-            } else {
-                &mut self.at_base[post.base]
-            };
-            self.workers[i].slot = group.len();
-            group.push(i);
+            if !post.region_wide {
+                self.at_base[post.base].push(i);
+            }
         }
-        self.open_workers.reset(&self.at_base);
-        self.open_region
-            .reset(std::slice::from_ref(&self.region_wide));
-        for w in 0..self.workers.len() {
-            self.recount(w);
-        }
+        self.pools.rebuild(&self.workers, n);
         self.staff_next.clear();
         self.staff_next.resize(model.posts.len(), 0);
         for post in 0..model.posts.len() {
@@ -638,6 +618,7 @@ impl Engine {
             wk.cross = 0.0;
         }
         self.families[id as usize].load = new;
+        self.recount(w);
         if new.committed < old.committed {
             self.room_freed(w);
         }
@@ -705,17 +686,33 @@ impl Engine {
     /// authority if any is present, else any in the region. Like a review, its hours
     /// count as delivered direct contact but are not booked against capacity.
     fn advice_session<O: Observer>(&mut self, model: &Model, t: SimTime, a: usize, obs: &mut O) {
-        let mut best: Option<(bool, f64, usize)> = None;
-        for (w, wk) in self.workers.iter().enumerate() {
-            if wk.present() && wk.capacity > 0.0 {
-                // elsewhere sorts after here; then the lighter load, then the lower index
-                let key = (wk.base as usize != a, wk.committed, w);
-                if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
-                    best = Some(key);
+        let lightest = |pools: &mut dyn Iterator<Item = usize>| {
+            pools
+                .filter_map(|g| self.pools.pool(g).lightest())
+                .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+        };
+        let best = lightest(&mut self.pools.based(a).iter().copied())
+            .or_else(|| lightest(&mut self.pools.all()))
+            .map(|(_, w)| w);
+        #[cfg(debug_assertions)]
+        {
+            let mut scan: Option<(bool, f64, usize)> = None;
+            for (w, wk) in self.workers.iter().enumerate() {
+                if wk.present() && wk.capacity > 0.0 {
+                    // elsewhere sorts after here; then the lighter load, then the lower index
+                    let key = (wk.base as usize != a, wk.committed, w);
+                    if scan.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+                        scan = Some(key);
+                    }
                 }
             }
+            assert_eq!(
+                best,
+                scan.map(|(_, _, w)| w),
+                "advice: pools and scan differ"
+            );
         }
-        if let Some((_, _, w)) = best {
+        if let Some(w) = best {
             obs.hours_delivered(t, w, model.pathway.advice_hours, 0.0, false);
         }
     }
@@ -755,7 +752,6 @@ impl Engine {
             if let Some(pos) = wk.families.iter().position(|&x| x == id) {
                 wk.families.swap_remove(pos);
             }
-            self.recount(w);
             let wk = &mut self.workers[w];
             if wk.families.is_empty() {
                 wk.committed = 0.0;
@@ -763,6 +759,7 @@ impl Engine {
                 wk.travel = 0.0;
                 wk.cross = 0.0;
             }
+            self.recount(w);
             obs.worker_changed(t, w, &self.worker_state(w));
         }
         let f = &mut self.families[id as usize];
@@ -849,16 +846,10 @@ impl Engine {
         wk.travel = 0.0;
     }
 
-    /// Bring worker `w`'s mark in `open_workers` up to date after a change in its
-    /// presence or caseload.
+    /// Bring worker `w`'s place in the pools up to date after a change in its presence,
+    /// caseload or committed hours.
     fn recount(&mut self, w: usize) {
-        let wk = &self.workers[w];
-        if wk.region_wide {
-            self.open_region.set(0, wk.slot, wk.may_take_more());
-        } else {
-            self.open_workers
-                .set(wk.base as usize, wk.slot, wk.may_take_more());
-        }
+        self.pools.update(w, &self.workers[w]);
     }
 
     fn worker_state(&self, w: usize) -> WorkerState {
@@ -975,27 +966,8 @@ impl Engine {
                     .all(|&i| !self.workers[i].region_wide && self.workers[i].base as usize == b),
                 "base {b}: its home workers include one based elsewhere or region-wide"
             );
-            let open = (0..workers.len()).filter(|&k| self.workers[workers[k]].may_take_more());
-            assert!(
-                self.open_workers.slots(b).eq(open),
-                "base {b}: workers marked open differ from those that may take more"
-            );
         }
-        let home: usize = self.at_base.iter().map(Vec::len).sum();
-        assert!(
-            home + self.region_wide.len() == self.workers.len()
-                && self
-                    .region_wide
-                    .iter()
-                    .all(|&i| self.workers[i].region_wide),
-            "every worker is a home worker of its base or region-wide, not both"
-        );
-        let open = (0..self.region_wide.len())
-            .filter(|&k| self.workers[self.region_wide[k]].may_take_more());
-        assert!(
-            self.open_region.slots(0).eq(open),
-            "region-wide workers marked open differ from those that may take more"
-        );
+        self.pools.check(&self.workers);
         for (a, [arrived, closed]) in self.flow.iter().enumerate() {
             let open = u64::from(self.open[a]);
             assert_eq!(

@@ -83,10 +83,7 @@ impl Engine {
             moved = true;
         }
         if moved {
-            self.open_workers.reset(&self.at_base);
-            for w in 0..self.workers.len() {
-                self.recount(w);
-            }
+            self.pools.rebuild(&self.workers, n);
             for a in 0..n {
                 self.touch(a);
             }
@@ -122,16 +119,10 @@ impl Engine {
         let list = &mut self.at_base[from];
         let pos = list.iter().position(|&x| x == w).expect("post at its base");
         list.remove(pos);
-        for (slot, &x) in list.iter().enumerate() {
-            self.workers[x].slot = slot;
-        }
         // keep each base's list in index order, as reset builds it
         let list = &mut self.at_base[to];
         let at = list.partition_point(|&x| x < w);
         list.insert(at, w);
-        for (slot, &x) in list.iter().enumerate() {
-            self.workers[x].slot = slot;
-        }
         let fits = {
             let wk = &self.workers[w];
             let needed: f64 = wk
