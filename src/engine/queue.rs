@@ -1,4 +1,4 @@
-//! The event queue: a binary heap ordered by `(time, class, sequence)`.
+//! The event queue: a 4-ary heap ordered by `(time, class, sequence)`.
 //!
 //! At one instant events run in a written-down order of classes — releases (a stage
 //! ends, a family withdraws) before capacity changes (staff leave, return, join)
@@ -7,8 +7,6 @@
 //! Within a class, insertion order breaks ties; ties never consume random draws.
 
 use crate::time::SimTime;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// Ordering class of an event at one instant; lower runs first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,21 +78,65 @@ struct Entry {
     event: Event,
 }
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
+/// A 4-ary min-heap of entries by key. Keys are unique (the sequence number is part of
+/// each), so any correct heap pops in the same order; four children a node halve the
+/// depth of a binary heap and sit side by side in memory, so a pop touches about half
+/// as many cache lines when the queue is large (thousands of posts and open cases).
+#[derive(Debug, Default)]
+struct QuadHeap {
+    items: Vec<Entry>,
 }
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+
+impl QuadHeap {
+    fn clear(&mut self) {
+        self.items.clear();
     }
-}
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // BinaryHeap is a max-heap: reverse for earliest-first.
-        other.key.cmp(&self.key)
+
+    fn peek_key(&self) -> Option<u128> {
+        self.items.first().map(|e| e.key)
+    }
+
+    fn push(&mut self, e: Entry) {
+        self.items.push(e);
+        let mut i = self.items.len() - 1;
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            if self.items[parent].key <= e.key {
+                break;
+            }
+            self.items[i] = self.items[parent];
+            i = parent;
+        }
+        self.items[i] = e;
+    }
+
+    fn pop(&mut self) -> Option<Entry> {
+        let last = self.items.pop()?;
+        let Some(&top) = self.items.first() else {
+            return Some(last);
+        };
+        // move the hole at the root down to where `last` belongs
+        let n = self.items.len();
+        let mut i = 0;
+        loop {
+            let first = 4 * i + 1;
+            if first >= n {
+                break;
+            }
+            let mut child = first;
+            for c in first + 1..(first + 4).min(n) {
+                if self.items[c].key < self.items[child].key {
+                    child = c;
+                }
+            }
+            if self.items[child].key >= last.key {
+                break;
+            }
+            self.items[i] = self.items[child];
+            i = child;
+        }
+        self.items[i] = last;
+        Some(top)
     }
 }
 
@@ -106,7 +148,7 @@ impl Ord for Entry {
 /// of the heap's top and the slots, by the same key, so the order is unchanged.
 #[derive(Debug, Default)]
 pub(crate) struct EventQueue {
-    heap: BinaryHeap<Entry>,
+    heap: QuadHeap,
     /// The pending `Arrival` of each authority, if any.
     arrivals: Vec<Option<Entry>>,
     seq: u64,
@@ -165,7 +207,7 @@ impl EventQueue {
     pub(crate) fn pop(&mut self) -> Option<(SimTime, Event)> {
         // the earliest pending arrival, if it comes before the heap's top
         let mut slot = None;
-        let mut first = self.heap.peek().map(|e| e.key);
+        let mut first = self.heap.peek_key();
         for (a, entry) in self.arrivals.iter().enumerate() {
             if let Some(e) = entry
                 && first.is_none_or(|k| e.key < k)
@@ -185,7 +227,7 @@ impl EventQueue {
 
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.heap.len() + self.arrivals.iter().flatten().count()
+        self.heap.items.len() + self.arrivals.iter().flatten().count()
     }
 }
 
