@@ -11,9 +11,9 @@
 //! measures, not with the time series.
 
 use crate::engine::Engine;
-use crate::measures::{Catalogue, Recorder, Replication, SERIES};
+use crate::measures::{Catalogue, Recorder, Replication, SERIES, SERIES_COUNTS};
 use crate::model::Model;
-use crate::stats::FanAccumulator;
+use crate::stats::{BandAccumulator, FanAccumulator};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -35,32 +35,38 @@ pub struct BatchConfig {
 }
 
 /// Weekly bands across replications: for each week, authority and series
-/// ([`SERIES`]), the mean and P5/P50/P95.
+/// ([`SERIES`]), the mean and P5/P50/P95; exact for the whole-number series.
+///
+/// A batch run without them (see [`Plan::bands`]) has none: no weeks.
 #[derive(Debug, Clone)]
 pub struct Bands {
     weeks: usize,
     authorities: usize,
-    fans: Vec<FanAccumulator>,
+    fans: Vec<BandAccumulator>,
 }
 
 impl Bands {
-    fn new(catalogue: &Catalogue) -> Bands {
-        let weeks = catalogue.weeks();
+    fn new(catalogue: &Catalogue, keep: bool) -> Bands {
+        let weeks = if keep { catalogue.weeks() } else { 0 };
         let authorities = catalogue.authorities().len();
+        let mut fans = Vec::with_capacity(weeks * authorities * SERIES.len());
+        for _ in 0..weeks * authorities {
+            fans.extend(SERIES_COUNTS.map(BandAccumulator::new));
+        }
         Bands {
             weeks,
             authorities,
-            fans: vec![FanAccumulator::new(); weeks * authorities * SERIES.len()],
+            fans,
         }
     }
 
-    /// Number of weekly samples.
+    /// Number of weekly samples; 0 when the batch kept no bands.
     pub fn weeks(&self) -> usize {
         self.weeks
     }
 
     /// The band of `series` (index into [`SERIES`]) for authority `a` in week `w`.
-    pub fn get(&self, week: usize, a: usize, series: usize) -> &FanAccumulator {
+    pub fn get(&self, week: usize, a: usize, series: usize) -> &BandAccumulator {
         &self.fans[(week * self.authorities + a) * SERIES.len() + series]
     }
 }
@@ -172,10 +178,10 @@ pub enum MergeError {
         /// The second's first replication.
         starts: u64,
     },
-    /// The second batch's weekly bands have passed to P² estimates, which cannot be
-    /// combined exactly.
+    /// The second batch's weekly bands of a continuous series have passed to P²
+    /// estimates, which cannot be combined exactly.
     #[error(
-        "the second batch has more than {limit} replications, so its weekly bands are P² estimates that cannot be merged exactly; merge batches of at most {limit} replications onto a larger one"
+        "the second batch has more than {limit} replications, so its weekly bands of staff utilisation are P² estimates that cannot be merged exactly; merge batches of at most {limit} replications onto a larger one"
     )]
     Bands {
         /// [`crate::stats::FAN_EXACT_LIMIT`].
@@ -239,7 +245,9 @@ impl Footprint {
         let cells = (catalogue.weeks() * catalogue.authorities().len() * SERIES.len()) as u64;
         let per_episode = model.max_episodes_per_replication();
         let exact = replications.min(crate::stats::FAN_EXACT_LIMIT as u64);
-        let fan = std::mem::size_of::<FanAccumulator>() as u64 + 8 * exact;
+        // the larger of the two kinds of band: a continuous one holding its values, or
+        // a count of each value a waiting list or caseload takes (generously 512)
+        let fan = (std::mem::size_of::<FanAccumulator>() as u64 + 8 * exact).max(8 * 512);
         let in_flight = replications.min(CHUNK) * 8 * (cells + measures);
         // a family record, its events and its place in queues: a generous 512 bytes
         let engine = (per_episode * 512.0) as u64 * threads as u64;
@@ -336,6 +344,9 @@ pub struct Plan {
     /// Replications per chunk: each chunk runs in parallel, is folded into the batch in
     /// replication order, and is then reported to the sink, which may stop the batch.
     pub chunk: u64,
+    /// Keep the weekly bands ([`Batch::bands`]): the fan charts and `bands.csv` need
+    /// them; experiments that read only per-replication measures save their cost.
+    pub bands: bool,
 }
 
 impl Plan {
@@ -346,6 +357,7 @@ impl Plan {
             first: config.first,
             replications: config.replications,
             chunk: CHUNK,
+            bands: true,
         }
     }
 }
@@ -448,7 +460,7 @@ pub fn run_with(
             seed: plan.seed,
             stream_scheme: crate::rng::STREAM_SCHEME,
         },
-        bands: Bands::new(&catalogue),
+        bands: Bands::new(&catalogue, plan.bands),
         wait_histogram: vec![0; catalogue.authorities().len() * crate::measures::WAIT_BINS],
         values: Values::new(&catalogue),
         catalogue,
@@ -572,6 +584,9 @@ impl Batch {
                 ends,
                 starts: next.first,
             });
+        }
+        if self.bands.weeks != next.bands.weeks {
+            return Err(MergeError::Provenance("weekly bands kept"));
         }
         if next.bands.fans.iter().any(|f| !f.is_exact()) {
             return Err(MergeError::Bands {
@@ -732,6 +747,7 @@ pub fn until_precise(
             first: batch.first + n,
             replications: next - n,
             chunk: CHUNK,
+            bands: batch.bands.weeks() > 0,
         };
         if extend_with(model, &more, pool, batch, sink)? == Flow::Stop {
             let column = batch.column(rule.measure);

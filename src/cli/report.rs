@@ -258,6 +258,7 @@ fn calibration_evidence(
         first: 0,
         replications: cfg.replications,
         chunk: ifss_sim::batch::CHUNK,
+        bands: false,
     };
     let bar = indicatif::ProgressBar::hidden();
     let b = super::run::experiment_result(experiment::batch_of(

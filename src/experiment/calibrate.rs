@@ -370,7 +370,7 @@ impl<W: Watch + ?Sized> Evaluator<'_, W> {
         let label = format!("point {}", self.memo.len() + 1);
         let batch = batch_of(
             &model,
-            &self.plan.runs.batch_plan(),
+            &self.plan.runs.batch_plan(false),
             self.pool,
             self.watch,
             &label,

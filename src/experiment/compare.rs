@@ -168,7 +168,7 @@ pub fn run_variants<W: Watch + ?Sized>(
         plan.variants.len(),
         "one model per variant label"
     );
-    let batch_plan = plan.runs.batch_plan();
+    let batch_plan = plan.runs.batch_plan(true);
     let scenarios = std::iter::once(model).chain(variants);
     let mut arms = Vec::with_capacity(plan.arms());
     for (k, scenario) in scenarios.enumerate() {

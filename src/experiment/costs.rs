@@ -111,7 +111,7 @@ pub fn run<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<(Batch, Projection), ExperimentError> {
-    let batch_plan = plan.0.batch_plan();
+    let batch_plan = plan.0.batch_plan(false);
     let batch = batch_of(
         model,
         &batch_plan,

@@ -239,13 +239,16 @@ impl Runs {
         self
     }
 
-    /// The plan of each of the experiment's batches.
-    pub(crate) fn batch_plan(&self) -> Plan {
+    /// The plan of each of the experiment's batches, keeping the weekly bands if the
+    /// experiment reports them (a comparison's fan charts) or not (every other reads
+    /// per-replication measures only).
+    pub(crate) fn batch_plan(&self, bands: bool) -> Plan {
         Plan {
             seed: self.seed,
             first: 0,
             replications: self.replications,
             chunk: crate::batch::CHUNK,
+            bands,
         }
     }
 }

@@ -1140,6 +1140,7 @@ fn stage<W: Watch + ?Sized>(
         first: from,
         replications: to - from,
         chunk: batch::CHUNK,
+        bands: false,
     };
     // each configuration's batch runs inside this pool, beside the others
     let inner = Pool::new(None)?;

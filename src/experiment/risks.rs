@@ -50,7 +50,7 @@ pub fn run<W: Watch + ?Sized>(
         return Ok(Vec::new());
     };
     let base_model = model.with_policy(model.policy().with_kind(PolicyKind::Proportional));
-    let batch_plan = plan.0.batch_plan();
+    let batch_plan = plan.0.batch_plan(false);
     let needs = register.needs();
     let base = batch_of(&base_model, &batch_plan, pool, watch, "proportional")?;
     let demand_led = match needs.demand_led {

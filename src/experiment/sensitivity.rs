@@ -147,7 +147,7 @@ impl Plan {
         pool: &Pool,
         watch: &mut W,
     ) -> Result<Answer, ExperimentError> {
-        let batch_plan = self.runs.batch_plan();
+        let batch_plan = self.runs.batch_plan(false);
         let mut under = |k: PolicyKind| {
             batch_of(
                 &model.with_policy(model.policy().with_kind(k)),

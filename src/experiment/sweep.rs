@@ -438,7 +438,7 @@ pub fn run<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<Sweep, ExperimentError> {
-    let batch_plan = plan.runs.batch_plan();
+    let batch_plan = plan.runs.batch_plan(false);
     let kinds: Vec<Option<PolicyKind>> = match plan.policies.as_slice() {
         [] => vec![None],
         ps => ps.iter().copied().map(Some).collect(),

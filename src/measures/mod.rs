@@ -123,6 +123,10 @@ pub(crate) fn weeks(model: &Model) -> usize {
 /// The series sampled weekly per authority.
 pub const SERIES: [&str; 3] = ["waiting", "open_cases", "utilisation"];
 
+/// Whether each of [`SERIES`] is a whole number (a count of families) rather than a
+/// continuous level.
+pub const SERIES_COUNTS: [bool; 3] = [true, true, false];
+
 /// Width of the wait histogram's bins, in days, and their number (the last bin also
 /// holds every longer wait).
 pub const WAIT_BIN_DAYS: f64 = 1.0;

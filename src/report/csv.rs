@@ -76,7 +76,7 @@ pub fn timeseries(runs: &[(&Model, &Batch)]) -> Result<Vec<u8>, csv::Error> {
                         (week * 7).to_string(),
                         auth.slug().to_string(),
                         series.to_string(),
-                        opt(fan.welford().mean()),
+                        opt(fan.mean()),
                         opt(fan.p5()),
                         opt(fan.p50()),
                         opt(fan.p95()),

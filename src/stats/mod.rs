@@ -27,6 +27,7 @@
 
 #![warn(missing_docs)]
 
+mod bands;
 mod compare;
 mod p2;
 mod poisson;
@@ -35,6 +36,7 @@ mod summary;
 mod tdist;
 mod welford;
 
+pub use bands::{BandAccumulator, CountBand};
 pub use compare::{PairedDiff, paired_difference, welch_ci95, wilson95};
 pub use p2::{FAN_EXACT_LIMIT, FanAccumulator, P2Quantile};
 pub use poisson::{

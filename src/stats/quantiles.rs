@@ -14,7 +14,12 @@
 /// this is not checked.
 #[must_use]
 pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
-    let n = sorted.len();
+    percentile_of_order(sorted.len(), p, |i| sorted[i])
+}
+
+/// The type 7 percentile `p` of `n` values, the `i`-th smallest (from 0) being `at(i)`:
+/// [`percentile_sorted`] for values held in another form (e.g. counts of each value).
+pub(crate) fn percentile_of_order(n: usize, p: f64, at: impl Fn(usize) -> f64) -> f64 {
     if n == 0 || p.is_nan() {
         return f64::NAN;
     }
@@ -22,10 +27,10 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
     let lower = h.floor();
     // `h` lies in [0, n - 1], so `lower` is a valid index.
     let i = lower as usize;
-    match (sorted.get(i), sorted.get(i + 1)) {
-        (Some(&a), Some(&b)) => lerp(a, b, h - lower),
-        (Some(&a), None) => a,
-        _ => f64::NAN,
+    if i + 1 < n {
+        lerp(at(i), at(i + 1), h - lower)
+    } else {
+        at(i)
     }
 }
 

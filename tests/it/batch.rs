@@ -109,6 +109,7 @@ fn a_batch_stopped_by_its_sink_keeps_its_chunks_and_extends_to_the_whole() {
         first: 0,
         replications: 25,
         chunk: 4,
+        bands: true,
     };
     let whole = batch::run_with(&m, &plan, &pool, &mut |_| {}).unwrap();
     assert_eq!(whole.len(), 25);
@@ -132,6 +133,7 @@ fn a_batch_stopped_by_its_sink_keeps_its_chunks_and_extends_to_the_whole() {
         first: 12,
         replications: 13,
         chunk: 5,
+        bands: true,
         ..plan
     };
     let flow = batch::extend_with(&m, &rest, &pool, &mut part, &mut |_| {}).unwrap();
@@ -436,6 +438,7 @@ fn two_halves_merge_into_the_whole_batch() {
         first,
         replications,
         chunk: 7,
+        bands: true,
     };
     let run = |p: batch::Plan, m: &ifss_sim::model::Model| {
         batch::run_with(m, &p, &pool, &mut |_| {}).unwrap()
@@ -482,6 +485,21 @@ fn two_halves_merge_into_the_whole_batch() {
     assert_eq!(
         head.merge(&big),
         Err(batch::MergeError::Bands { limit: 200 })
+    );
+    // a batch run without weekly bands has the same measures, none of the bands, and is
+    // no part of a batch that has them
+    let plain = run(
+        batch::Plan {
+            bands: false,
+            ..plan(5, 5)
+        },
+        &m,
+    );
+    assert_eq!(plain.bands.weeks(), 0);
+    assert_eq!(bits(&plain.values), bits(&run(plan(5, 5), &m).values));
+    assert_eq!(
+        head.merge(&plain),
+        Err(batch::MergeError::Provenance("weekly bands kept"))
     );
     assert_eq!(bits(&head.values), before);
     // nor extended with another model

@@ -112,6 +112,7 @@ fn board_report_is_pinned() {
             first: 0,
             replications: 40,
             chunk: ifss_sim::batch::CHUNK,
+            bands: true,
         },
         &pool,
         &mut Quiet,

@@ -40,6 +40,7 @@ fn a_comparison_gives_each_policy_the_batch_it_would_get_alone() {
                 first: 0,
                 replications: 40,
                 chunk: batch::CHUNK,
+                bands: true,
             },
             &pool,
             &mut |_| {},

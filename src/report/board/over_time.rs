@@ -12,7 +12,7 @@ fn fans(m: &Model, b: &Batch, series: usize) -> Vec<Fan> {
         .iter()
         .enumerate()
         .map(|(a, auth)| {
-            let get = |f: fn(&crate::stats::FanAccumulator) -> Option<f64>| {
+            let get = |f: fn(&crate::stats::BandAccumulator) -> Option<f64>| {
                 (0..b.bands.weeks())
                     .map(|w| f(b.bands.get(w, a, series)).unwrap_or(f64::NAN))
                     .collect()
@@ -22,7 +22,7 @@ fn fans(m: &Model, b: &Batch, series: usize) -> Vec<Fan> {
                 p5: get(|f| f.p5()),
                 p50: get(|f| f.p50()),
                 p95: get(|f| f.p95()),
-                mean: get(|f| f.welford().mean()),
+                mean: get(|f| f.mean()),
             }
         })
         .collect()
@@ -104,7 +104,7 @@ fn quarter_mean(b: &Batch, a: usize, series: usize, end: usize) -> Option<(f64, 
     let start = end.checked_sub(12)?;
     let (mut sum, mut var, mut weeks, mut n) = (0.0, 0.0, 0usize, usize::MAX);
     for w in start..=end {
-        let acc = b.bands.get(w, a, series).welford();
+        let acc = b.bands.get(w, a, series);
         if let Some(mean) = acc.mean() {
             sum += mean;
             var += acc.variance().unwrap_or(0.0);
