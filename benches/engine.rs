@@ -3,6 +3,9 @@
 //! them (arrivals + service starts + departures, about 3 per customer), model B
 //! (`ifss-lite`) and the Western Bay default in replications per second.
 //!
+//! Each model's bare event loop ([`ifss_sim::floor`]) is timed in the same run, so the
+//! engine's share of the loop's speed can be read off whatever the machine's load.
+//!
 //! Run with `cargo bench --bench engine`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -43,6 +46,15 @@ fn engine(c: &mut Criterion) {
         },
     );
 
+    // the bare loop of model A, in the same run: the floor the engine is judged against
+    let days = mmc.horizon_days();
+    let bare = ifss_sim::floor::mmc(1, 0, days).events;
+    group.throughput(Throughput::Elements(bare));
+    group.bench_function(
+        "model A (mmc), bare loop, one replication, arrivals+starts+departures",
+        |b| b.iter(|| ifss_sim::floor::mmc(1, 0, days)),
+    );
+
     // model B and the default: replications per second, one after another
     for name in ["ifss-lite", "western-bay"] {
         let m = model(name);
@@ -58,6 +70,15 @@ fn engine(c: &mut Criterion) {
                 }
             })
         });
+        if name == "ifss-lite" {
+            group.bench_function("ifss-lite, bare loop, 100 replications", |b| {
+                b.iter(|| {
+                    for k in 0..100 {
+                        std::hint::black_box(ifss_sim::floor::ifss_lite(1, k));
+                    }
+                })
+            });
+        }
     }
     group.finish();
 }

@@ -8,6 +8,7 @@
 //! time, money, rng, stats, theory   units, exact pence, named random streams, statistics,
 //!                                   queueing formulas: no knowledge of the service
 //! dist                              distributions that reject bad parameters
+//! floor                             bare loops of the benchmark models: the speed floor
 //! model                             the validated scenario, its cost model and risk
 //!                                   register: private fields, no serde; FieldProblem
 //! costs                             cost table, audit and projection over the contract
@@ -35,6 +36,7 @@ pub mod costs;
 pub mod dist;
 pub mod engine;
 pub mod experiment;
+pub mod floor;
 pub mod measures;
 pub mod model;
 pub mod money;

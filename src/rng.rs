@@ -27,6 +27,12 @@ pub type Rng = Xoshiro256PlusPlus;
 pub const STREAM_SCHEME: &str = "xoshiro256++-v2: state = splitmix64 mixes of (master seed, replication, stream number); \
      staff streams keyed by post group and member; family fields keyed by field (splitmix64 counters)";
 
+/// A generator seeded from `seed` alone, outside the stream scheme: for the bare
+/// benchmark loops ([`crate::floor`]), which stand for what any plain simulation does.
+pub fn plain(seed: u64) -> Rng {
+    Rng::seed_from_u64(seed)
+}
+
 /// The SplitMix64 finaliser: a bijection on 64-bit words with full avalanche.
 const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

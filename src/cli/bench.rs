@@ -4,6 +4,7 @@ use super::run::{check_reps, config};
 use super::{BenchArgs, scenarios};
 use anyhow::{Context, Result};
 use ifss_sim::batch::{self, Batch, BatchConfig};
+use ifss_sim::scenario;
 use serde::Serialize;
 
 /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
@@ -67,6 +68,8 @@ struct BenchJson {
     replications: u64,
     horizon_days: f64,
     seed: u64,
+    /// Staff posts simulated.
+    posts: usize,
     one_thread: Timing,
     /// The same batch on every requested thread, when more than one.
     all_threads: Option<Timing>,
@@ -74,10 +77,127 @@ struct BenchJson {
     peak_memory_mib: Option<f64>,
     /// Seconds 10,000 replications would take on every requested thread.
     seconds_per_10000_replications: f64,
+    /// The engine beside the bare loop of the same model (`--floor`).
+    floor: Option<FloorJson>,
+}
+
+/// The bare loops of the benchmark models.
+#[derive(Debug, Clone, Copy)]
+enum Floor {
+    /// Model A, `mmc`: compared in arrivals + starts + departures a second.
+    Mmc { days: f64 },
+    /// Model B, `ifss-lite`: compared in replications a second.
+    IfssLite,
+}
+
+/// The engine's speed beside the bare loop's, each the best of alternating rounds.
+#[derive(Debug, Serialize)]
+struct FloorJson {
+    model: &'static str,
+    /// What is counted a second: "events" (arrivals + starts + departures) or
+    /// "replications".
+    unit: &'static str,
+    rounds: usize,
+    engine_per_second: f64,
+    bare_loop_per_second: f64,
+    /// Engine ÷ bare loop.
+    ratio: f64,
+}
+
+/// Alternating rounds of the engine and the bare loop.
+const FLOOR_ROUNDS: usize = 3;
+
+impl Floor {
+    fn of(loaded: &scenarios::Loaded, changed: bool) -> Result<Floor> {
+        let refuse = |why: &str| {
+            super::InputError(format!(
+                "--floor: {why}; the bare loops are of the benchmark models as written: \
+                 `ifss-sim bench mmc --floor` or `ifss-sim bench ifss-lite --floor`"
+            ))
+        };
+        if changed {
+            return Err(refuse("the scenario was changed with --set or --scale").into());
+        }
+        let name = loaded.model.name();
+        let as_bundled = scenario::bundled(name).is_some_and(|b| b.text == loaded.text);
+        match name {
+            "mmc" if as_bundled => Ok(Floor::Mmc {
+                days: loaded.model.horizon_days(),
+            }),
+            "ifss-lite" if as_bundled => Ok(Floor::IfssLite),
+            _ => Err(refuse(&format!("{name} is not a benchmark model as bundled")).into()),
+        }
+    }
+
+    /// Time the bare loop over the batch's replications, alternately with the engine,
+    /// keeping the best round of each.
+    fn race(
+        self,
+        m: &ifss_sim::model::Model,
+        cfg: &BatchConfig,
+        first: &Timing,
+    ) -> Result<FloorJson> {
+        let per_second = |t: &Timing| match self {
+            Floor::Mmc { .. } => t.model_events_per_second,
+            Floor::IfssLite => t.replications_per_second,
+        };
+        let mut engine = per_second(first);
+        let mut bare = 0.0f64;
+        for round in 0..FLOOR_ROUNDS {
+            let start = std::time::Instant::now();
+            let mut events = 0u64;
+            for r in cfg.first..cfg.first + cfg.replications {
+                let run = match self {
+                    Floor::Mmc { days } => ifss_sim::floor::mmc(cfg.seed, r, days),
+                    Floor::IfssLite => ifss_sim::floor::ifss_lite(cfg.seed, r),
+                };
+                events += std::hint::black_box(run).events;
+            }
+            let seconds = start.elapsed().as_secs_f64().max(f64::MIN_POSITIVE);
+            bare = bare.max(match self {
+                Floor::Mmc { .. } => events as f64 / seconds,
+                Floor::IfssLite => cfg.replications as f64 / seconds,
+            });
+            if round + 1 < FLOOR_ROUNDS {
+                let b = batch::run(m, cfg, &|_| {}).context("batch failed")?;
+                engine = engine.max(per_second(&Timing::of(&b, 1)));
+            }
+        }
+        Ok(FloorJson {
+            model: match self {
+                Floor::Mmc { .. } => "mmc",
+                Floor::IfssLite => "ifss-lite",
+            },
+            unit: match self {
+                Floor::Mmc { .. } => "events",
+                Floor::IfssLite => "replications",
+            },
+            rounds: FLOOR_ROUNDS,
+            engine_per_second: engine,
+            bare_loop_per_second: bare,
+            ratio: engine / bare,
+        })
+    }
 }
 
 pub fn bench(a: BenchArgs) -> Result<()> {
-    let loaded = scenarios::load(a.input.scenario.as_deref(), &a.input.sets)?;
+    let mut loaded = scenarios::load(a.input.scenario.as_deref(), &a.input.sets)?;
+    if let Some(k) = a.scale {
+        let mut sets = a.input.sets.clone();
+        sets.extend(
+            ifss_sim::scenario::overrides::scaled_by(&loaded.text, &loaded.label, k)
+                .map_err(|e| super::InputError(format!("--scale {k}: {e}")))?,
+        );
+        loaded = scenarios::load(a.input.scenario.as_deref(), &sets)?;
+    }
+    let floor = if a.floor {
+        Some(Floor::of(
+            &loaded,
+            a.scale.is_some() || !a.input.sets.is_empty(),
+        )?)
+    } else {
+        None
+    };
     let m = &loaded.model;
     let mut cfg = config(&a.input, m);
     check_reps(cfg.replications)?;
@@ -106,6 +226,10 @@ pub fn bench(a: BenchArgs) -> Result<()> {
     } else {
         None
     };
+    let floor = match floor {
+        Some(f) => Some(f.race(m, &cfg, &one)?),
+        None => None,
+    };
     let fastest = all.as_ref().unwrap_or(&one);
     let out = BenchJson {
         schema: ifss_sim::report::SCHEMA,
@@ -118,8 +242,10 @@ pub fn bench(a: BenchArgs) -> Result<()> {
         speed_up: all.as_ref().map(|t| one.seconds / t.seconds),
         peak_memory_mib: peak_mib(),
         seconds_per_10000_replications: 10_000.0 / fastest.replications_per_second,
+        posts: m.posts().len(),
         one_thread: one,
         all_threads: all,
+        floor,
     };
     if a.json {
         outln!("{}", serde_json::to_string_pretty(&out)?)?;
@@ -152,6 +278,18 @@ fn text(b: &BenchJson) -> String {
         s += &format!(
             "  peak memory: {mib:.0} MiB for {} replications (whole process)\n",
             b.replications
+        );
+    }
+    if let Some(f) = &b.floor {
+        s += &format!(
+            "  beside the bare loop of {} (one thread, best of {} alternating rounds): \
+             engine {:.0} {unit}/s, bare loop {:.0} {unit}/s: {:.2} of the loop\n",
+            f.model,
+            f.rounds,
+            f.engine_per_second,
+            f.bare_loop_per_second,
+            f.ratio,
+            unit = f.unit,
         );
     }
     let threads = b.all_threads.as_ref().map_or(1, |t| t.threads);

@@ -240,6 +240,16 @@ fn parse_fraction(s: &str) -> Result<f64, String> {
 struct BenchArgs {
     #[command(flatten)]
     input: ScenarioArgs,
+    /// Time the scenario made K times the size: every staff group's count and every
+    /// authority's referrals a year multiplied by K (after any --set), to see how the time
+    /// per event grows with the size of a service.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    scale: Option<u32>,
+    /// Also time the bare event loop of the same benchmark model (`mmc` or `ifss-lite`,
+    /// as written), alternately with the engine, three rounds each, and print the
+    /// engine's speed as a share of the loop's: a ratio a busy machine does not distort.
+    #[arg(long)]
+    floor: bool,
     /// Print the figures as JSON on stdout instead of text.
     #[arg(long)]
     json: bool,

@@ -407,3 +407,57 @@ mod tests {
         assert!("=3".parse::<Override>().is_err());
     }
 }
+
+/// The overrides that make a scenario `k` times the size: every staff group's `count` and
+/// every authority's `referrals_per_year` multiplied by `k`, the rest unchanged (for
+/// timing how the work grows with the size of a service). Refused when the text does not
+/// parse or an authority's rate is a distribution rather than a number.
+pub fn scaled_by(text: &str, file: &str, k: u32) -> Result<Vec<Override>, String> {
+    let raw = super::parse(text, file).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for (i, s) in raw.staff.iter().enumerate() {
+        out.push(Override {
+            path: format!("staff[{i}].count"),
+            value: (s.count.saturating_mul(i64::from(k))).to_string(),
+        });
+    }
+    for (i, a) in raw.authorities.iter().enumerate() {
+        let super::raw::RawRate::Number(r) = a.referrals_per_year else {
+            return Err(format!(
+                "{file}: authorities[{i}].referrals_per_year is a distribution; scaling needs \
+                 a plain number of referrals a year"
+            ));
+        };
+        out.push(Override {
+            path: format!("authorities[{i}].referrals_per_year"),
+            value: format!("{:?}", r * f64::from(k)),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::*;
+
+    #[test]
+    fn scaling_multiplies_posts_and_referrals_and_nothing_else() {
+        let b = crate::scenario::bundled("western-bay").expect("bundled");
+        let sets = scaled_by(b.text, "western-bay.toml", 4).expect("plain rates");
+        let base = crate::scenario::load(b.text, "w").expect("valid");
+        let big =
+            crate::scenario::load(&apply(b.text, &sets).expect("applies"), "w").expect("valid");
+        assert_eq!(big.posts().len(), 4 * base.posts().len());
+        let rate = |m: &crate::model::Model| -> f64 {
+            m.authorities()
+                .iter()
+                .map(|a| match a.referrals_per_year() {
+                    crate::model::Rate::Known(r) => *r,
+                    crate::model::Rate::Uncertain(_) => f64::NAN,
+                })
+                .sum()
+        };
+        assert_eq!(rate(&big), 4.0 * rate(&base));
+        assert_eq!(big.horizon_days(), base.horizon_days());
+    }
+}

@@ -11,7 +11,7 @@ use std::path::Path;
 /// before it. Modules in one layer do not use each other.
 const LAYERS: &[&[&str]] = &[
     &["time", "money", "rng", "stats", "theory"],
-    &["dist"],
+    &["dist", "floor"],
     &["model"],
     &["costs"],
     &["scenario"],

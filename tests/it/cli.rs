@@ -227,6 +227,71 @@ fn bench_reports_speed_in_both_event_counts() {
     }
 }
 
+/// `--floor` times the bare loop of the same benchmark model beside the engine and gives
+/// the ratio; on any other model it is refused before any work. `--scale` multiplies the
+/// posts and the referrals together.
+#[test]
+fn bench_sets_the_engine_beside_the_bare_loop_and_scales_a_scenario() {
+    let o = ifss(&[
+        "bench",
+        "ifss-lite",
+        "--reps",
+        "6",
+        "--threads",
+        "1",
+        "--floor",
+        "--json",
+    ]);
+    let v = o.json();
+    let f = &v["floor"];
+    assert_eq!(f["model"], "ifss-lite");
+    assert_eq!(f["unit"], "replications");
+    let (engine, bare) = (
+        f["engine_per_second"].as_f64().unwrap(),
+        f["bare_loop_per_second"].as_f64().unwrap(),
+    );
+    assert!(engine > 0.0 && bare > 0.0, "{f}");
+    let ratio = f["ratio"].as_f64().unwrap();
+    assert!((ratio - engine / bare).abs() <= 1e-12 * ratio, "{f}");
+    let o = ifss(&["bench", "mmc", "--reps", "2", "--threads", "1", "--floor"]);
+    assert!(
+        o.stdout.contains("beside the bare loop of mmc"),
+        "{}",
+        o.stdout
+    );
+
+    for args in [
+        &["bench", "western-bay", "--floor"][..],
+        &[
+            "bench",
+            "mmc",
+            "--floor",
+            "--set",
+            "simulation.horizon_days=100",
+        ][..],
+    ] {
+        let o = ifss(args);
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains("--floor:"), "{}", o.stderr);
+        assert!(o.stdout.is_empty(), "refused before any work: {}", o.stdout);
+    }
+
+    let v = ifss(&[
+        "bench",
+        "--reps",
+        "2",
+        "--threads",
+        "1",
+        "--scale",
+        "3",
+        "--json",
+    ])
+    .json();
+    assert_eq!(v["posts"], 60);
+    let o = ifss(&["bench", "--scale", "0"]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+}
+
 /// A validation case's printed command reruns its scenario from any folder, on the same
 /// seed and replications, and gives the same mean wait.
 #[test]
