@@ -140,7 +140,18 @@ impl QuadHeap {
     }
 }
 
+/// Days of events the heap holds; later ones wait in an unsorted list until their week
+/// comes (see [`EventQueue`]).
+const NEAR_DAYS: f64 = 7.0;
+
 /// Pending events.
+///
+/// Only the events of the coming week sit in the heap; later ones (re-referrals months
+/// ahead, patience running out, staff changes) wait in an unsorted list and move into the
+/// heap when their week comes. The heap stays small enough for the processor's cache
+/// however large the service, and each far event is moved once. Every event in the list
+/// is later than the week's end and every event in the heap no later, and the heap is
+/// refilled whenever it empties, so its top is always the earliest of both.
 ///
 /// Each authority's next first referral waits in a slot of its own beside the heap:
 /// there is never more than one per authority, and arrivals are about half of all
@@ -149,6 +160,10 @@ impl QuadHeap {
 #[derive(Debug, Default)]
 pub(crate) struct EventQueue {
     heap: QuadHeap,
+    /// Events after `near_end`, unsorted.
+    far: Vec<Entry>,
+    /// Time key of the end of the heap's window.
+    near_end: u64,
     /// The pending `Arrival` of each authority, if any.
     arrivals: Vec<Option<Entry>>,
     seq: u64,
@@ -159,6 +174,8 @@ pub(crate) struct EventQueue {
 impl EventQueue {
     pub(crate) fn clear(&mut self) {
         self.heap.clear();
+        self.far.clear();
+        self.near_end = window_end(0.0);
         self.arrivals.iter_mut().for_each(|slot| *slot = None);
         self.seq = 0;
         self.now = SimTime::ZERO;
@@ -200,11 +217,36 @@ impl EventQueue {
                 return;
             }
         }
-        self.heap.push(entry);
+        if (entry.key >> 64) as u64 <= self.near_end {
+            self.heap.push(entry);
+        } else {
+            self.far.push(entry);
+        }
+    }
+
+    /// With the heap empty, move the next week's worth of far events into it: the week
+    /// from the earliest far event.
+    fn refill(&mut self) {
+        let Some(first) = self.far.iter().map(|e| (e.key >> 64) as u64).min() else {
+            return;
+        };
+        self.near_end = window_end(SimTime::from_key(first).days());
+        let end = self.near_end;
+        let mut k = 0;
+        while k < self.far.len() {
+            if (self.far[k].key >> 64) as u64 <= end {
+                self.heap.push(self.far.swap_remove(k));
+            } else {
+                k += 1;
+            }
+        }
     }
 
     /// The earliest event, if any.
     pub(crate) fn pop(&mut self) -> Option<(SimTime, Event)> {
+        if self.heap.items.is_empty() {
+            self.refill();
+        }
         // the earliest pending arrival, if it comes before the heap's top
         let mut slot = None;
         let mut first = self.heap.peek_key();
@@ -227,8 +269,13 @@ impl EventQueue {
 
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.heap.items.len() + self.arrivals.iter().flatten().count()
+        self.heap.items.len() + self.far.len() + self.arrivals.iter().flatten().count()
     }
+}
+
+/// The time key [`NEAR_DAYS`] after `from` days.
+fn window_end(from: f64) -> u64 {
+    SimTime::new(from + NEAR_DAYS).map_or(u64::MAX, SimTime::key)
 }
 
 #[cfg(test)]
