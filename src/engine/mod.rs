@@ -604,6 +604,7 @@ impl Engine {
         let old = f.load;
         let cross = self.workers[w].base != f.authority;
         let wk = &mut self.workers[w];
+        let committed = wk.committed;
         wk.committed += new.committed - old.committed;
         wk.direct += new.direct - old.direct;
         wk.travel += new.travel - old.travel;
@@ -617,8 +618,12 @@ impl Engine {
             wk.travel = 0.0;
             wk.cross = 0.0;
         }
+        let moved = self.workers[w].committed.to_bits() != committed.to_bits();
         self.families[id as usize].load = new;
-        self.recount(w);
+        if moved {
+            // the pools index committed hours; direct and travel hours they do not need
+            self.recount(w);
+        }
         if new.committed < old.committed {
             self.room_freed(w);
         }

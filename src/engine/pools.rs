@@ -115,10 +115,19 @@ pub(super) struct Pool {
     /// `2k` and `2k + 1`.
     leaves: usize,
     nodes: Vec<Node>,
+    /// At most [`SMALL`] workers: no tree is kept, a search folds the leaves.
+    small: bool,
 }
 
+/// Pools of up to this many workers keep their leaves only: folding a few leaves on a
+/// search costs less than updating a tree on every change, and most teams' pools are
+/// this small.
+const SMALL: usize = 8;
+
 impl Pool {
+    /// The best of every leaf, in a pool that keeps a tree.
     fn root(&self) -> &Node {
+        debug_assert!(!self.small, "a small pool keeps no tree");
         &self.nodes[1]
     }
 
@@ -132,6 +141,7 @@ impl Pool {
 
     fn build(&mut self, workers: &[Worker]) {
         self.leaves = self.members.len().next_power_of_two();
+        self.small = self.members.len() <= SMALL;
         self.nodes.clear();
         self.nodes.resize(2 * self.leaves, Node::EMPTY);
         for (k, &i) in self.members.iter().enumerate() {
@@ -150,6 +160,9 @@ impl Pool {
             return;
         }
         self.nodes[at] = leaf;
+        if self.small {
+            return;
+        }
         while at > 1 {
             at /= 2;
             let joined = Node::join(&self.nodes[2 * at], &self.nodes[2 * at + 1]);
@@ -164,6 +177,9 @@ impl Pool {
     /// hours a week, with its share: the least share among workers who may take more and
     /// have `need` hours free, lowest index on ties; `None` if no one has room.
     pub(super) fn best(&self, need: f64, eps: f64) -> Option<(f64, usize)> {
+        if self.small {
+            return self.scan(need, eps);
+        }
         let root = self.root();
         if root.committed + need > self.capacity + eps {
             return None;
@@ -173,10 +189,14 @@ impl Pool {
         if self.nodes[self.leaves + k].committed + need <= self.capacity + eps {
             return Some((share, i));
         }
-        // equal shares from committed hours that differ in their last bits: scan
+        // equal shares from committed hours that differ in their last bits
+        self.scan(need, eps)
+    }
+
+    /// [`Pool::best`] by reading every leaf.
+    fn scan(&self, need: f64, eps: f64) -> Option<(f64, usize)> {
         let mut best = Best::NONE;
-        for k in 0..self.members.len() {
-            let leaf = &self.nodes[self.leaves + k];
+        for leaf in &self.nodes[self.leaves..self.leaves + self.members.len()] {
             if leaf.committed + need <= self.capacity + eps {
                 best = best.min(leaf.share);
             }
@@ -184,9 +204,26 @@ impl Pool {
         best.get()
     }
 
+    /// Whether any worker of this pool may take more families.
+    fn anyone_open(&self) -> bool {
+        if self.small {
+            let leaves = &self.nodes[self.leaves..self.leaves + self.members.len()];
+            leaves.iter().any(|n| n.share.get().is_some())
+        } else {
+            self.root().share.get().is_some()
+        }
+    }
+
     /// The present caseworker of this pool with the least committed hours, lowest index
     /// on ties.
     pub(super) fn lightest(&self) -> Option<(f64, usize)> {
+        if self.small {
+            let leaves = &self.nodes[self.leaves..self.leaves + self.members.len()];
+            return leaves
+                .iter()
+                .fold(Best::NONE, |acc, n| acc.min(n.light))
+                .get();
+        }
         self.root().light.get()
     }
 }
@@ -285,9 +322,7 @@ impl Pools {
 
     /// Whether any region-wide worker may take more families.
     pub(super) fn region_open(&self) -> bool {
-        self.region
-            .iter()
-            .any(|&g| self.pools[g].root().share.get().is_some())
+        self.region.iter().any(|&g| self.pools[g].anyone_open())
     }
 
     /// Panics unless every leaf matches its worker and every node joins its children.
@@ -305,7 +340,7 @@ impl Pools {
                 "worker {i}'s leaf is stale"
             );
         }
-        for p in &self.pools[..self.used] {
+        for p in self.pools[..self.used].iter().filter(|p| !p.small) {
             for k in 1..p.leaves {
                 assert_eq!(
                     p.nodes[k],
