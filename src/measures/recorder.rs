@@ -461,10 +461,10 @@ impl Recorder {
         if self.waits.iter().filter(|w| !w.is_empty()).count() > 1 {
             all.sort_by_key(|x| x.to_bits());
         }
-        wait_measures(v, None, wait_stats(&mut all, target));
+        wait_measures(v, None, wait_stats(&all, target));
         self.scratch = all;
         for (a, slug) in auths.iter().enumerate() {
-            wait_measures(v, Some(slug), wait_stats(&mut self.waits[a], target));
+            wait_measures(v, Some(slug), wait_stats(&self.waits[a], target));
         }
         // the same waits counting every family accepted: those who withdrew or still wait
         // at the horizon are censored (Kaplan–Meier)
@@ -844,10 +844,9 @@ fn wait_measures(v: &mut dyn Visit, slug: Option<&str>, s: (f64, f64, f64, f64))
 }
 
 /// Mean, median, 90th percentile and share within target of sorted waits (NaN if empty).
-fn wait_stats(w: &mut [f64], target: f64) -> (f64, f64, f64, f64) {
-    // `sample_stats` sorts again, which costs one pass over an already sorted input
+fn wait_stats(w: &[f64], target: f64) -> (f64, f64, f64, f64) {
     debug_assert!(w.is_sorted_by_key(|x| x.to_bits()));
-    let s = crate::stats::sample_stats(w);
+    let s = crate::stats::sorted_sample_stats(w);
     (
         s.mean,
         s.median,

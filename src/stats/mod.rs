@@ -42,7 +42,9 @@ pub use p2::{FAN_EXACT_LIMIT, FanAccumulator, P2Quantile};
 pub use poisson::{
     Dispersion, chi_square_95, chi_square_cdf, chi_square_sf, dispersion, poisson_ci95,
 };
-pub use quantiles::{SampleStats, percentile_sorted, sample_stats, share_at_most};
+pub use quantiles::{
+    SampleStats, percentile_sorted, sample_stats, share_at_most, sorted_sample_stats,
+};
 pub use summary::{Summary, relative_half_width, replications_needed, summarize};
 pub use tdist::t_crit;
 pub use welford::Welford;

@@ -66,6 +66,14 @@ pub struct SampleStats {
 #[must_use]
 pub fn sample_stats(values: &mut [f64]) -> SampleStats {
     values.sort_by(f64::total_cmp);
+    sorted_sample_stats(values)
+}
+
+/// [`sample_stats`] of values already sorted by [`f64::total_cmp`] (any finite values sorted
+/// ascending are), without sorting them again.
+#[must_use]
+pub fn sorted_sample_stats(values: &[f64]) -> SampleStats {
+    debug_assert!(values.is_sorted_by(|a, b| a.total_cmp(b).is_le()));
     // total_cmp puts negative NaN and -inf first and +inf and positive NaN last, so the finite
     // values form one contiguous run.
     let finite = match (
