@@ -76,11 +76,14 @@ pub fn build(
         None => None,
     };
     // validation evidence for the assurance section, when asked for
-    let validation: Option<Vec<[String; 4]>> = if options.verify {
-        let rows = experiment::validation::run(ifss_sim::verify::DEFAULT_SEED, cfg.threads)
+    let validation = if options.verify {
+        let evidence = experiment::validation::run(ifss_sim::verify::DEFAULT_SEED, cfg.threads)
             .context("validation checks failed to run")?;
-        Some(
-            rows.into_iter()
+        note!("{}", evidence.summary());
+        Some(ifss_sim::report::board::Validation {
+            rows: evidence
+                .rows
+                .into_iter()
                 .map(|r| {
                     [
                         r.check,
@@ -90,7 +93,8 @@ pub fn build(
                     ]
                 })
                 .collect(),
-        )
+            left_out: evidence.left_out,
+        })
     } else {
         None
     };
@@ -116,7 +120,7 @@ pub fn build(
         summaries,
         comparison,
         risks: risks.as_deref(),
-        validation: validation.as_deref(),
+        validation: validation.as_ref(),
         calibration: calibration
             .as_ref()
             .map(|(name, rows)| (name.as_str(), rows.as_slice())),

@@ -15,10 +15,59 @@ pub struct Row {
     pub pass: bool,
 }
 
-/// Run the quick validation cases on `seed` and return one row per check.
-pub fn run(seed: u64, threads: Option<usize>) -> Result<Vec<Row>, VerifyError> {
+/// What the quick validation list showed, and which cases it leaves out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// One row per check run.
+    pub rows: Vec<Row>,
+    /// The cases `ifss-sim verify` runs that the quick list leaves out (the slow,
+    /// heavy-traffic ones), by name.
+    pub left_out: Vec<String>,
+}
+
+impl Evidence {
+    /// The cases left out, each quoted (their names contain commas), joined in words.
+    pub fn named_left_out(&self) -> String {
+        named(&self.left_out)
+    }
+
+    /// Checks that passed.
+    pub fn passed(&self) -> usize {
+        self.rows.iter().filter(|r| r.pass).count()
+    }
+
+    /// The result in one line, for a terminal: how many checks passed, and what the quick
+    /// list left out.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "validation: {} of {} checks passed",
+            self.passed(),
+            self.rows.len()
+        );
+        if !self.left_out.is_empty() {
+            s += &format!(
+                " (the quick list; left out to save time: {}; `ifss-sim verify` runs them all)",
+                self.named_left_out()
+            );
+        }
+        s
+    }
+}
+
+/// Case names, each quoted (they contain commas), joined with "and".
+pub fn named(cases: &[String]) -> String {
+    let quoted: Vec<String> = cases.iter().map(|c| format!("“{c}”")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Run the quick validation cases on `seed`: one row per check, and the cases left out.
+pub fn run(seed: u64, threads: Option<usize>) -> Result<Evidence, VerifyError> {
     let results = verify::run_all(true, seed, threads)?;
-    Ok(results
+    let rows = results
         .iter()
         .flat_map(|case| {
             case.checks.iter().map(move |c| Row {
@@ -28,5 +77,11 @@ pub fn run(seed: u64, threads: Option<usize>) -> Result<Vec<Row>, VerifyError> {
                 pass: c.pass,
             })
         })
-        .collect())
+        .collect();
+    let left_out = verify::cases()
+        .into_iter()
+        .filter(|c| !c.quick)
+        .map(|c| c.name.to_string())
+        .collect();
+    Ok(Evidence { rows, left_out })
 }

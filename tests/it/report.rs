@@ -128,6 +128,59 @@ fn a_scenario_name_with_markup_and_path_characters_is_shown_literally_and_stays_
 
 /// The README's run command (`compare` on the bundled default) writes a report that opens
 /// offline with its headline answer and every picture, and each picture as its own SVG.
+/// With `--verify`, the terminal says how many checks passed and which cases the quick
+/// list left out, the assurance section says the same, and the software, run and machine
+/// appear once, in the page's footer.
+#[test]
+fn compare_verify_reports_the_checks_and_what_was_left_out() {
+    use ifss_sim::verify::cases;
+    let dir = folder("board-verify");
+    let o = ifss_in(&dir, &["compare", "--reps", "10", "--verify", "--quiet"]);
+    assert!(o.success(), "{}", o.stderr);
+    let ran: Vec<_> = cases().into_iter().filter(|c| c.quick).collect();
+    let left: Vec<_> = cases().into_iter().filter(|c| !c.quick).collect();
+    assert!(
+        !left.is_empty(),
+        "the quick list leaves the heavy cases out"
+    );
+    let line = o
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("validation: "))
+        .unwrap_or_else(|| panic!("no validation line in:\n{}", o.stderr));
+    let html = std::fs::read_to_string(dir.join("output/western-bay/report.html")).unwrap();
+    let checks = html
+        .split("Validation")
+        .find_map(|part| {
+            part.split(" checks passed")
+                .next()?
+                .rsplit('>')
+                .next()?
+                .split(" of ")
+                .nth(1)
+        })
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .expect("the assurance section counts the checks");
+    assert!(
+        checks > ran.len(),
+        "{checks} checks from {} cases",
+        ran.len()
+    );
+    assert!(
+        line.contains(&format!("{checks} of {checks} checks passed")),
+        "{line}"
+    );
+    for case in &left {
+        assert!(line.contains(case.name), "{line}");
+        assert!(
+            html.contains(case.name),
+            "the report does not name {}",
+            case.name
+        );
+    }
+    assert_eq!(html.matches(">Software<").count(), 1, "one footer");
+}
+
 #[test]
 fn compare_writes_a_board_report_with_every_picture() {
     let dir = folder("board-compare");

@@ -73,7 +73,8 @@ pub(super) fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, St
     items.push((
         "Validation".into(),
         match input.validation {
-            Some(rows) if !rows.is_empty() => {
+            Some(v) if !v.rows.is_empty() => {
+                let rows = &v.rows;
                 let pass = rows.iter().filter(|r| r[3] == "pass").count();
                 let list: Vec<String> = rows
                     .iter()
@@ -85,8 +86,16 @@ pub(super) fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, St
                     "misses some of them: treat this report's figures with caution until \
                      the failures are understood"
                 };
+                let left_out = match v.left_out.as_slice() {
+                    [] => String::new(),
+                    cases => format!(
+                        " These are the quick list's checks; left out to save time: {} \
+                         (`ifss-sim verify` runs every case).",
+                        crate::experiment::validation::named(cases)
+                    ),
+                };
                 format!(
-                    "{pass} of {} checks passed. In plain words: cut down to queues whose \
+                    "{pass} of {} checks passed.{left_out} In plain words: cut down to queues whose \
                      answers are known exactly (one or several workers, fixed or variable \
                      visit lengths, unlimited workers, the pathway's branching, and Little's \
                      law linking queue length, arrivals and waits), the simulator {verdict}. \
@@ -129,12 +138,7 @@ pub(super) fn assurance(input: &BoardInput<'_>, years: usize) -> Vec<(String, St
             None => "No calibration is attached to this scenario's workload.".into(),
         },
     ));
-    items.push((
-        "Software".into(),
-        format!("ifss-sim {}", env!("CARGO_PKG_VERSION")),
-    ));
-    items.push(("Run time".into(), input.run_time.to_string()));
-    items.push(("Machine".into(), input.machine.to_string()));
+    // the software, run time and machine are in the page's footer
     items
 }
 

@@ -44,6 +44,16 @@ use crate::risks::Assessment;
 
 pub use crate::scenario::annotated_inputs;
 
+/// The validation checks run with the report (`--verify`): one row per check (what,
+/// theory, simulated, "pass" or "FAIL") and the cases of `ifss-sim verify` left out.
+#[derive(Debug, Clone, Default)]
+pub struct Validation {
+    /// The checks run.
+    pub rows: Vec<[String; 4]>,
+    /// The cases left out (the quick list's omissions), by name.
+    pub left_out: Vec<String>,
+}
+
 /// Everything a board report is made from.
 #[derive(Debug, Clone, Copy)]
 pub struct BoardInput<'a> {
@@ -60,7 +70,7 @@ pub struct BoardInput<'a> {
     /// The risk register beside the simulation, when assessed.
     pub risks: Option<&'a [Assessment]>,
     /// Validation cases as `(case, theory, simulated, pass)` rows, when run.
-    pub validation: Option<&'a [[String; 4]]>,
+    pub validation: Option<&'a Validation>,
     /// The calibration the workload rests on: the scenario whose observed figures it was
     /// fitted to, and each target against that scenario simulated, when known.
     pub calibration: Option<(&'a str, &'a [crate::experiment::calibrate::TargetFit])>,
