@@ -41,6 +41,13 @@ use std::collections::VecDeque;
 /// Tolerance for comparing hours a week.
 const EPS: f64 = 1e-9;
 
+/// Builds with debug assertions check the pools against a scan of every worker, at every
+/// allocation and after every event, in models of up to this many posts; beyond it the
+/// checks would make a run quadratic in the posts (the pools are exercised at that size
+/// by the same code, checked on the smaller models).
+#[cfg(debug_assertions)]
+const CHECKED_POSTS: usize = 1000;
+
 /// What one replication did, for bookkeeping and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunStats {
@@ -700,7 +707,7 @@ impl Engine {
             .or_else(|| lightest(&mut self.pools.all()))
             .map(|(_, w)| w);
         #[cfg(debug_assertions)]
-        {
+        if self.workers.len() <= CHECKED_POSTS {
             let mut scan: Option<(bool, f64, usize)> = None;
             for (w, wk) in self.workers.iter().enumerate() {
                 if wk.present() && wk.capacity > 0.0 {
@@ -972,7 +979,9 @@ impl Engine {
                 "base {b}: its home workers include one based elsewhere or region-wide"
             );
         }
-        self.pools.check(&self.workers);
+        if self.workers.len() <= CHECKED_POSTS {
+            self.pools.check(&self.workers);
+        }
         for (a, [arrived, closed]) in self.flow.iter().enumerate() {
             let open = u64::from(self.open[a]);
             assert_eq!(

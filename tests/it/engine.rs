@@ -239,3 +239,42 @@ fn probabilities_at_zero_and_one_route_deterministically() {
     assert_eq!(get("assessed_not_taken_on"), 0.0);
     assert_eq!(get("unplanned_exits"), 0.0);
 }
+
+/// Counts first allocations.
+#[derive(Default)]
+struct Allocations(u64);
+
+impl Observer for Allocations {
+    fn allocated(&mut self, _: SimTime, x: &AllocationFact) {
+        self.0 += u64::from(!x.handover);
+    }
+}
+
+/// Western Bay eight times over (160 posts, up to 32 alike workers at a base): pools large
+/// enough to keep their trees. Under every policy each choice they make is checked, in
+/// builds with debug assertions (these tests), against a scan of every worker; and eight
+/// times the team with eight times the referrals allocates several times as many families.
+#[test]
+fn pools_with_trees_choose_as_a_scan_of_every_worker_under_every_policy() {
+    use ifss_sim::scenario::{self, overrides};
+    let text = scenario::bundled("western-bay").expect("bundled").text;
+    for policy in ["proportional", "demand-led", "pooled", "rebased"] {
+        let kind: overrides::Override = format!("policy.kind={policy}").parse().unwrap();
+        let mut sets = overrides::scaled_by(text, "western-bay.toml", 8).unwrap();
+        sets.push(kind.clone());
+        let big = scenario::load(&overrides::apply(text, &sets).unwrap(), "w").unwrap();
+        let small = scenario::load(&overrides::apply(text, &[kind]).unwrap(), "w").unwrap();
+        assert_eq!(big.posts().len(), 160);
+        let (mut b, mut s) = (Allocations::default(), Allocations::default());
+        for r in 0..2 {
+            run_once(&big, 3, r, &mut b);
+            run_once(&small, 3, r, &mut s);
+        }
+        assert!(
+            b.0 > 5 * s.0,
+            "{policy}: {} allocations against {}",
+            b.0,
+            s.0
+        );
+    }
+}
