@@ -138,24 +138,44 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
             }
             let mut happened = vec![false; n];
             let mut impact = vec![0.0; n];
+            // the grant is held for the whole contract too: its cost against the sum of
+            // the years' budgets (each part year its share)
+            let mut whole = vec![0.0; n];
+            let mut share_of_years = 0.0;
             for y in 1..=years {
                 let fraction =
                     ((model.horizon_days() - 365.0 * (y - 1) as f64) / 365.0).clamp(0.0, 1.0);
+                share_of_years += fraction;
                 let cost = column(b.base, &names::cost_in_year(y));
                 let over = column(b.base, &names::over_budget_in_year(y));
                 for r in 0..n {
+                    whole[r] += cost[r];
                     if over[r] >= 0.5 {
                         happened[r] = true;
                         impact[r] = f64::max(impact[r], cost[r] - budget * fraction);
                     }
                 }
             }
+            let envelope = budget_pence
+                .mul_f64_rounded(share_of_years)
+                .ok_or("the contract's budget is too large to total")?;
+            let envelope_pounds = envelope.pence() as f64 / 100.0;
+            let over_whole = whole.iter().filter(|&&c| c > envelope_pounds).count();
+            let whole_words = match wilson95(over_whole, n) {
+                Some([lo, hi]) => format!(
+                    "{:.0}% of runs (95% CI {:.0}% to {:.0}%)",
+                    100.0 * over_whole as f64 / n as f64,
+                    100.0 * lo,
+                    100.0 * hi
+                ),
+                None => "no run".into(),
+            };
             Ok(Outcome {
                 happened,
                 impact,
                 impact_unconditional: false,
                 explanation: format!(
-                    "annual cost above the {budget_pence} budget in any contract year; impact: pounds over in the worst year"
+                    "annual cost above the {budget_pence} budget in any contract year; impact: pounds over in the worst year. Against the whole contract's envelope ({envelope} for {share_of_years:.1} years), the total cost is over in {whole_words}"
                 ),
             })
         }

@@ -49,9 +49,15 @@ fn insufficient_funds_follows_the_budget() {
     let rich = assess(&["costs.budget=100000000"], 20);
     assert_eq!(p(&rich, 1), 0.0);
     assert!(risk(&rich, 1).impact.is_none(), "no overspend to measure");
+    // and the whole contract, against three years' budgets, is never over either
+    let e = &risk(&rich, 1).explanation;
+    assert!(e.contains("envelope (£300,000,000 for 3.0 years)"), "{e}");
+    assert!(e.contains("over in 0% of runs"), "{e}");
     // a budget below the minimum cost: over every time, by most of the cost
     let poor = assess(&["costs.budget=1000"], 20);
     assert_eq!(p(&poor, 1), 1.0);
+    let e = &risk(&poor, 1).explanation;
+    assert!(e.contains("over in 100% of runs"), "{e}");
     assert!(risk(&poor, 1).impact.as_ref().unwrap().mean > 600_000.0);
     assert_eq!(risk(&poor, 1).impact.as_ref().unwrap().unit, "pounds");
 }
