@@ -129,6 +129,39 @@ impl Floor {
         }
     }
 
+    fn name(self) -> &'static str {
+        match self {
+            Floor::Mmc { .. } => "mmc",
+            Floor::IfssLite => "ifss-lite",
+        }
+    }
+
+    /// What is counted a second.
+    fn unit(self) -> &'static str {
+        match self {
+            Floor::Mmc { .. } => "events",
+            Floor::IfssLite => "replications",
+        }
+    }
+
+    /// The count of [`Floor::unit`] in work of `events` peer-counted events over
+    /// `replications` replications.
+    fn count(self, events: u64, replications: u64) -> f64 {
+        match self {
+            Floor::Mmc { .. } => events as f64,
+            Floor::IfssLite => replications as f64,
+        }
+    }
+
+    /// One replication of the bare loop: the events it counted.
+    fn bare_run(self, seed: u64, replication: u64) -> u64 {
+        let run = match self {
+            Floor::Mmc { days } => ifss_sim::floor::mmc(seed, replication, days),
+            Floor::IfssLite => ifss_sim::floor::ifss_lite(seed, replication),
+        };
+        std::hint::black_box(run).events
+    }
+
     /// Time the bare loop over the batch's replications, alternately with the engine,
     /// keeping the best round of each.
     fn race(
@@ -137,41 +170,25 @@ impl Floor {
         cfg: &BatchConfig,
         first: &Timing,
     ) -> Result<FloorJson> {
-        let per_second = |t: &Timing| match self {
-            Floor::Mmc { .. } => t.model_events_per_second,
-            Floor::IfssLite => t.replications_per_second,
-        };
+        let reps = cfg.replications;
+        let per_second = |t: &Timing| self.count(t.model_events, reps) / t.seconds;
         let mut engine = per_second(first);
         let mut bare = 0.0f64;
         for round in 0..FLOOR_ROUNDS {
             let start = std::time::Instant::now();
-            let mut events = 0u64;
-            for r in cfg.first..cfg.first + cfg.replications {
-                let run = match self {
-                    Floor::Mmc { days } => ifss_sim::floor::mmc(cfg.seed, r, days),
-                    Floor::IfssLite => ifss_sim::floor::ifss_lite(cfg.seed, r),
-                };
-                events += std::hint::black_box(run).events;
-            }
+            let events: u64 = (cfg.first..cfg.first + reps)
+                .map(|r| self.bare_run(cfg.seed, r))
+                .sum();
             let seconds = start.elapsed().as_secs_f64().max(f64::MIN_POSITIVE);
-            bare = bare.max(match self {
-                Floor::Mmc { .. } => events as f64 / seconds,
-                Floor::IfssLite => cfg.replications as f64 / seconds,
-            });
+            bare = bare.max(self.count(events, reps) / seconds);
             if round + 1 < FLOOR_ROUNDS {
                 let b = batch::run(m, cfg, &|_| {}).context("batch failed")?;
                 engine = engine.max(per_second(&Timing::of(&b, 1)));
             }
         }
         Ok(FloorJson {
-            model: match self {
-                Floor::Mmc { .. } => "mmc",
-                Floor::IfssLite => "ifss-lite",
-            },
-            unit: match self {
-                Floor::Mmc { .. } => "events",
-                Floor::IfssLite => "replications",
-            },
+            model: self.name(),
+            unit: self.unit(),
             rounds: FLOOR_ROUNDS,
             engine_per_second: engine,
             bare_loop_per_second: bare,

@@ -13,12 +13,14 @@
 //!   unless committed hours differing in their last bits round to equal shares (then a
 //!   scan of that one pool decides, as before).
 //!
-//! Each pool keeps a tournament tree over its workers (a segment tree whose every node
-//! holds the best of its two children for three keys: the least share among open
-//! workers, the least committed hours among open workers, and the least committed hours
-//! among present caseworkers for advice sessions). A change to one worker updates one
-//! leaf and its ancestors: `O(log n)`. A search reads each candidate pool's root: the
-//! number of pools, not of workers. Everything here is an index over
+//! Each worker is a leaf holding three keys: its share if it may take more, its committed
+//! hours if it may take more, and its committed hours if present (for advice sessions).
+//! A pool of more than [`SMALL`] workers keeps a tournament tree over its leaves (a
+//! segment tree whose every node holds the best of its two children for each key): a
+//! change to one worker updates one leaf and its ancestors, `O(log n)`, and a search
+//! reads the root. A smaller pool keeps its leaves only and a search reads them all,
+//! which costs less than keeping the tree. Either way a search costs about the number
+//! of pools, not of workers. Everything here is an index over
 //! [`Worker`](super::Worker) state and never changes a result: builds with debug
 //! assertions check each answer against a scan of every worker.
 
@@ -125,6 +127,11 @@ pub(super) struct Pool {
 const SMALL: usize = 8;
 
 impl Pool {
+    /// The leaves, one per worker in `members` order.
+    fn leaf_nodes(&self) -> &[Node] {
+        &self.nodes[self.leaves..self.leaves + self.members.len()]
+    }
+
     /// The best of every leaf, in a pool that keeps a tree.
     fn root(&self) -> &Node {
         debug_assert!(!self.small, "a small pool keeps no tree");
@@ -196,7 +203,7 @@ impl Pool {
     /// [`Pool::best`] by reading every leaf.
     fn scan(&self, need: f64, eps: f64) -> Option<(f64, usize)> {
         let mut best = Best::NONE;
-        for leaf in &self.nodes[self.leaves..self.leaves + self.members.len()] {
+        for leaf in self.leaf_nodes() {
             if leaf.committed + need <= self.capacity + eps {
                 best = best.min(leaf.share);
             }
@@ -207,8 +214,7 @@ impl Pool {
     /// Whether any worker of this pool may take more families.
     fn anyone_open(&self) -> bool {
         if self.small {
-            let leaves = &self.nodes[self.leaves..self.leaves + self.members.len()];
-            leaves.iter().any(|n| n.share.get().is_some())
+            self.leaf_nodes().iter().any(|n| n.share.get().is_some())
         } else {
             self.root().share.get().is_some()
         }
@@ -218,8 +224,8 @@ impl Pool {
     /// on ties.
     pub(super) fn lightest(&self) -> Option<(f64, usize)> {
         if self.small {
-            let leaves = &self.nodes[self.leaves..self.leaves + self.members.len()];
-            return leaves
+            return self
+                .leaf_nodes()
                 .iter()
                 .fold(Best::NONE, |acc, n| acc.min(n.light))
                 .get();
