@@ -28,5 +28,5 @@ mod table;
 
 pub use crate::model::costs::*;
 pub use audit::{Audit, LineFinding, SalaryOrderFinding, TotalFinding, TotalKind};
-pub use projection::{Projector, YearCost, YearInputs};
+pub use projection::{BudgetReading, Projector, YearCost, YearInputs};
 pub use table::{Column, CostTable, NonSalaryFigures, Row};

@@ -97,6 +97,31 @@ struct TitleCost {
 pub const LARGEST_YEARLY_LINE: Pence = Pence::from_pounds(1_000_000_000);
 
 /// Projects the yearly cost of the service from simulated staffing and travel.
+/// The budget in board terms, from one batch's simulated costs: see [`Projector::reading`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetReading {
+    /// Replications counted (those whose every year's cost is finite).
+    pub replications: usize,
+    /// Share of replications over budget, per contract year (a part year against its
+    /// share of the budget).
+    pub over_each_year: Vec<f64>,
+    /// Share of replications over budget in at least one year.
+    pub over_some_year: f64,
+    /// How many replications that is.
+    pub over_some_year_count: usize,
+    /// Share of replications whose whole-contract cost exceeds the envelope.
+    pub over_contract: f64,
+    /// How many replications that is.
+    pub over_contract_count: usize,
+    /// The whole contract's budget: the sum of the years' budgets.
+    pub envelope: Pence,
+    /// The annual budget that covers every year in 90% of replications (pounds: the 90th
+    /// percentile of each replication's dearest year, a part year scaled to a full one).
+    pub enough_annual_90: f64,
+    /// The envelope that covers the whole contract in 90% of replications (pounds).
+    pub enough_contract_90: f64,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Projector {
     budget: Pence,
@@ -228,6 +253,80 @@ impl Projector {
             .filter(|&&c| c + extra * fraction > budget)
             .count();
         (!finite.is_empty()).then(|| over as f64 / finite.len() as f64)
+    }
+
+    /// The budget in board terms from a batch's simulated cost of each contract year
+    /// (`per_year[y]`: one value per replication, pounds), with `extra` pounds a full year
+    /// added (pro-rated like the non-salary cost; 0 for the costs as simulated): the share
+    /// of replications over budget in each year, in some year, and over the whole
+    /// contract's envelope (the sum of the years' budgets), and the annual budget and the
+    /// envelope that would have been enough in 90% of replications. A replication with a
+    /// cost that is not finite is left out; `None` when none is left or `per_year` does
+    /// not hold one column per contract year of the same length.
+    pub fn reading(&self, per_year: &[Vec<f64>], extra: f64) -> Option<BudgetReading> {
+        let n = per_year.first()?.len();
+        if per_year.len() != self.years || per_year.iter().any(|c| c.len() != n) {
+            return None;
+        }
+        let fractions: Vec<f64> = (0..self.years)
+            .map(|y| self.year_days(y) / DAYS_PER_YEAR)
+            .collect();
+        let budgets: Vec<f64> = (0..self.years)
+            .map(|y| self.budget(y).pence() as f64 / 100.0)
+            .collect();
+        let envelope: Pence = (0..self.years)
+            .map(|y| self.budget(y))
+            .try_fold(Pence::ZERO, |a, b| a.checked_add(b))?;
+        let envelope_pounds = envelope.pence() as f64 / 100.0;
+        let mut over_year = vec![0usize; self.years];
+        let (mut over_some, mut over_contract) = (0usize, 0usize);
+        let (mut annual_need, mut totals) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for r in 0..n {
+            let costs: Vec<f64> = per_year
+                .iter()
+                .zip(&fractions)
+                .map(|(column, f)| column[r] + extra * f)
+                .collect();
+            if costs.iter().any(|c| !c.is_finite()) {
+                continue;
+            }
+            let mut any = false;
+            let mut need = 0.0f64;
+            for y in 0..self.years {
+                if costs[y] > budgets[y] {
+                    over_year[y] += 1;
+                    any = true;
+                }
+                if fractions[y] > 0.0 {
+                    need = need.max(costs[y] / fractions[y]);
+                }
+            }
+            over_some += usize::from(any);
+            let total: f64 = costs.iter().sum();
+            over_contract += usize::from(total > envelope_pounds);
+            annual_need.push(need);
+            totals.push(total);
+        }
+        let kept = totals.len();
+        if kept == 0 {
+            return None;
+        }
+        let share = |k: usize| k as f64 / kept as f64;
+        let p90 = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            crate::stats::percentile_sorted(v, 0.9)
+        };
+        Some(BudgetReading {
+            replications: kept,
+            over_each_year: over_year.into_iter().map(share).collect(),
+            over_some_year: share(over_some),
+            over_some_year_count: over_some,
+            over_contract: share(over_contract),
+            over_contract_count: over_contract,
+            envelope,
+            enough_annual_90: p90(&mut annual_need),
+            enough_contract_90: p90(&mut totals),
+        })
     }
 
     /// The budget for contract year `year`, pro-rated when the year is partial (rule 6).
@@ -399,6 +498,55 @@ mod tests {
 
     fn pence(p: i64) -> Pence {
         Pence::from_pence(p)
+    }
+
+    #[test]
+    fn the_budget_reading_counts_each_year_the_contract_and_the_ninetieth_percentile() {
+        // three whole years, £850,000 a year: an envelope of £2,550,000
+        let p = projector(&[]);
+        assert_eq!(p.years(), 3);
+        // ten replications: replication r costs 840k + r × 5k in year 2 and 800k otherwise
+        let y2: Vec<f64> = (0..10).map(|r| 840_000.0 + 5_000.0 * r as f64).collect();
+        let flat = vec![800_000.0; 10];
+        let reading = p
+            .reading(&[flat.clone(), y2.clone(), flat.clone()], 0.0)
+            .unwrap();
+        assert_eq!(reading.replications, 10);
+        assert_eq!(reading.envelope, Pence::from_pounds(2_550_000));
+        // over in year 2 when 840k + 5k r > 850k: r ≥ 3, seven of ten
+        assert_eq!(reading.over_each_year, [0.0, 0.7, 0.0]);
+        assert_eq!(
+            (reading.over_some_year_count, reading.over_some_year),
+            (7, 0.7)
+        );
+        // the whole contract, 1.6m + 840k + 5k r, is never above 2.55m
+        assert_eq!(reading.over_contract_count, 0);
+        // the dearest year is year 2: its type 7 90th percentile over r = 0..9 is at r = 8.1
+        assert!((reading.enough_annual_90 - 880_500.0).abs() < 1e-6);
+        assert!((reading.enough_contract_90 - 2_480_500.0).abs() < 1e-6);
+        // £41,400 more a year: year 2 always over (881.4k and up), years 1 and 3 never
+        // (841.4k), and the contract always (2.4402m + 5k r + 124.2k > 2.55m)
+        let more = p
+            .reading(&[flat.clone(), y2.clone(), flat.clone()], 41_400.0)
+            .unwrap();
+        assert_eq!(more.over_each_year, [0.0, 1.0, 0.0]);
+        assert_eq!(more.over_contract_count, 10);
+        let dear = vec![830_000.0; 10];
+        let most = p
+            .reading(&[dear.clone(), dear.clone(), dear], 41_400.0)
+            .unwrap();
+        assert_eq!(most.over_each_year, [1.0, 1.0, 1.0]);
+        assert_eq!(most.over_contract, 1.0);
+        // a cost that is not finite leaves its replication out; a column missing is refused
+        let mut gap = flat.clone();
+        gap[0] = f64::NAN;
+        assert_eq!(
+            p.reading(&[gap, y2.clone(), flat.clone()], 0.0)
+                .unwrap()
+                .replications,
+            9
+        );
+        assert!(p.reading(&[flat.clone(), y2], 0.0).is_none());
     }
 
     #[test]

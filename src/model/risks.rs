@@ -43,13 +43,13 @@ pub enum Indicator {
     /// At least `threshold` Phase 1 starts lost to recruitment delays and vacancies,
     /// against a fully staffed run on the same seeds; impact: Phase 1 starts lost.
     UnfilledPosts { threshold: f64 },
-    /// Under proportional allocation, one authority's mean wait exceeds another's by
-    /// `wait_ratio` while the other's staff utilisation is below `idle_utilisation`;
-    /// impact: extra weeks waited in the worst-served authority against the best-served.
-    NeedNotPopulation {
-        wait_ratio: f64,
-        idle_utilisation: f64,
-    },
+    /// Need does not follow the staffing: over the contract, one authority's first
+    /// referrals per hour of family work its own staff give are at least `load_ratio`
+    /// times another's, and the referrals' split departs from the staffing's by more than
+    /// chance explains (a chi-square test at level `significance`); impact: extra weeks
+    /// the most loaded authority's families wait, under proportional allocation, against
+    /// the least loaded's.
+    NeedNotPopulation { load_ratio: f64, significance: f64 },
     /// Vetoing sharing costs at least `threshold` Phase 1 starts: demand-led minus
     /// proportional on the same seeds; impact: Phase 1 starts lost.
     SharingVetoed { threshold: f64 },
@@ -62,6 +62,20 @@ pub enum Indicator {
 }
 
 impl Indicator {
+    /// What the simulation measures for the risk, in a few words: a register's title says
+    /// what is feared, this what is counted (e.g. "what a veto on sharing costs" for
+    /// "Disagreement amongst partners").
+    pub fn measures(&self) -> &'static str {
+        match self {
+            Indicator::OverBudget => "cost above the budget",
+            Indicator::UnfilledPosts { .. } => "Phase 1 starts lost to vacancies",
+            Indicator::NeedNotPopulation { .. } => "need per post out of step between authorities",
+            Indicator::SharingVetoed { .. } => "what a veto on sharing costs",
+            Indicator::ReferralShortfall { .. } => "first referrals below the target",
+            Indicator::NotSimulable { .. } => "not measured",
+        }
+    }
+
     /// The name used in scenario files.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -78,8 +78,10 @@ pub struct Assessment {
     pub id: u32,
     /// The risk in words.
     pub title: String,
-    /// How the simulation measures it.
+    /// How the simulation measures it (the scenario's `kind`).
     pub indicator: &'static str,
+    /// What that measures, in a few words.
+    pub measured_as: &'static str,
     /// Stated likelihood word.
     pub stated_likelihood: String,
     /// Stated effect word.
@@ -138,45 +140,69 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
             }
             let mut happened = vec![false; n];
             let mut impact = vec![0.0; n];
-            // the grant is held for the whole contract too: its cost against the sum of
-            // the years' budgets (each part year its share)
-            let mut whole = vec![0.0; n];
-            let mut share_of_years = 0.0;
+            let mut per_year = Vec::with_capacity(years);
             for y in 1..=years {
                 let fraction =
                     ((model.horizon_days() - 365.0 * (y - 1) as f64) / 365.0).clamp(0.0, 1.0);
-                share_of_years += fraction;
                 let cost = column(b.base, &names::cost_in_year(y));
                 let over = column(b.base, &names::over_budget_in_year(y));
                 for r in 0..n {
-                    whole[r] += cost[r];
                     if over[r] >= 0.5 {
                         happened[r] = true;
                         impact[r] = f64::max(impact[r], cost[r] - budget * fraction);
                     }
                 }
+                per_year.push(cost);
             }
-            let envelope = budget_pence
-                .mul_f64_rounded(share_of_years)
-                .ok_or("the contract's budget is too large to total")?;
-            let envelope_pounds = envelope.pence() as f64 / 100.0;
-            let over_whole = whole.iter().filter(|&&c| c > envelope_pounds).count();
-            let whole_words = match wilson95(over_whole, n) {
-                Some([lo, hi]) => format!(
-                    "{:.0}% of runs (95% CI {:.0}% to {:.0}%)",
-                    100.0 * over_whole as f64 / n as f64,
-                    100.0 * lo,
-                    100.0 * hi
-                ),
-                None => "no run".into(),
+            // the grant is held for the whole contract too: its cost against the sum of the
+            // years' budgets, read as the headline reads it
+            let projector = crate::costs::Projector::new(model).ok_or("no [costs] section")?;
+            let contract = |extra: f64| -> Result<String, String> {
+                let r = projector
+                    .reading(&per_year, extra)
+                    .ok_or("the cost projection gave no finite cost")?;
+                Ok(match wilson95(r.over_contract_count, r.replications) {
+                    Some([lo, hi]) => format!(
+                        "{:.0}% of runs (95% CI {:.0}% to {:.0}%)",
+                        100.0 * r.over_contract,
+                        100.0 * lo,
+                        100.0 * hi
+                    ),
+                    None => "no run".into(),
+                })
             };
+            let envelope = projector
+                .reading(&per_year, 0.0)
+                .map(|r| r.envelope)
+                .ok_or("the cost projection gave no finite cost")?;
+            let contract_years = model.horizon_days() / 365.0;
+            let mut explanation = format!(
+                "annual cost above the {budget_pence} budget in any contract year; impact: \
+                 pounds over in the worst year. Against the whole contract's envelope \
+                 ({envelope} for {contract_years:.1} years), the total cost is over in {}",
+                contract(0.0)?
+            );
+            // the other reading of the cost table, when its audit disagrees
+            let costs = model.costs().ok_or("no [costs] section")?;
+            let extra = crate::costs::Audit::of(costs)
+                .non_salary_understatement(costs)
+                .pence() as f64
+                / 100.0;
+            if extra != 0.0 {
+                explanation.push_str(&format!(
+                    "; with the non-salary lines recomputed from their unit rates ({} a year \
+                     {}), in {}",
+                    crate::money::Pence::from_pounds_f64_exact(extra.abs().round())
+                        .map_or_else(|| format!("£{:.0}", extra.abs()), |p| p.to_string()),
+                    if extra > 0.0 { "more" } else { "less" },
+                    contract(extra)?
+                ));
+            }
             Ok(Outcome {
                 happened,
                 impact,
                 impact_unconditional: false,
-                explanation: format!(
-                    "annual cost above the {budget_pence} budget in any contract year; impact: pounds over in the worst year. Against the whole contract's envelope ({envelope} for {share_of_years:.1} years), the total cost is over in {whole_words}"
-                ),
+                explanation,
             })
         }
         Indicator::UnfilledPosts { threshold } => {
@@ -189,7 +215,7 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                 impact: lost,
                 impact_unconditional: false,
                 explanation: format!(
-                    "recruitment delays and vacancies cost at least {threshold} Phase 1 starts against every post filled throughout (same seeds)"
+                    "recruitment delays and vacancies cost at least {threshold} Phase 1 starts against every post filled throughout (same seeds); the verdict rests on that threshold, an assumption of the scenario"
                 ),
             })
         }
@@ -203,48 +229,77 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                 impact: lost,
                 impact_unconditional: false,
                 explanation: format!(
-                    "a veto on sharing (proportional instead of demand-led, same seeds) costs at least {threshold} Phase 1 starts"
+                    "measured as what a veto on sharing costs: proportional instead of demand-led allocation (same seeds) loses at least {threshold} Phase 1 starts; a capacity model cannot see disagreement itself, and the verdict rests on that threshold, an assumption of the scenario"
                 ),
             })
         }
         Indicator::NeedNotPopulation {
-            wait_ratio,
-            idle_utilisation,
+            load_ratio,
+            significance,
         } => {
             let auths = model.authorities();
+            // each authority's share of the hours of family work its own staff give a week
+            let hours: Vec<f64> = (0..auths.len())
+                .map(|a| {
+                    model
+                        .posts()
+                        .iter()
+                        .filter(|p| p.base() == a && !p.region_wide())
+                        .map(|p| p.direct_hours_per_week())
+                        .sum()
+                })
+                .collect();
+            if auths.len() < 2 {
+                return Err("one authority cannot have need out of step with another's".into());
+            }
+            if hours.iter().any(|&h| h <= 0.0) {
+                return Err(
+                    "an authority has no staff of its own working with families, so need per \
+                     post is not defined"
+                        .into(),
+                );
+            }
+            let total_hours: f64 = hours.iter().sum();
+            let first_referrals: Vec<Vec<f64>> = auths
+                .iter()
+                .map(|a| {
+                    let all = column(b.base, &names::of_area(names::REFERRALS, a.slug()));
+                    let again = column(b.base, &names::of_area(names::REREFERRALS, a.slug()));
+                    all.iter().zip(again).map(|(x, y)| x - y).collect()
+                })
+                .collect();
             let waits: Vec<Vec<f64>> = auths
                 .iter()
                 .map(|a| column(b.base, &names::of_area(names::WAIT, a.slug())))
                 .collect();
-            let utils: Vec<Vec<f64>> = auths
-                .iter()
-                .map(|a| column(b.base, &names::utilisation_at_base(a.slug())))
-                .collect();
+            let chi = statrs::distribution::ChiSquared::new((auths.len() - 1) as f64)
+                .map_err(|e| e.to_string())?;
+            let critical =
+                statrs::distribution::ContinuousCDF::inverse_cdf(&chi, 1.0 - significance);
             let mut happened = vec![false; n];
             let mut impact = vec![0.0; n];
             for r in 0..n {
-                for x in 0..auths.len() {
-                    for y in 0..auths.len() {
-                        let (wx, wy, uy) = (waits[x][r], waits[y][r], utils[y][r]);
-                        if x != y
-                            && wx.is_finite()
-                            && wy.is_finite()
-                            && uy.is_finite()
-                            && wx > wait_ratio * wy
-                            && uy < *idle_utilisation
-                        {
-                            happened[r] = true;
-                        }
-                    }
+                let counts: Vec<f64> = first_referrals.iter().map(|c| c[r]).collect();
+                let total: f64 = counts.iter().sum();
+                if total.is_nan() || total <= 0.0 {
+                    continue;
                 }
-                let finite: Vec<f64> = (0..auths.len())
-                    .map(|a| waits[a][r])
-                    .filter(|w| w.is_finite())
-                    .collect();
-                let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
-                impact[r] = if finite.len() >= 2 {
-                    (max - min) / 7.0
+                let per_hour: Vec<f64> = counts.iter().zip(&hours).map(|(c, h)| c / h).collect();
+                let (most, least) = (argmax(&per_hour), argmin(&per_hour));
+                let ratio = per_hour[most] / per_hour[least];
+                let statistic: f64 = counts
+                    .iter()
+                    .zip(&hours)
+                    .map(|(c, h)| {
+                        let expected = total * h / total_hours;
+                        (c - expected).powi(2) / expected
+                    })
+                    .sum();
+                // a ratio with no referrals at all in one authority is infinite: it counts
+                happened[r] = ratio >= *load_ratio && statistic > critical;
+                let (wm, wl) = (waits[most][r], waits[least][r]);
+                impact[r] = if wm.is_finite() && wl.is_finite() {
+                    (wm - wl) / 7.0
                 } else {
                     0.0
                 };
@@ -254,8 +309,14 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                 impact,
                 impact_unconditional: false,
                 explanation: format!(
-                    "under proportional allocation one authority's mean wait is over {wait_ratio}× another's while the other's staff are below {:.0}% utilised; impact: extra weeks waited in the worst-served authority",
-                    idle_utilisation * 100.0
+                    "over the contract, one authority's first referrals per hour of family \
+                     work its own staff give are at least {load_ratio}× another's, by more than \
+                     chance explains (chi-square test at {}%); impact: extra weeks the most \
+                     loaded authority's families wait under proportional allocation against \
+                     the least loaded's. Need here is the scenario's referral rates by authority: \
+                     the verdict rests on them, and where they are assumed rather than \
+                     observed, on that assumption",
+                    significance * 100.0
                 ),
             })
         }
@@ -300,7 +361,7 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                 impact: diff(b.base, reduced, names::PHASE1_STARTS),
                 impact_unconditional: true,
                 explanation: format!(
-                    "first referrals below the board's target of {target:.0} a year in any whole year from year {from_year} on; \
+                    "first referrals below the board's target of {target:.0} a year in any whole year from year {from_year} on (the verdict rests on that target, which the scenario sets); \
                      impact (every replication): Phase 1 starts lost if liaison fails and referral flow falls to {:.0}% of plan",
                     flow_factor * 100.0
                 ),
@@ -308,6 +369,16 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
         }
         Indicator::NotSimulable { reason } => Err(reason.clone()),
     }
+}
+
+/// The index of the largest value (the first of equals).
+fn argmax(x: &[f64]) -> usize {
+    (0..x.len()).fold(0, |best, i| if x[i] > x[best] { i } else { best })
+}
+
+/// The index of the smallest value (the first of equals).
+fn argmin(x: &[f64]) -> usize {
+    (0..x.len()).fold(0, |best, i| if x[i] < x[best] { i } else { best })
 }
 
 fn compare_bands(stated: Option<&Band>, ci: [f64; 2]) -> Verdict {
@@ -328,6 +399,7 @@ pub fn assess(model: &Model, register: &Register, batches: &Batches<'_>) -> Vec<
                 id: risk.id,
                 title: risk.title.clone(),
                 indicator: risk.indicator.kind(),
+                measured_as: risk.indicator.measures(),
                 stated_likelihood: risk.likelihood.clone(),
                 stated_effect: risk.effect.clone(),
                 simulated_probability: None,

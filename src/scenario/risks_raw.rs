@@ -49,8 +49,8 @@ pub struct RawRisk {
 pub struct RawIndicator {
     pub kind: String,
     pub threshold: Option<f64>,
-    pub wait_ratio: Option<f64>,
-    pub idle_utilisation: Option<f64>,
+    pub load_ratio: Option<f64>,
+    pub significance: Option<f64>,
     pub flow_factor: Option<f64>,
     pub from_year: Option<i64>,
     pub reason: Option<String>,

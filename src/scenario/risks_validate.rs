@@ -224,7 +224,7 @@ fn indicator(
     let allowed: &[&str] = match raw.kind.as_str() {
         "over-budget" => &[],
         "unfilled-posts" | "sharing-vetoed" => &["threshold"],
-        "need-not-population" => &["wait_ratio", "idle_utilisation"],
+        "need-not-population" => &["load_ratio", "significance"],
         "referral-shortfall" => &["from_year", "flow_factor"],
         "not-simulable" => &["reason"],
         other => {
@@ -240,8 +240,8 @@ fn indicator(
     };
     let given = [
         ("threshold", raw.threshold.is_some()),
-        ("wait_ratio", raw.wait_ratio.is_some()),
-        ("idle_utilisation", raw.idle_utilisation.is_some()),
+        ("load_ratio", raw.load_ratio.is_some()),
+        ("significance", raw.significance.is_some()),
         ("flow_factor", raw.flow_factor.is_some()),
         ("from_year", raw.from_year.is_some()),
         ("reason", raw.reason.is_some()),
@@ -281,11 +281,17 @@ fn indicator(
             threshold: in_range(bad, "threshold", threshold(), 0.0, 1e6),
         },
         "need-not-population" => Indicator::NeedNotPopulation {
-            wait_ratio: in_range(bad, "wait_ratio", raw.wait_ratio.unwrap_or(1.5), 1.0, 100.0),
-            idle_utilisation: in_range(
+            load_ratio: in_range(
                 bad,
-                "idle_utilisation",
-                raw.idle_utilisation.unwrap_or(0.6),
+                "load_ratio",
+                raw.load_ratio.unwrap_or(1.25),
+                1.0,
+                100.0,
+            ),
+            significance: in_range(
+                bad,
+                "significance",
+                raw.significance.unwrap_or(0.05),
                 0.0,
                 1.0,
             ),

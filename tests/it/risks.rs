@@ -97,22 +97,101 @@ fn a_veto_costs_nothing_when_sharing_never_starts() {
     assert_eq!(p(&rows, 4), 0.0);
 }
 
+/// `--set`s giving each authority `total` first referrals a year in proportion to the hours
+/// of family work its own staff give (region-wide posts left out): need that follows the
+/// staffing exactly.
+fn referrals_following_staffing(total: f64, extra: &[&str]) -> Vec<String> {
+    let m = load_with("western-bay", &[]).unwrap();
+    let hours: Vec<f64> = (0..m.authorities().len())
+        .map(|a| {
+            m.posts()
+                .iter()
+                .filter(|p| p.base() == a && !p.region_wide())
+                .map(|p| p.direct_hours_per_week())
+                .sum()
+        })
+        .collect();
+    let all: f64 = hours.iter().sum();
+    let mut sets: Vec<String> = hours
+        .iter()
+        .enumerate()
+        .map(|(a, h)| format!("authorities[{a}].referrals_per_year={}", total * h / all))
+        .collect();
+    sets.extend(extra.iter().map(|s| s.to_string()));
+    sets
+}
+
+fn assess_owned(sets: &[String], reps: u64) -> Vec<Assessment> {
+    let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+    assess(&sets, reps)
+}
+
 #[test]
-fn need_not_population_follows_its_thresholds() {
+fn need_that_follows_the_staffing_rarely_reads_as_need_out_of_step() {
+    // Swansea's own staff give twice the family hours of each other authority: 120, 60, 60
+    let sets = referrals_following_staffing(240.0, &[]);
+    assert_eq!(
+        &sets[..3],
+        [
+            "authorities[0].referrals_per_year=120",
+            "authorities[1].referrals_per_year=60",
+            "authorities[2].referrals_per_year=60"
+        ]
+    );
+    let rows = assess_owned(&sets, 100);
+    let r = risk(&rows, 3);
+    // only chance can make it fire: at most the test's 5% false alarms, in the Low band,
+    // so the register's "Medium" reads as overstated
+    assert!(p(&rows, 3) <= 0.08, "{}", p(&rows, 3));
+    assert!(r.ci95.unwrap()[1] < 0.15, "{:?}", r.ci95);
+    assert_eq!(r.verdict, Verdict::Overstated);
+    assert!(r.explanation.contains("rests on"), "{}", r.explanation);
+    assert_eq!(
+        r.measured_as,
+        "need per post out of step between authorities"
+    );
+}
+
+#[test]
+fn need_that_does_not_follow_the_staffing_reads_as_out_of_step_nearly_always() {
+    // Neath Port Talbot's need half as high again as the staffing allows, Bridgend's lower
+    let rows = assess(
+        &[
+            "authorities[0].referrals_per_year=95",
+            "authorities[1].referrals_per_year=96",
+            "authorities[2].referrals_per_year=49",
+        ],
+        40,
+    );
+    assert!(p(&rows, 3) >= 0.95, "{}", p(&rows, 3));
+    assert_eq!(risk(&rows, 3).verdict, Verdict::Understated);
+    // its families wait weeks longer than the least loaded authority's
+    assert!(risk(&rows, 3).impact.as_ref().unwrap().mean > 3.0);
+}
+
+#[test]
+fn need_out_of_step_fires_by_chance_at_the_tests_level_when_need_follows_staffing() {
+    // with no threshold on the ratio, the chi-square test alone decides: when need follows
+    // the staffing its false alarms are the level asked for (Wilson 95% intervals of 300
+    // replications hold 0.5 and 0.2)
+    for (level, lo, hi) in [(0.5, 0.44, 0.56), (0.2, 0.155, 0.25)] {
+        let indicator = format!(
+            "risks.register[2].indicator={{ kind = \"need-not-population\", load_ratio = 1, significance = {level} }}"
+        );
+        let rows = assess_owned(&referrals_following_staffing(240.0, &[&indicator]), 300);
+        let [l, h] = risk(&rows, 3).ci95.unwrap();
+        assert!(l <= level && level <= h, "{level}: [{l}, {h}]");
+        assert!((lo..=hi).contains(&p(&rows, 3)), "{level}: {}", p(&rows, 3));
+    }
+    // a level of 0 never fires, whatever the need
     let never = assess(
         &[
-            "risks.register[2].indicator={ kind = \"need-not-population\", wait_ratio = 100, idle_utilisation = 0 }",
+            "authorities[1].referrals_per_year=200",
+            "risks.register[2].indicator={ kind = \"need-not-population\", significance = 0 }",
         ],
         20,
     );
     assert_eq!(p(&never, 3), 0.0);
-    let always = assess(
-        &[
-            "risks.register[2].indicator={ kind = \"need-not-population\", wait_ratio = 1, idle_utilisation = 1 }",
-        ],
-        20,
-    );
-    assert!(p(&always, 3) >= 0.95, "{}", p(&always, 3));
 }
 
 #[test]

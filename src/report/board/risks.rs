@@ -35,7 +35,7 @@ pub(super) fn risk_section(m: &Model, rows: &[Assessment]) -> Section {
         .map(|r| {
             vec![
                 r.id.to_string(),
-                r.title.clone(),
+                format!("{} (measured as {})", r.title, r.measured_as),
                 r.stated_likelihood.clone(),
                 match (r.simulated_probability, r.ci95) {
                     (Some(p), Some([lo, hi])) => format!("{} ({}–{})", pct(p), pct(lo), pct(hi)),
