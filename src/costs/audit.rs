@@ -22,10 +22,17 @@ pub struct LineFinding {
     line: String,
     stated: Pence,
     recomputed: Pence,
+    other_reading: Option<String>,
     explanation: String,
 }
 
 impl LineFinding {
+    /// Another way the stated figure adds up, when it is a whole number of the unit rate
+    /// for a different number of people, e.g. "exactly £2,300 × 2, as for 2 people".
+    pub fn other_reading(&self) -> Option<&str> {
+        self.other_reading.as_deref()
+    }
+
     /// The line's name.
     pub fn line(&self) -> &str {
         &self.line
@@ -334,15 +341,40 @@ fn line_finding(line: &NonSalaryLine, stated: Pence) -> LineFinding {
         (stated - recomputed, "more")
     };
     let ratio = if stated.checked_mul(10) == Some(recomputed) {
-        " (a tenth of it)"
+        "a tenth of it"
     } else if recomputed.checked_mul(10) == Some(stated) {
-        " (ten times it)"
+        "ten times it"
     } else {
         ""
     };
+    // a stated figure that is a whole number of the rate reads as that many people too
+    let rate = line.unit_rate().pence();
+    let other_reading = match line.basis() {
+        Basis::PerPersonYear { people } if rate > 0 && stated.pence() % rate == 0 => {
+            let k = stated.pence() / rate;
+            (k != i64::from(people) && k > 0).then(|| {
+                format!(
+                    "exactly {} × {k}, as for {}",
+                    line.unit_rate(),
+                    if k == 1 {
+                        "1 person".to_string()
+                    } else {
+                        format!("{k} people")
+                    }
+                )
+            })
+        }
+        _ => None,
+    };
+    let readings = match (ratio, &other_reading) {
+        ("", None) => String::new(),
+        (r, None) => format!(" ({r})"),
+        ("", Some(o)) => format!(" ({o})"),
+        (r, Some(o)) => format!(" ({r}, and {o}: the source does not say which it means)"),
+    };
     let mut explanation = format!(
         "{} = {recomputed}, but the table states {stated}, {how_much} {direction} than the \
-         rate gives{ratio}.",
+         rate gives{readings}.",
         rate_in_words(line.unit_rate(), line.basis()),
     );
     if let Some(note) = line.note() {
@@ -353,6 +385,7 @@ fn line_finding(line: &NonSalaryLine, stated: Pence) -> LineFinding {
         line: line.line().to_owned(),
         stated,
         recomputed,
+        other_reading,
         explanation,
     }
 }
@@ -398,7 +431,8 @@ mod tests {
         assert!(
             occupancy.starts_with(
                 "£2,300 per person a year × 20 people = £46,000, but the table states £4,600, \
-                 £41,400 less than the rate gives (a tenth of it)."
+                 £41,400 less than the rate gives (a tenth of it, and exactly £2,300 × 2, as \
+                 for 2 people: the source does not say which it means)."
             ),
             "{occupancy}"
         );

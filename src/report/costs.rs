@@ -333,7 +333,8 @@ Against the budget of £850,000:
 
 Audit
   Occupancy: £2,300 per person a year × 20 people = £46,000, but the table states
-    £4,600, £41,400 less than the rate gives (a tenth of it).
+    £4,600, £41,400 less than the rate gives (a tenth of it, and exactly £2,300 × 2, as
+    for 2 people: the source does not say which it means).
   Mobile phones: £3 per person a month × 12 months × 17 people = £612, but the table
     states £952, £340 more than the rate gives. The proposal says this figure includes
     the initial capital cost of the phones, which it does not itemise.

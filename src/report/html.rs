@@ -17,6 +17,9 @@ pub struct Report {
     pub title: String,
     /// One line above the title: what the document is, e.g. the scenario and the date.
     pub subtitle: String,
+    /// The page a board member reads first: the decision, the key figures and what they
+    /// rest on. Shown before the contents, on one printed page.
+    pub summary: Option<Summary>,
     /// The question the board asked, in one or two sentences.
     pub question: String,
     /// The scenario in plain words, one paragraph each.
@@ -27,6 +30,9 @@ pub struct Report {
     pub headline: Vec<String>,
     /// The body: tables, pictures, the cost audit, the risk register, the assumptions.
     pub sections: Vec<Section>,
+    /// Reference material after the body, lettered (A, B, …); the assurance section is
+    /// the last of them.
+    pub appendices: Vec<Section>,
     /// How far the result can be trusted, item by item (in the spirit of STRESS-DES):
     /// inputs and sources, run length and precision, random numbers, validation.
     pub assurance: Vec<(String, String)>,
@@ -34,6 +40,25 @@ pub struct Report {
     pub assurance_tables: Vec<Table>,
     /// Software version, run time and machine.
     pub footer: Footer,
+}
+
+/// The summary page: the decision first, then the key figures, then a few short lists
+/// (the budget, what the answer depends on, how sure it is).
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// The decision in a sentence, then at most a sentence or two on whom it serves worse.
+    pub decision: Vec<String>,
+    /// Each list under its heading.
+    pub parts: Vec<SummaryPart>,
+}
+
+/// A short list of the summary page.
+#[derive(Debug, Clone, Default)]
+pub struct SummaryPart {
+    /// Its heading, e.g. "The budget".
+    pub heading: String,
+    /// Its items, one sentence each.
+    pub items: Vec<String>,
 }
 
 /// One number of the headline answer.
@@ -145,29 +170,56 @@ pub fn render(report: &Report) -> String {
         e(&report.title)
     );
 
-    // contents: fixed parts first, then the body sections, then assurance
-    let mut parts: Vec<(String, String)> = vec![
-        ("question".into(), "The question".into()),
-        ("answer".into(), "The headline answer".into()),
+    h.push_str("<main>\n");
+    if let Some(summary) = &report.summary {
+        summary_page(&mut h, summary, &report.key_figures);
+    }
+
+    // contents: fixed parts first, then the body sections, then the appendices, the
+    // assurance last; each as (id, number or letter, heading)
+    let mut parts: Vec<(String, String, String)> = vec![
+        ("question".into(), "1.".into(), "The question".into()),
+        ("answer".into(), "2.".into(), "The headline answer".into()),
     ];
     for (i, s) in report.sections.iter().enumerate() {
-        parts.push((format!("section-{}", i + 1), s.heading.clone()));
+        parts.push((
+            format!("section-{}", i + 1),
+            format!("{}.", i + 3),
+            s.heading.clone(),
+        ));
+    }
+    let letter = |i: usize| char::from(b'A' + (i % 26) as u8);
+    for (i, s) in report.appendices.iter().enumerate() {
+        parts.push((
+            format!("appendix-{}", letter(i).to_ascii_lowercase()),
+            format!("Appendix {}.", letter(i)),
+            s.heading.clone(),
+        ));
     }
     parts.push((
         "assurance".into(),
+        format!("Appendix {}.", letter(report.appendices.len())),
         "Assurance: can the result be trusted?".into(),
     ));
-    h.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
-    for (id, heading) in &parts {
-        let _ = writeln!(h, "<li><a href=\"#{id}\">{}</a></li>", e(heading));
+    h.push_str("<nav class=\"toc\" aria-labelledby=\"contents-title\">\n<h2 id=\"contents-title\">Contents</h2>\n<ol>\n");
+    for (id, num, heading) in &parts {
+        let _ = writeln!(
+            h,
+            "<li><a href=\"#{id}\"><span class=\"num\">{num}</span> {}</a></li>",
+            e(heading)
+        );
     }
-    h.push_str("</ol>\n</nav>\n<main>\n");
+    h.push_str("</ol>\n</nav>\n");
     let heading = |h: &mut String, n: usize| {
-        let (id, text) = &parts[n];
+        let (id, num, text) = &parts[n];
+        let class = if num.starts_with('A') {
+            " class=\"appendix\""
+        } else {
+            ""
+        };
         let _ = write!(
             h,
-            "<section id=\"{id}\">\n<h2><span class=\"num\">{}.</span> {}</h2>\n",
-            n + 1,
+            "<section id=\"{id}\"{class}>\n<h2><span class=\"num\">{num}</span> {}</h2>\n",
             e(text)
         );
     };
@@ -181,28 +233,15 @@ pub fn render(report: &Report) -> String {
     h.push_str("</section>\n");
 
     heading(&mut h, 1);
-    if !report.key_figures.is_empty() {
-        h.push_str("<div class=\"key-figures\">\n");
-        for k in &report.key_figures {
-            let _ = writeln!(
-                h,
-                concat!(
-                    "<div class=\"key-figure\"><div class=\"kf-label\">{}</div>",
-                    "<div class=\"kf-value\">{}</div><div class=\"kf-detail\">{}</div></div>"
-                ),
-                e(&k.label),
-                e(&k.value),
-                e(&k.detail)
-            );
-        }
-        h.push_str("</div>\n");
+    if report.summary.is_none() {
+        key_figures(&mut h, &report.key_figures);
     }
     h.push_str("<div class=\"headline\">\n");
     paragraphs(&mut h, &report.headline);
     h.push_str("</div>\n</section>\n");
 
     let (mut figure_no, mut table_no) = (0, 0);
-    for (i, s) in report.sections.iter().enumerate() {
+    for (i, s) in report.sections.iter().chain(&report.appendices).enumerate() {
         heading(&mut h, i + 2);
         paragraphs(&mut h, &s.paragraphs);
         for f in &s.figures {
@@ -245,6 +284,53 @@ pub fn render(report: &Report) -> String {
         e(&f.machine)
     );
     h
+}
+
+/// The summary page: the decision, the key figures and the short lists.
+fn summary_page(h: &mut String, s: &Summary, key: &[KeyFigure]) {
+    h.push_str(concat!(
+        "<section id=\"summary\" class=\"summary\" aria-labelledby=\"summary-title\">\n",
+        "<h2 id=\"summary-title\">Summary for the board</h2>\n<div class=\"decision\">\n"
+    ));
+    paragraphs(h, &s.decision);
+    h.push_str("</div>\n");
+    key_figures(h, key);
+    if !s.parts.is_empty() {
+        h.push_str("<div class=\"summary-parts\">\n");
+        for part in &s.parts {
+            let _ = writeln!(
+                h,
+                "<div class=\"summary-part\">\n<h3>{}</h3>\n<ul>",
+                escape(&part.heading)
+            );
+            for item in &part.items {
+                let _ = writeln!(h, "<li>{}</li>", escape(item));
+            }
+            h.push_str("</ul>\n</div>\n");
+        }
+        h.push_str("</div>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+fn key_figures(h: &mut String, key: &[KeyFigure]) {
+    if key.is_empty() {
+        return;
+    }
+    h.push_str("<div class=\"key-figures\">\n");
+    for k in key {
+        let _ = writeln!(
+            h,
+            concat!(
+                "<div class=\"key-figure\"><div class=\"kf-label\">{}</div>",
+                "<div class=\"kf-value\">{}</div><div class=\"kf-detail\">{}</div></div>"
+            ),
+            escape(&k.label),
+            escape(&k.value),
+            escape(&k.detail)
+        );
+    }
+    h.push_str("</div>\n");
 }
 
 fn paragraphs(h: &mut String, ps: &[String]) {
@@ -295,8 +381,13 @@ fn numeric_columns(t: &Table) -> Vec<bool> {
 fn table(h: &mut String, n: usize, t: &Table) {
     let _ = writeln!(
         h,
-        "<div class=\"table-wrap\">\n<table id=\"table-{n}\">\n<caption><strong>Table {n}.</strong> {}</caption>",
-        escape(&t.caption)
+        concat!(
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" ",
+            "aria-labelledby=\"table-{n}-caption\">\n<table id=\"table-{n}\">\n",
+            "<caption id=\"table-{n}-caption\"><strong>Table {n}.</strong> {c}</caption>"
+        ),
+        n = n,
+        c = escape(&t.caption)
     );
     let right = numeric_columns(t);
     let class = |i: usize| if right[i] { " class=\"n\"" } else { "" };
@@ -355,6 +446,18 @@ mod tests {
                     rows: vec![vec![s(), s()]],
                 }],
             }],
+            appendices: vec![Section {
+                heading: s(),
+                paragraphs: vec![s()],
+                ..Section::default()
+            }],
+            summary: Some(Summary {
+                decision: vec![s()],
+                parts: vec![SummaryPart {
+                    heading: s(),
+                    items: vec![s()],
+                }],
+            }),
             assurance: vec![(s(), s())],
             assurance_tables: Vec::new(),
             footer: Footer {
@@ -382,8 +485,9 @@ mod tests {
         assert!(!html.contains(HOSTILE));
         // title ×2, generator, subtitle, question, scenario, key figure ×3, headline,
         // heading ×2 (contents and section), paragraph, captions ×2, header ×2, row ×2,
+        // appendix heading ×2 and paragraph, summary decision, part heading and item,
         // assurance ×2, footer ×3
-        assert_eq!(html.matches(ESCAPED).count(), 24);
+        assert_eq!(html.matches(ESCAPED).count(), 30);
     }
 
     #[test]
@@ -412,7 +516,14 @@ mod tests {
             ..Section::default()
         });
         let html = render(&r);
-        let ids = ["question", "answer", "section-1", "section-2", "assurance"];
+        let ids = [
+            "question",
+            "answer",
+            "section-1",
+            "section-2",
+            "appendix-a",
+            "assurance",
+        ];
         let mut last = 0;
         for id in ids {
             let link = html.find(&format!("href=\"#{id}\"")).expect(id);
@@ -422,6 +533,10 @@ mod tests {
             last = target;
         }
         assert!(html.contains("<span class=\"num\">4.</span> Cost against budget"));
+        // the appendices are lettered, the assurance last; the summary comes first
+        assert!(html.contains("<span class=\"num\">Appendix B.</span> Assurance"));
+        let summary = html.find("id=\"summary\"").expect("a summary");
+        assert!(summary < html.find("class=\"toc\"").unwrap());
     }
 
     #[test]

@@ -508,7 +508,8 @@ fn compare_with_sensitivity_adds_what_the_answer_depends_on_to_the_report() {
     ]);
     assert_eq!(o.code, Some(0), "{}", o.stderr);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(!html.contains("What the answer depends on"));
+    assert!(!html.contains("What the answer depends on</h2>"));
+    assert!(html.contains("Not assessed for this report"));
 }
 
 #[test]

@@ -8,7 +8,9 @@ mod browser;
 mod sample;
 
 use super::support::ifss_in;
-use browser::{browse, chromium_or_skip, page_errors};
+use browser::{
+    axe_or_skip, browse, chromium_or_skip, page_errors, pdf_pages, pre_text, with_script,
+};
 use ifss_sim::report::html::render;
 use ifss_sim::report::write::{OutputDir, SetKind, safe_folder_name};
 use sample::{HEADLINE, sample_report};
@@ -194,14 +196,17 @@ fn compare_writes_a_board_report_with_every_picture() {
         .find(|p| html.contains(&format!("Mean wait for a first meeting, {p}")))
         .expect("the mean wait card names its policy");
     let cost_card = html
-        .split("Cost in the dearest year (year ")
+        .split("Chance a year costs more than £850,000")
         .nth(1)
         .and_then(|rest| rest.split('<').next())
         .expect("a cost card");
-    assert!(
-        cost_card.ends_with(&format!("), {policy}")),
-        "the cost card is for another policy than the wait card: {cost_card}"
+    assert_eq!(
+        cost_card,
+        format!(", {policy}"),
+        "the cost card is for another policy than the wait card"
     );
+    // the card reads the cost table as the risk register does: each year and the contract
+    assert!(html.contains("the whole contract over £2,550,000 in "));
     assert!(html.contains("the mean number of families waiting over the last quarter"));
     // each policy compared is defined, with the scenario's own sharing threshold
     assert!(html.contains("Proportional: each authority&#39;s families are seen by staff based in that authority, oldest referral first, and those they have no room for by the posts that serve the whole region"));
@@ -211,7 +216,7 @@ fn compare_writes_a_board_report_with_every_picture() {
     // cost: what the projection assumes, every policy's years, and the audit's effect
     assert!(html.contains("starting at the minimum salary points"));
     assert!(html.contains("Over budget, audited"));
-    assert!(html.contains("with the audit&#39;s recomputed non-salary costs)"));
+    assert!(html.contains("The cost table reads two ways."));
     assert!(html.contains("under proportional (box: middle half"));
     // the bands behind the verdicts, and the band each simulated impact falls in
     assert!(html.contains("likelihood Low 0% to 15%"));
@@ -236,7 +241,6 @@ fn compare_writes_a_board_report_with_every_picture() {
     for text in [
         "how should the team be deployed?",
         "The headline answer",
-        "Shortest wait",
         "Mean wait for a first meeting",
         "Cost against the budget",
         "The risk register beside the simulation",
@@ -269,7 +273,7 @@ fn compare_writes_a_board_report_with_every_picture() {
         9,
         "every picture reaches the page"
     );
-    assert!(dom.contains("Shortest wait"));
+    assert!(dom.contains("Summary for the board"));
     assert!(page_errors(&log).is_empty(), "{:?}", page_errors(&log));
 }
 
@@ -368,4 +372,145 @@ fn a_hostile_scenario_name_is_escaped_and_stays_inside_the_output_folder() {
         "scenario text reached the page unescaped"
     );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
+}
+
+/// The board report `compare` writes on the default, `reps` replications, in a fresh
+/// folder named `tag`; the page's path.
+fn board_page(tag: &str, extra: &[&str]) -> PathBuf {
+    let dir = folder(tag);
+    let mut args = vec!["compare", "--reps", "30", "--quiet"];
+    args.extend_from_slice(extra);
+    let o = ifss_in(&dir, &args);
+    assert!(o.success(), "{}", o.stderr);
+    dir.join("output/western-bay/report.html")
+}
+
+#[test]
+fn the_summary_leads_the_screen_and_prints_on_page_one() {
+    let page = board_page("board-summary", &[]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    // the summary comes before the contents and the body, the decision first in it
+    let summary = html.find("id=\"summary\"").expect("a summary");
+    assert!(summary < html.find("class=\"toc\"").unwrap());
+    assert!(html[summary..].contains("<div class=\"decision\">"));
+    for part in [
+        "The budget",
+        "What the answer depends on most",
+        "How sure we are",
+    ] {
+        assert!(html.contains(&format!("<h3>{part}</h3>")), "{part}");
+    }
+    // the inputs and the assurance are appendices
+    assert!(html.contains("<span class=\"num\">Appendix A.</span> Inputs and their sources"));
+    assert!(html.contains("<span class=\"num\">Appendix B.</span> Assurance"));
+
+    let Some(chromium) = chromium_or_skip("board summary") else {
+        return;
+    };
+    // on screen, at 1300 × 900: the decision and the key figures start within the window
+    let measure = with_script(
+        &page,
+        "measure",
+        r#"{
+  const box = s => document.querySelector(s).getBoundingClientRect();
+  const pre = document.createElement('pre');
+  pre.id = 'measure';
+  pre.textContent = JSON.stringify({ decision: Math.round(box('.decision p').bottom),
+    cards: Math.round(box('.key-figures').top), width: window.innerWidth });
+  document.body.appendChild(pre);
+}"#,
+    );
+    let (dom, log) = browse(
+        &chromium,
+        &measure,
+        &["--dump-dom".into(), "--window-size=1300,900".into()],
+    );
+    assert_eq!(page_errors(&log), Vec::<&str>::new(), "the script failed");
+    let m: serde_json::Value =
+        serde_json::from_str(&pre_text(&dom, "measure").unwrap_or_else(|| panic!("{log}")))
+            .unwrap();
+    assert_eq!(m["width"], 1300, "{m}");
+    assert!(
+        m["decision"].as_i64().unwrap() <= 900,
+        "decision below the fold: {m}"
+    );
+    assert!(
+        m["cards"].as_i64().unwrap() < 900,
+        "key figures below the fold: {m}"
+    );
+
+    // printed on A4: the summary alone is one page, and the whole report starts its
+    // body on page 2
+    let pdf = page.with_file_name("report.pdf");
+    let print = |from: &Path| {
+        let _ = std::fs::remove_file(&pdf);
+        browse(
+            &chromium,
+            from,
+            &[
+                format!("--print-to-pdf={}", pdf.display()),
+                "--no-pdf-header-footer".into(),
+            ],
+        );
+        pdf_pages(&std::fs::read(&pdf).expect("pdf printed"))
+    };
+    let alone = with_script(
+        &page,
+        "summary-alone",
+        "for (const e of document.querySelectorAll('main > :not(#summary), footer')) e.remove();",
+    );
+    assert_eq!(print(&alone), 1, "the summary does not fit on one A4 page");
+    let whole = print(&page);
+    assert!(whole > 2, "{whole} pages");
+    eprintln!("printed: {whole} A4 pages, {}", pdf.display());
+}
+
+#[test]
+fn the_board_report_passes_the_accessibility_checker() {
+    let page = board_page("board-axe", &["--verify"]);
+    let Some(chromium) = chromium_or_skip("board accessibility") else {
+        return;
+    };
+    let Some(axe) = axe_or_skip("board accessibility") else {
+        return;
+    };
+    let checked = with_script(
+        &page,
+        "axe",
+        &format!(
+            r#"{axe}
+axe.run(document, {{ runOnly: {{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }} }})
+  .then(r => {{
+    const pre = document.createElement('pre');
+    pre.id = 'axe';
+    pre.textContent = JSON.stringify({{
+      passes: r.passes.length,
+      violations: r.violations.map(v => ({{ id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary) }}))
+    }});
+    document.body.appendChild(pre);
+  }});"#
+        ),
+    );
+    let (dom, log) = browse(
+        &chromium,
+        &checked,
+        &[
+            "--dump-dom".into(),
+            "--virtual-time-budget=60000".into(),
+            "--window-size=1300,900".into(),
+        ],
+    );
+    let text = pre_text(&dom, "axe").unwrap_or_else(|| panic!("axe did not report:\n{log}"));
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        r["passes"].as_u64().unwrap() > 10,
+        "axe checked little: {r}"
+    );
+    assert_eq!(
+        r["violations"],
+        serde_json::json!([]),
+        "WCAG 2.2 AA violations:\n{}",
+        serde_json::to_string_pretty(&r["violations"]).unwrap()
+    );
 }

@@ -210,10 +210,11 @@ pub(super) fn depends_section(input: &BoardInput<'_>, d: &Depends<'_>) -> Sectio
             paragraphs.push(format!(
                 "What the gain from sharing depends on. Across the plausible range of each \
                  assumed input, one at a time, the difference in mean wait between {} and {} \
-                 moves most with {path} (by {size:.1} days from one end of its range to the \
-                 other). {}",
+                 moves most with the {} (`{path}`; by {size:.1} days from one end of its \
+                 range to the other). {}",
                 s.policies[1],
                 s.policies[0],
+                super::words::field_words(&path),
                 match s.flips().as_slice() {
                     [] => "Which policy gives the shorter wait does not change at either end \
                            of any range."
@@ -221,7 +222,12 @@ pub(super) fn depends_section(input: &BoardInput<'_>, d: &Depends<'_>) -> Sectio
                     f => format!(
                         "Which policy gives the shorter wait changes with {}.",
                         crate::report::and_list(
-                            &f.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>()
+                            &f.iter()
+                                .map(|(p, _)| super::words::field_words(p))
+                                .collect::<Vec<_>>()
+                                .iter()
+                                .map(String::as_str)
+                                .collect::<Vec<_>>()
                         )
                     ),
                 }

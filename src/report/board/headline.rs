@@ -1,14 +1,15 @@
 //! The key figures and the headline sentences: the answer first, with its uncertainty.
 
 use super::BoardInput;
-use super::costs::{audit_extra, share_over};
-use super::words::{change_words, ci_only, kpi, mean, pct, policy_words, pounds, with_ci};
+use super::words::{change_words, ci_only, kpi, mean, pct, pounds, with_ci};
 use crate::costs::Projector;
 use crate::measures::names;
 use crate::report::html::KeyFigure;
 
 /// Key figures and headline sentences.
-pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) {
+/// Key figures, headline sentences, and the index in `input.summaries` of the batch the
+/// key figures describe (the policy with the shortest wait when several ran).
+pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>, usize) {
     let mut key = Vec::new();
     let mut words = Vec::new();
     let base = &input.summaries[0];
@@ -27,19 +28,6 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
                 best = s;
             }
         }
-        key.push(KeyFigure {
-            label: "Shortest wait".into(),
-            value: policy_words(&best.label)
-                .split(" (")
-                .next()
-                .unwrap_or("")
-                .into(),
-            detail: if best.label == base.label {
-                "no policy waits distinguishably less than the baseline".into()
-            } else {
-                format!("against {} on the same families", base.label)
-            },
-        });
     }
     // with several policies, the figures below are the chosen policy's: say so
     let under = if input.comparison.is_some() {
@@ -60,6 +48,32 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
                     format!("{:.1} days shorter (95% CI {:.1} to {:.1})", -m, -hi, -lo)
                 }),
             _ => ci_only(kpi(best, wait), " days", 1),
+        },
+    });
+    let target = input.model.wait_target_days();
+    key.push(KeyFigure {
+        label: format!("Seen within the {target:.0}-day target{under}"),
+        value: mean(best, names::WAIT_WITHIN_TARGET).map_or("n/a".into(), pct),
+        detail: match (input.comparison, best.label != base.label) {
+            (Some(c), true) => c
+                .diff
+                .get(&best.label)
+                .and_then(|d| d.get(names::WAIT_WITHIN_TARGET))
+                .and_then(|d| Some((d.mean?, d.ci95?)))
+                .map_or(String::new(), |(m, [lo, hi])| {
+                    format!(
+                        "{:+.1} points against {} (95% CI {:+.1} to {:+.1})",
+                        100.0 * m,
+                        base.label,
+                        100.0 * lo,
+                        100.0 * hi
+                    )
+                }),
+            _ => kpi(best, names::WAIT_WITHIN_TARGET)
+                .and_then(|k| k.ci95)
+                .map_or(String::new(), |[lo, hi]| {
+                    format!("95% CI {} to {}", pct(lo), pct(hi))
+                }),
         },
     });
     let starts = names::PHASE1_STARTS;
@@ -90,29 +104,30 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
         let worst = (1..=years)
             .filter_map(|y| Some((y, mean(best, &names::cost_in_year(y))?)))
             .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((y, c)) = worst {
-            let p_over = mean(best, &names::over_budget_in_year(y)).unwrap_or(f64::NAN);
-            let extra = audit_extra(costs);
-            let batch = input
-                .summaries
-                .iter()
-                .position(|s| s.label == best.label)
-                .and_then(|i| input.runs.get(i));
-            let audited = match (Projector::new(input.model), batch) {
-                (Some(projector), Some((_, b))) if extra != 0.0 => {
-                    share_over(b, &projector, y - 1, extra).map_or(String::new(), |p| {
-                        format!(" ({} with the audit's recomputed non-salary costs)", pct(p))
-                    })
-                }
-                _ => String::new(),
-            };
+        let batch = input
+            .summaries
+            .iter()
+            .position(|s| s.label == best.label)
+            .and_then(|i| input.runs.get(i));
+        let per_year: Option<Vec<Vec<f64>>> = batch.and_then(|(_, b)| {
+            (1..=years)
+                .map(|y| b.measure(&names::cost_in_year(y)))
+                .collect()
+        });
+        // the same reading of the cost table as the risk register's: the costs as the
+        // projection runs them, against each year's budget and the whole contract's
+        let reading = Projector::new(input.model)
+            .zip(per_year.as_ref())
+            .and_then(|(p, c)| p.reading(c, 0.0));
+        if let (Some(r), Some((y, c))) = (reading, worst) {
             key.push(KeyFigure {
-                label: format!("Cost in the dearest year (year {y}){under}"),
-                value: pounds(c),
+                label: format!("Chance a year costs more than {}{under}", pounds(budget)),
+                value: pct(r.over_some_year),
                 detail: format!(
-                    "against {}: over budget in {} of runs{audited}",
-                    pounds(budget),
-                    pct(p_over)
+                    "the whole contract over {} in {}; dearest year (year {y}) {} on average",
+                    r.envelope,
+                    pct(r.over_contract),
+                    pounds(c)
                 ),
             });
         }
@@ -212,7 +227,12 @@ pub(super) fn headline(input: &BoardInput<'_>) -> (Vec<KeyFigure>, Vec<String>) 
             ));
         }
     }
-    (key, words)
+    let chosen = input
+        .summaries
+        .iter()
+        .position(|s| s.label == best.label)
+        .unwrap_or(0);
+    (key, words, chosen)
 }
 
 /// Whether the team keeps up with the referrals it is given, in plain words, with the

@@ -20,6 +20,7 @@ mod question;
 pub mod recommend;
 mod risks;
 mod staff;
+mod summary;
 mod waits;
 mod words;
 
@@ -116,17 +117,18 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
         subtitle: format!(
             "Simulation report for the management board · scenario “{}” · {} of {}{}",
             m.name(),
-            super::counted(reps as u64, "replication", "replications"),
-            super::days(m.horizon_days()),
-            if several { " per policy" } else { "" }
+            super::counted(reps as u64, "simulated run", "simulated runs"),
+            words::span_words(m),
+            if several { " for each policy" } else { "" }
         ),
         question: question(&policies, m),
         scenario: scenario_words(m, input.runs),
         ..Report::default()
     };
-    let (key, headline) = headline(input);
+    let (key, headline, chosen) = headline(input);
     report.key_figures = key;
     report.headline = headline;
+    report.summary = Some(summary::summary(input, &input.summaries[chosen]));
     if let Some(o) = input.recommendation {
         report.headline.insert(0, recommend::sentence(o));
     }
@@ -149,7 +151,7 @@ pub fn board_report(input: &BoardInput<'_>) -> Report {
     if let Some(r) = input.risks {
         report.sections.push(risk_section(m, r));
     }
-    report.sections.push(inputs_section(input.scenario_text));
+    report.appendices.push(inputs_section(input.scenario_text));
     report.assurance = assurance(input, years);
     report.assurance_tables = assurance::calibration_table(input).into_iter().collect();
     report.footer = Footer {

@@ -189,11 +189,24 @@ pub(super) fn scenario_words(m: &Model, runs: &[(&Model, &Batch)]) -> Vec<String
     ) {
         out.push(format!(
             "Each worker has {lo:.1} to {hi:.1} hours a week for direct work with families; the \
-             simulation runs {} ({}), with leave, sickness, turnover and recruitment delays as \
+             simulation covers {}, with leave, sickness, turnover and recruitment delays as \
              the scenario sets them.",
-            crate::report::days(m.horizon_days()),
-            crate::report::counted(m.years() as u64, "contract year", "contract years")
+            super::words::span_words(m)
         ));
     }
+    let reps = runs.first().map_or(0, |(_, b)| b.len());
+    out.push(format!(
+        "Reading the figures: the simulation plays the contract out {reps} times, each time \
+         with different families arriving and different staff absences; each such run is a \
+         replication, and a figure is the average over them. Its 95% confidence interval \
+         (95% CI) is a range that, 19 times out of 20, holds the value endlessly many runs \
+         would give.{}",
+        if runs.len() > 1 {
+            " Every policy meets the same families and the same absences in each run (common \
+             random numbers), so a difference between policies is the policy's own, not luck."
+        } else {
+            ""
+        }
+    ));
     out
 }

@@ -110,6 +110,186 @@ pub(super) fn band_words(bands: &[crate::risks::Band], value: impl Fn(f64) -> St
         .join(", ")
 }
 
+/// How long the simulation covers, in words: "three years (1,095 days)" for whole
+/// 365-day years, else "400 days (2 contract years, the last part of one)".
+pub(super) fn span_words(m: &crate::model::Model) -> String {
+    let d = m.horizon_days();
+    let years = d / crate::time::DAYS_PER_YEAR;
+    let day_words = if d.fract() == 0.0 && d >= 1000.0 {
+        format!("{},{:03} days", (d as u64) / 1000, (d as u64) % 1000)
+    } else {
+        crate::report::days(d)
+    };
+    const NUMBERS: [&str; 11] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    if years.fract() == 0.0 && (1.0..=10.0).contains(&years) {
+        let n = years as usize;
+        format!(
+            "{} {} ({day_words})",
+            NUMBERS[n],
+            if n == 1 { "year" } else { "years" }
+        )
+    } else {
+        format!(
+            "{day_words} ({})",
+            crate::report::counted(m.years() as u64, "contract year", "contract years")
+        )
+    }
+}
+
+/// Plain words for the last part of a scenario field's path, and its unit when it has one.
+const FIELD_WORDS: &[(&str, &str, &str)] = &[
+    // (path suffix, words, unit)
+    (
+        "referral_scale",
+        "referral rate, as a multiple of every authority's",
+        "×",
+    ),
+    (
+        "workload_scale",
+        "work each family needs, as a multiple of the assumed hours",
+        "×",
+    ),
+    (
+        "patience.mean",
+        "how long a family waits before giving up, on average",
+        "days",
+    ),
+    ("routes.hours", "travel time one way", "hours"),
+    (
+        "share_after_days",
+        "sharing threshold: how long a family waits before another base may take it",
+        "days",
+    ),
+    (
+        "rereferral.probability",
+        "chance a closed family is referred again",
+        "share",
+    ),
+    (
+        "turnover_per_year",
+        "staff turnover: chance a post holder leaves within a year",
+        "share",
+    ),
+    (
+        "sickness_spells_per_year",
+        "sickness absences a year per post",
+        "spells",
+    ),
+    (
+        "annual_leave_days",
+        "annual leave per post, bank holidays included",
+        "days",
+    ),
+    ("referrals_per_year", "first referrals a year", "a year"),
+    (
+        "referral_target_per_year",
+        "the board's target of first referrals a year",
+        "a year",
+    ),
+    ("horizon_days", "length of each simulated run", "days"),
+    ("replications", "simulated runs", "runs"),
+    (
+        "seed",
+        "random-number seed (fixes the runs, so they can be repeated)",
+        "",
+    ),
+    (
+        "wait_target_days",
+        "target from acceptance to a first meeting",
+        "days",
+    ),
+    (
+        "direct_ratio",
+        "share of working time spent with families",
+        "share",
+    ),
+    ("hours_per_week", "hours a week", "hours"),
+    ("count", "posts", "posts"),
+    ("hours", "hours", "hours"),
+    ("budget", "budget a year", "£"),
+    ("probability", "probability", "share"),
+    (
+        "advice_only",
+        "share of referrals given advice only",
+        "share",
+    ),
+    ("advice_hours", "hours one advice session takes", "hours"),
+    ("not_eligible", "share of referrals not eligible", "share"),
+    ("declined", "share of families who decline", "share"),
+    (
+        "onward_referral",
+        "share referred on to a specialist agency after Phase 1",
+        "share",
+    ),
+    ("unplanned_exit", "share leaving Phase 1 unplanned", "share"),
+    (
+        "to_phase1",
+        "share of assessed families starting Phase 1",
+        "share",
+    ),
+    ("population", "population", "people"),
+    ("pay_award", "annual pay award", "share"),
+];
+
+/// A scenario field in plain words, e.g. `pathway.patience.mean` → "how long a family waits
+/// before giving up, on average (days)" and `travel.routes[0].hours` → "route 1: travel
+/// time one way (hours)"; an unknown field reads as its last name with spaces for `_`.
+pub(crate) fn field_words(path: &str) -> String {
+    let (words, unit) = field_and_unit(path);
+    match unit {
+        "days" | "hours" => format!("{words} ({unit})"),
+        _ => words,
+    }
+}
+
+/// [`field_words`] without the unit, and the unit.
+pub(crate) fn field_and_unit(path: &str) -> (String, &'static str) {
+    // the part of the path that names a list entry, in words: "Swansea", "route 1"
+    let mut qualifiers = Vec::new();
+    let mut plain = Vec::new();
+    for part in path.split('.') {
+        match part.split_once('[') {
+            Some((name, rest)) => {
+                let key = rest.trim_end_matches(']');
+                let what = match name {
+                    "routes" => "route",
+                    "authorities" => "",
+                    "staff" => "staff line",
+                    "salary" => "salary line",
+                    "non_salary" => "cost line",
+                    "register" => "risk",
+                    other => other,
+                };
+                qualifiers.push(match key.parse::<usize>() {
+                    Ok(i) if what.is_empty() => format!("authority {}", i + 1),
+                    Ok(i) => format!("{what} {}", i + 1),
+                    Err(_) => key.trim_matches('"').to_string(),
+                });
+                plain.push(name);
+            }
+            None => plain.push(part),
+        }
+    }
+    let joined = plain.join(".");
+    let (words, unit) = FIELD_WORDS
+        .iter()
+        .find(|(suffix, ..)| joined == *suffix || joined.ends_with(&format!(".{suffix}")))
+        .map_or_else(
+            || {
+                let last = plain.last().copied().unwrap_or(path);
+                (last.replace('_', " "), "")
+            },
+            |(_, w, u)| (w.to_string(), *u),
+        );
+    if qualifiers.is_empty() {
+        (words, unit)
+    } else {
+        (format!("{}: {words}", qualifiers.join(", ")), unit)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +310,27 @@ mod tests {
             change_words(6.7, [6.2, 7.2], "", ("more start", "fewer start"), "real"),
             "6.7 more start (95% CI 6.2 to 7.2, real)"
         );
+    }
+
+    #[test]
+    fn scenario_fields_read_as_words() {
+        assert_eq!(
+            field_words("pathway.patience.mean"),
+            "how long a family waits before giving up, on average (days)"
+        );
+        assert_eq!(
+            field_words("simulation.referral_scale"),
+            "referral rate, as a multiple of every authority's"
+        );
+        assert_eq!(
+            field_words("travel.routes[0].hours"),
+            "route 1: travel time one way (hours)"
+        );
+        assert_eq!(
+            field_words("authorities[Swansea].referrals_per_year"),
+            "Swansea: first referrals a year"
+        );
+        assert_eq!(field_words("staff[5].count"), "staff line 6: posts");
+        assert_eq!(field_words("policy.matching"), "matching");
     }
 }

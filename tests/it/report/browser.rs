@@ -89,3 +89,77 @@ pub fn page_errors(stderr: &str) -> Vec<&str> {
         .filter(|l| l.contains("CONSOLE") || l.contains("Refused to") || l.contains("Uncaught"))
         .collect()
 }
+
+/// axe-core, as `scripts/test-tools.sh` installs it: required under CI, optional elsewhere.
+pub fn axe_or_skip(test: &str) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(js) => Some(js),
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{}: {e}; CI is set, so .ci/run should have run scripts/test-tools.sh",
+                path.display()
+            );
+            eprintln!(
+                "note: {test}: axe-core not installed (scripts/test-tools.sh), accessibility check skipped"
+            );
+            None
+        }
+    }
+}
+
+/// A copy of `page` beside it, named with `tag`, with `script` run at the end of the body:
+/// the page's Content-Security-Policy (which forbids scripts) is taken out of the copy
+/// only, so the report a person opens still runs none.
+pub fn with_script(page: &Path, tag: &str, script: &str) -> PathBuf {
+    let html = std::fs::read_to_string(page).expect("page");
+    let start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .expect("the page has a CSP");
+    let end = start + html[start..].find('>').expect("meta closes") + 1;
+    let body_end = html.rfind("</body>").expect("a body");
+    let copy = format!(
+        "{}{}<script>\n{script}\n</script>\n{}",
+        &html[..start],
+        &html[end..body_end],
+        &html[body_end..]
+    );
+    let path = page.with_file_name(format!("{tag}.html"));
+    std::fs::write(&path, copy).expect("copy written");
+    path
+}
+
+/// The text of `<pre id="{id}">…</pre>` in a dumped DOM, its character references undone.
+pub fn pre_text(dom: &str, id: &str) -> Option<String> {
+    let open = format!("<pre id=\"{id}\">");
+    let start = dom.find(&open)? + open.len();
+    let end = start + dom[start..].find("</pre>")?;
+    Some(
+        dom[start..end]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// Pages in a PDF Chromium printed: the page tree's root count (the largest `/Count`).
+pub fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut most = 0;
+    let mut rest = pdf;
+    while let Some(i) = rest.windows(7).position(|w| w == b"/Count ") {
+        rest = &rest[i + 7..];
+        let digits: Vec<u8> = rest
+            .iter()
+            .copied()
+            .take_while(u8::is_ascii_digit)
+            .collect();
+        if let Ok(n) = String::from_utf8_lossy(&digits).parse::<usize>() {
+            most = most.max(n);
+        }
+    }
+    most
+}

@@ -409,6 +409,8 @@ pub fn sample_report(name: &str) -> Report {
                 }],
             },
         ],
+        appendices: Vec::new(),
+        summary: None,
         assurance: vec![
             (
                 s("Inputs"),
