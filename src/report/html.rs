@@ -348,9 +348,27 @@ fn figure(h: &mut String, n: usize, f: &Figure) {
     }
     let _ = writeln!(
         h,
-        "\n</div>\n<figcaption><strong>Figure {n}.</strong> {}</figcaption>\n</figure>",
+        "\n</div>\n<figcaption><strong>Figure {n}.</strong> {}</figcaption>",
         escape(&f.caption)
     );
+    // the picture's text alternative, its numbers, for anyone who would rather read them
+    // (the lines come from the picture's own `<desc>`, escaped when it was drawn)
+    let desc = f
+        .svg
+        .split_once("<desc>")
+        .and_then(|(_, rest)| rest.split_once("</desc>"))
+        .map(|(d, _)| d.trim());
+    if let Some(d) = desc.filter(|d| !d.is_empty()) {
+        let _ = writeln!(
+            h,
+            "<details class=\"numbers\"><summary>The numbers behind figure {n}</summary>\n<ul>"
+        );
+        for line in d.lines() {
+            let _ = writeln!(h, "<li>{line}</li>");
+        }
+        h.push_str("</ul>\n</details>\n");
+    }
+    h.push_str("</figure>\n");
 }
 
 /// For each column, whether most of its non-empty body cells read as numbers; the
@@ -547,7 +565,8 @@ mod tests {
                 figures: vec![
                     Figure {
                         caption: "one".into(),
-                        svg: "<svg></svg>".into(),
+                        svg: "<svg><title>t</title>\n<desc>\nSwansea: 4.0 days\nBridgend: 5.1 days\n</desc></svg>"
+                            .into(),
                     },
                     Figure {
                         caption: "not a picture".into(),
@@ -570,6 +589,16 @@ mod tests {
         let html = render(&r);
         assert!(html.contains("<strong>Figure 1.</strong> one"));
         assert!(html.contains("<strong>Figure 2.</strong> not a picture"));
+        // a picture's numbers are shown under it, a line each
+        assert!(html.contains(concat!(
+            "<details class=\"numbers\"><summary>The numbers behind figure 1</summary>\n",
+            "<ul>\n<li>Swansea: 4.0 days</li>\n<li>Bridgend: 5.1 days</li>\n</ul>"
+        )));
+        assert_eq!(
+            html.matches("<details").count(),
+            1,
+            "only where there are numbers"
+        );
         assert!(html.contains("This picture is missing."));
         assert!(!html.contains("hello"));
         assert!(html.contains("<strong>Table 1.</strong> waits"));

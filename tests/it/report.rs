@@ -217,7 +217,16 @@ fn compare_writes_a_board_report_with_every_picture() {
     assert!(html.contains("starting at the minimum salary points"));
     assert!(html.contains("Over budget, audited"));
     assert!(html.contains("The cost table reads two ways."));
-    assert!(html.contains("under proportional (box: middle half"));
+    // every compared policy in the cost picture and the open-cases pictures, and each
+    // picture's numbers under it
+    assert!(html.contains("contract year, each policy side by side (box: middle half"));
+    assert!(html.contains("How many families does each base hold open? (demand-led)"));
+    assert!(html.contains("<summary>The numbers behind figure 1</summary>"));
+    assert_eq!(
+        html.matches("<details class=\"numbers\">").count(),
+        html.matches("<figure").count(),
+        "a picture without its numbers"
+    );
     // the bands behind the verdicts, and the band each simulated impact falls in
     assert!(html.contains("likelihood Low 0% to 15%"));
     assert!(html.contains("Major 30 or more"));
@@ -249,15 +258,15 @@ fn compare_writes_a_board_report_with_every_picture() {
     ] {
         assert!(html.contains(text), "report lacks {text:?}");
     }
-    // waits, 2 waiting-list fans + open cases, utilisation and direct contact, the
+    // waits, 2 waiting-list fans + 2 open-case fans, utilisation and direct contact, the
     // comparison, cost, risks
     let svgs: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().extension().is_some_and(|x| x == "svg"))
         .collect();
-    assert_eq!(svgs.len(), 9, "{svgs:?}");
-    assert_eq!(html.matches("<svg").count(), 9);
+    assert_eq!(svgs.len(), 10, "{svgs:?}");
+    assert_eq!(html.matches("<svg").count(), 10);
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(
         manifest.contains("report.html"),
@@ -270,7 +279,7 @@ fn compare_writes_a_board_report_with_every_picture() {
     let (dom, log) = browse(&chromium, &out.join("report.html"), &["--dump-dom".into()]);
     assert_eq!(
         dom.matches("<svg").count(),
-        9,
+        10,
         "every picture reaches the page"
     );
     assert!(dom.contains("Summary for the board"));

@@ -14,11 +14,16 @@ pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
     let (pm, b) = input.runs.first()?;
     let summary = input.summaries.first()?;
     let budget = costs.budget().pence() as f64 / 100.0;
+    // every compared policy's years, side by side within each year
+    let several = input.runs.len() > 1;
     let years: Vec<YearCosts> = (1..=m.years())
-        .filter_map(|y| {
-            Some(YearCosts {
-                year: y as u32,
-                samples: b.measure(&names::cost_in_year(y))?,
+        .flat_map(|y| {
+            input.runs.iter().filter_map(move |(pm, b)| {
+                Some(YearCosts {
+                    year: y as u32,
+                    label: several.then(|| pm.policy().kind().name().to_string()),
+                    samples: b.measure(&names::cost_in_year(y))?,
+                })
             })
         })
         .collect();
@@ -87,11 +92,14 @@ pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
          starting at the {} salary points of the proposal's table and rising each year with \
          grade increments and a {} pay award; {cover}; mileage for cross-region travel; and the \
          non-salary costs as the table states them ({} a year). The picture shows one dot per \
-         replication under {}.",
+         replication{}.",
         assumed.salary_point().words(),
         pct(assumed.pay_award()),
         money(cols.min.non_salary()),
-        pm.policy().kind().name()
+        super::words::per_policy(
+            input,
+            ", each policy in its own colour and named under its year"
+        )
     )];
     let projector = Projector::new(m);
     if let Some(note) = projector.as_ref().and_then(|p| p.staffing_note(m)) {
@@ -153,9 +161,9 @@ pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
         paragraphs,
         figures: vec![Figure {
             caption: format!(
-                "Projected annual cost per contract year under {} (box: middle half of \
+                "Projected annual cost per contract year{} (box: middle half of \
                  replications, whiskers: P5 to P95) against the {} budget line.",
-                pm.policy().kind().name(),
+                super::words::per_policy(input, ", each policy side by side"),
                 pounds(budget)
             ),
             svg: plots::cost_distribution(&CostChart {

@@ -29,7 +29,6 @@ fn fans(m: &Model, b: &Batch, series: usize) -> Vec<Fan> {
 }
 
 pub(super) fn over_time_section(input: &BoardInput<'_>) -> Section {
-    let m = input.model;
     let mut figures = Vec::new();
     let x: Vec<f64> = input
         .runs
@@ -63,20 +62,23 @@ pub(super) fn over_time_section(input: &BoardInput<'_>) -> Section {
             }),
         });
     }
-    if let Some((pm, b)) = input.runs.first() {
+    // open cases under every policy, on one scale
+    let open_fans: Vec<Vec<Fan>> = input.runs.iter().map(|(pm, b)| fans(pm, b, open)).collect();
+    let ceiling = plots::fan_ceiling(open_fans.iter().flatten());
+    for ((pm, _), policy_fans) in input.runs.iter().zip(open_fans) {
+        let policy = pm.policy().kind().name();
         figures.push(Figure {
             caption: format!(
-                "Open cases (accepted and not yet closed) under {}: median, mean (dashed) and \
-                 P5–P95 band.",
-                pm.policy().kind().name()
+                "Open cases (accepted and not yet closed) under {policy}: median, mean (dashed) \
+                 and P5–P95 band."
             ),
             svg: plots::fan_chart(&FanChart {
-                title: "How many families does each base hold open?".into(),
+                title: format!("How many families does each base hold open? ({policy})"),
                 x_label: "weeks since the contract started".into(),
                 y_label: "open cases".into(),
-                x,
-                fans: fans(m, b, open),
-                y_max: None,
+                x: x.clone(),
+                fans: policy_fans,
+                y_max: Some(ceiling),
             }),
         });
     }
@@ -155,12 +157,43 @@ fn waiting_trend(m: &Model, b: &Batch, waiting: usize) -> String {
             parts.push(format!("{label} {}", crate::report::and_list(&names)));
         }
     }
+    // where most runs have nobody waiting the median sits at zero: say so, with the share
+    // of weeks anyone waits, which the median cannot show
+    let zero: Vec<String> = m
+        .authorities()
+        .iter()
+        .enumerate()
+        .filter_map(|(a, auth)| {
+            let weeks = b.bands.weeks();
+            let medians: Vec<f64> = (0..weeks)
+                .filter_map(|w| b.bands.get(w, a, waiting).p50())
+                .collect();
+            let at_zero = medians.iter().filter(|&&x| x == 0.0).count();
+            (!medians.is_empty() && 2 * at_zero > medians.len()).then(|| {
+                format!(
+                    "{} ({} of weeks)",
+                    auth.name(),
+                    crate::report::percent(1.0 - at_zero as f64 / medians.len() as f64)
+                )
+            })
+        })
+        .collect();
+    let median_words = if zero.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The solid median is zero in most weeks in {} (in brackets, the share of weeks \
+             in which it is not): most runs have nobody waiting then, and the dashed mean \
+             shows how many wait across all runs.",
+            crate::report::and_list(&zero.iter().map(String::as_str).collect::<Vec<_>>())
+        )
+    };
     format!(
         "Under {}, the mean number of families waiting over the last quarter, against the same \
          quarter a year earlier: {}. A change counts only when it is beyond what chance over \
-         this many replications would give. In the pictures the dashed line is this mean; the \
-         solid median stays at zero where most runs have nobody waiting.",
+         this many replications would give. In the pictures the dashed line is this mean.{}",
         m.policy().kind().name(),
-        parts.join("; ")
+        parts.join("; "),
+        median_words
     )
 }

@@ -43,9 +43,35 @@ pub(super) fn staff_section(input: &BoardInput<'_>) -> Section {
             label: "40%: what the pioneer teams gave, with room for more".into(),
         }),
     });
+    // utilisation beside the share of Phase 1 places in use: a worker can be full for new
+    // families with hours to spare, when the next family's heaviest week would not fit
+    let places: Vec<String> = input
+        .summaries
+        .iter()
+        .filter_map(|s| {
+            let u = kpi(s, names::UTILISATION)?;
+            let p = kpi(s, names::PHASE1_PLACES_IN_USE)?;
+            Some(format!(
+                "under {}, {} of hours committed but {} of Phase 1 places in use",
+                s.label,
+                crate::report::percent(u.mean?),
+                crate::report::percent(p.mean?)
+            ))
+        })
+        .collect();
+    let mut paragraphs = Vec::new();
+    if !places.is_empty() {
+        paragraphs.push(format!(
+            "Read utilisation beside the share of Phase 1 places in use: {}. A place is room \
+             for one more family at its heaviest week, so a worker whose hours left would not \
+             cover another family's Phase 1 counts as full though some hours stay free; that is \
+             why utilisation stays below 100% while families wait.",
+            places.join("; ")
+        ));
+    }
     Section {
         heading: "Staff time".into(),
-        paragraphs: vec![
+        paragraphs: [paragraphs, vec![
             "Utilisation counts the hours a week committed to families, travel to families in \
              another authority included, against the direct hours staff have while present: \
              sharing staff across the region raises it partly with time on the road. The achieved direct-contact ratio divides direct hours \
@@ -55,7 +81,8 @@ pub(super) fn staff_section(input: &BoardInput<'_>) -> Section {
              achieved at their load, with capacity for more cases, not a ceiling. Whiskers are \
              95% confidence intervals."
                 .into(),
-        ],
+        ]]
+        .concat(),
         figures: vec![
             Figure {
                 caption: format!("Staff utilisation by base{}.", per_policy(input, " and policy")),

@@ -55,6 +55,10 @@ const BODY_H: u32 = 330;
 /// Grouped bars of ratios, shown as percentages, with 95% intervals as whiskers and a
 /// dashed reference line.
 pub fn ratio_bars(chart: &BarChart) -> String {
+    super::canvas::described(draw_ratio_bars(chart), super::numbers::bars(chart))
+}
+
+fn draw_ratio_bars(chart: &BarChart) -> String {
     let bars = || chart.groups.iter().flat_map(|g| &g.bars);
     if bars().next().is_none() {
         return no_data(&chart.title, "no ratios were recorded");

@@ -316,6 +316,22 @@ pub(super) fn picture(
     }
 }
 
+/// Insert an escaped `<desc>` after the `<title>` of `svg`: the numbers behind the picture,
+/// one line each, its text alternative. A picture without a title is left as it is.
+pub(super) fn described(mut svg: String, lines: Vec<String>) -> String {
+    if lines.is_empty() {
+        return svg;
+    }
+    if let Some(end) = svg.find("</title>") {
+        let body: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+        svg.insert_str(
+            end + "</title>".len(),
+            &format!("\n<desc>\n{}\n</desc>", body.join("\n")),
+        );
+    }
+    svg
+}
+
 /// Insert an escaped `<title>` as the first child of the root `<svg>` element.
 fn with_title(mut svg: String, title: &str) -> String {
     if let Some(end) = svg.find('>') {

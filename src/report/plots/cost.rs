@@ -3,8 +3,8 @@
 //! replications over budget written above each year.
 
 use super::canvas::{
-    ALERT, AXIS, Drawn, GRID, INK, Key, Pixels, Swatch, colour, dashed_line, desc_font, no_data,
-    padded, percent, picture, pounds, quantile, text, tick_font,
+    ALERT, AXIS, Drawn, GRID, INK, Key, MUTED, Pixels, Swatch, colour, dashed_line, desc_font,
+    no_data, padded, percent, picture, pounds, quantile, text, tick_font,
 };
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -14,6 +14,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 pub struct YearCosts {
     /// Contract year, from 1.
     pub year: u32,
+    /// What the samples are of when a picture shows several, e.g. the policy; written
+    /// under the year and given its own colour.
+    pub label: Option<String>,
     /// Cost in pounds, one per replication.
     pub samples: Vec<f64>,
 }
@@ -23,7 +26,7 @@ pub struct YearCosts {
 pub struct CostChart {
     /// The question it answers.
     pub title: String,
-    /// One entry per contract year, drawn in order.
+    /// One entry per contract year (and label), drawn in order.
     pub years: Vec<YearCosts>,
     /// The annual budget in pounds (the £850,000 allocation).
     pub budget: f64,
@@ -36,7 +39,12 @@ const MAX_DOTS: usize = 400;
 /// Annual cost per contract year against the budget line, with the share of
 /// replications over budget for each year.
 pub fn cost_distribution(chart: &CostChart) -> String {
-    let years: Vec<(u32, Vec<f64>)> = chart
+    super::canvas::described(draw(chart), super::numbers::cost(chart))
+}
+
+fn draw(chart: &CostChart) -> String {
+    let labels = super::canvas::distinct(chart.years.iter().filter_map(|y| y.label.as_deref()));
+    let years: Vec<(u32, Option<&str>, Vec<f64>)> = chart
         .years
         .iter()
         .map(|y| {
@@ -47,27 +55,46 @@ pub fn cost_distribution(chart: &CostChart) -> String {
                 .filter(|v| v.is_finite())
                 .collect();
             s.sort_by(f64::total_cmp);
-            (y.year, s)
+            (y.year, y.label.as_deref(), s)
         })
-        .filter(|(_, s)| !s.is_empty())
+        .filter(|(_, _, s)| !s.is_empty())
         .collect();
     if years.is_empty() {
         return no_data(&chart.title, "no annual costs were recorded");
     }
     let budget_label = format!("{} budget", pounds(chart.budget));
-    let keys = [
-        Key::new("one replication", Swatch::Dot(colour(0))),
+    let hue = |label: Option<&str>| {
+        colour(
+            label
+                .and_then(|l| labels.iter().position(|x| *x == l))
+                .unwrap_or(0),
+        )
+    };
+    let mut keys = if labels.len() > 1 {
+        labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Key::new(*l, Swatch::Block(colour(i))))
+            .collect()
+    } else {
+        vec![Key::new("one replication", Swatch::Dot(colour(0)))]
+    };
+    keys.extend([
         Key::new(
             "middle half (25th–75th percentile), line at median",
-            Swatch::Block(colour(0)),
+            Swatch::Block(if labels.len() > 1 { &MUTED } else { colour(0) }),
         ),
         Key::new("5th–95th percentile", Swatch::Interval(&INK)),
         Key::new(budget_label.as_str(), Swatch::Dashed(&ALERT)),
-    ];
-    let lo = years.iter().map(|(_, s)| s[0]).fold(chart.budget, f64::min);
+    ]);
+    let several = labels.len() > 1;
+    let lo = years
+        .iter()
+        .map(|(_, _, s)| s[0])
+        .fold(chart.budget, f64::min);
     let hi = years
         .iter()
-        .map(|(_, s)| s[s.len() - 1])
+        .map(|(_, _, s)| s[s.len() - 1])
         .fold(chart.budget, f64::max);
     let (y0, y1) = padded(lo, hi, 0.12);
     let n = years.len() as f64;
@@ -76,7 +103,7 @@ pub fn cost_distribution(chart: &CostChart) -> String {
             .margin_top(30)
             .margin_right(120)
             .margin_left(8)
-            .x_label_area_size(34)
+            .x_label_area_size(if several { 50 } else { 34 })
             .y_label_area_size(74)
             .build_cartesian_2d(0.0..n, y0..y1)?;
         c.configure_mesh()
@@ -92,8 +119,8 @@ pub fn cost_distribution(chart: &CostChart) -> String {
             .y_desc("annual cost (£ thousands)")
             .draw()?;
         let px = Pixels::new(&c, area);
-        let c0 = colour(0);
-        for (i, (year, s)) in years.iter().enumerate() {
+        for (i, (year, label, s)) in years.iter().enumerate() {
+            let c0 = hue(*label);
             let mid = i as f64 + 0.5;
             let (gx, gy) = px.at(mid, y0);
             area.draw(&Text::new(
@@ -101,10 +128,21 @@ pub fn cost_distribution(chart: &CostChart) -> String {
                 (gx, gy + 10),
                 text(13.0, &INK, HPos::Center, VPos::Top),
             ))?;
+            if let (true, Some(l)) = (several, label) {
+                area.draw(&Text::new(
+                    l.to_string(),
+                    (gx, gy + 27),
+                    text(12.0, &INK, HPos::Center, VPos::Top),
+                ))?;
+            }
             let over = s.iter().filter(|v| **v > chart.budget).count() as f64 / s.len() as f64;
             let (_, top) = px.at(mid, y1);
             area.draw(&Text::new(
-                format!("over budget in {} of runs", percent(over)),
+                if several {
+                    format!("{} over", percent(over))
+                } else {
+                    format!("over budget in {} of runs", percent(over))
+                },
                 (gx, top - 8),
                 text(12.0, &INK, HPos::Center, VPos::Bottom),
             ))?;
@@ -154,6 +192,7 @@ mod tests {
         (1..=3)
             .map(|year| YearCosts {
                 year,
+                label: None,
                 samples: (0..100)
                     .map(|k| 830_000.0 + 10_000.0 * year as f64 + 400.0 * k as f64)
                     .collect(),
@@ -184,6 +223,61 @@ mod tests {
     }
 
     #[test]
+    fn several_policies_sit_side_by_side_named_and_their_numbers_are_described() {
+        let two: Vec<YearCosts> = years()
+            .into_iter()
+            .flat_map(|y| {
+                let dearer = YearCosts {
+                    label: Some("demand-led".into()),
+                    samples: y.samples.iter().map(|c| c + 20_000.0).collect(),
+                    ..y.clone()
+                };
+                [
+                    YearCosts {
+                        label: Some("proportional".into()),
+                        ..y
+                    },
+                    dearer,
+                ]
+            })
+            .collect();
+        let svg = cost_distribution(&CostChart {
+            title: "Cost".into(),
+            years: two,
+            budget: 850_000.0,
+        });
+        let t = texts(&svg);
+        // each policy in the legend and under each of the three years
+        assert_eq!(
+            t.iter().filter(|x| *x == "proportional").count(),
+            4,
+            "{t:?}"
+        );
+        assert_eq!(t.iter().filter(|x| *x == "demand-led").count(), 4, "{t:?}");
+        // year 1: 74 of 100 over under the first, all 100 under the second (+£20,000)
+        assert!(t.iter().any(|x| x == "74% over"), "{t:?}");
+        assert!(t.iter().any(|x| x == "100% over"), "{t:?}");
+        // the text alternative gives each year's numbers
+        let desc = svg
+            .split("<desc>")
+            .nth(1)
+            .unwrap()
+            .split("</desc>")
+            .next()
+            .unwrap();
+        assert!(desc.contains("Budget line: £850,000"), "{desc}");
+        assert!(
+            desc.contains("Year 1, proportional: mean £859,800;"),
+            "{desc}"
+        );
+        assert!(
+            desc.contains("74 of 100 replications over the budget line"),
+            "{desc}"
+        );
+        assert!(desc.contains("Year 3, demand-led:"), "{desc}");
+    }
+
+    #[test]
     fn titles_are_escaped_and_no_samples_say_so() {
         let svg = cost_distribution(&CostChart {
             title: HOSTILE.into(),
@@ -195,6 +289,7 @@ mod tests {
             title: "Cost".into(),
             years: vec![YearCosts {
                 year: 1,
+                label: None,
                 samples: vec![f64::NAN],
             }],
             budget: 850_000.0,

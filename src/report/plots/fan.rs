@@ -57,6 +57,10 @@ const COLS: usize = 3;
 /// Median with a P5–P95 band over time, one panel per fan, all on the same y scale so
 /// the panels compare at a glance.
 pub fn fan_chart(chart: &FanChart) -> String {
+    super::canvas::described(draw_fan_chart(chart), super::numbers::fan(chart))
+}
+
+fn draw_fan_chart(chart: &FanChart) -> String {
     let usable = |f: &Fan| {
         f.p5.len()
             .min(f.p50.len())

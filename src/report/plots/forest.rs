@@ -44,6 +44,10 @@ const VALUE_W: u32 = 190;
 /// A forest plot of paired differences: a filled dot when the interval excludes zero
 /// (the policies are distinguishable on that measure), a hollow one when it does not.
 pub fn diff_forest(chart: &ForestChart) -> String {
+    super::canvas::described(draw_diff_forest(chart), super::numbers::forest(chart))
+}
+
+fn draw_diff_forest(chart: &ForestChart) -> String {
     let rows: Vec<&DiffRow> = chart
         .rows
         .iter()

@@ -34,6 +34,10 @@ const FRONT_H: u32 = 400;
 
 /// The front as an SVG picture.
 pub fn front_chart(chart: &FrontChart) -> String {
+    super::canvas::described(draw_front_chart(chart), super::numbers::front(chart))
+}
+
+fn draw_front_chart(chart: &FrontChart) -> String {
     let finite = |p: &&(f64, f64)| p.0.is_finite() && p.1.is_finite();
     let points: Vec<(f64, f64)> = chart
         .all

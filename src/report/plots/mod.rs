@@ -20,6 +20,7 @@ mod cost;
 mod fan;
 mod forest;
 mod front;
+mod numbers;
 mod risk;
 mod sweep;
 mod wait;

@@ -84,6 +84,10 @@ const VERDICT_W: u32 = 175;
 
 /// Stated likelihood bands against simulated probabilities with their intervals.
 pub fn risk_chart(chart: &RiskChart) -> String {
+    super::canvas::described(draw_risk_chart(chart), super::numbers::risk(chart))
+}
+
+fn draw_risk_chart(chart: &RiskChart) -> String {
     if chart.risks.is_empty() {
         return no_data(&chart.title, "the register is empty");
     }

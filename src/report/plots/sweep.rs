@@ -107,6 +107,10 @@ const TICKS: usize = 6;
 /// A measure against one swept input: for each policy the mean as a line with a dot at
 /// each point, over its shaded 95% confidence band, with an optional dashed target.
 pub fn sweep_lines(chart: &SweepLines) -> String {
+    super::canvas::described(draw_sweep_lines(chart), super::numbers::sweep_lines(chart))
+}
+
+fn draw_sweep_lines(chart: &SweepLines) -> String {
     let all = || {
         chart
             .lines
@@ -367,6 +371,10 @@ const MIN_TEXT_CELL_W: f64 = 36.0;
 /// A measure over two swept inputs: a grid of cells coloured by value, each with its
 /// value written in it when there is room, and a colour-scale strip above.
 pub fn sweep_heat(chart: &SweepHeat) -> String {
+    super::canvas::described(draw_sweep_heat(chart), super::numbers::sweep_heat(chart))
+}
+
+fn draw_sweep_heat(chart: &SweepHeat) -> String {
     let (cols, rows) = (chart.x_values.len(), chart.y_values.len());
     let cell = |r: usize, c: usize| {
         chart

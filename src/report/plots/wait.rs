@@ -109,6 +109,28 @@ impl Histogram {
         pts
     }
 
+    /// The share of the total at or below `x`, read off the histogram as the picture
+    /// draws it (linear within the bin that holds `x`); NaN for an empty histogram.
+    pub fn share_within(&self, x: f64) -> f64 {
+        let total = self.total();
+        if total <= 0.0 {
+            return f64::NAN;
+        }
+        let mut sum = 0.0;
+        for (i, c) in self.counts.iter().enumerate() {
+            let (lo, hi) = (self.edges[i], self.edges[i + 1]);
+            if x >= hi {
+                sum += c;
+            } else {
+                if x > lo {
+                    sum += c * (x - lo) / (hi - lo);
+                }
+                break;
+            }
+        }
+        sum / total
+    }
+
     /// The upper edge of the first bin by which `share` of the total is reached.
     fn reach(&self, share: f64) -> f64 {
         let want = self.total() * share;
@@ -153,6 +175,10 @@ const TAIL_SHOWN: f64 = 0.99;
 /// each number of days: one panel per authority sharing the day axis, one line per policy
 /// in the same colour on every panel.
 pub fn wait_distribution(chart: &WaitChart) -> String {
+    super::canvas::described(draw_wait_distribution(chart), super::numbers::wait(chart))
+}
+
+fn draw_wait_distribution(chart: &WaitChart) -> String {
     if chart.series.is_empty() {
         return no_data(&chart.title, "no waits were recorded");
     }

@@ -95,6 +95,7 @@ fn figures(rng: &mut Synthetic) -> Vec<(String, String)> {
     };
     let years: Vec<YearCosts> = (1..=3)
         .map(|year| YearCosts {
+            label: None,
             year,
             samples: (0..400)
                 .map(|_| rng.normal(846_000.0 + 9_000.0 * f64::from(year - 1), 7_500.0))
