@@ -88,7 +88,7 @@ pub(super) fn clip(s: &str, max: usize) -> String {
 }
 
 /// Split `s` into lines of at most `max` characters at spaces.
-fn wrap(s: &str, max: usize) -> Vec<String> {
+pub(super) fn wrap(s: &str, max: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in s.split_whitespace() {

@@ -78,7 +78,11 @@ pub struct RiskChart {
     pub risks: Vec<RiskPoint>,
 }
 
-const ROW_H: u32 = 44;
+const ROW_H: u32 = 66;
+/// Characters of a risk's title on one line, and lines at most: a longer title wraps,
+/// and only a title longer than that is cut.
+const TITLE_CHARS: usize = 36;
+const TITLE_LINES: usize = 3;
 const LABEL_W: u32 = 260;
 const VERDICT_W: u32 = 175;
 
@@ -124,15 +128,25 @@ fn draw_risk_chart(chart: &RiskChart) -> String {
         for (i, r) in chart.risks.iter().enumerate() {
             let y = n - i as f64 - 0.5;
             let (_, py) = px.at(0.0, y);
-            area.draw(&Text::new(
-                clip(&format!("{}. {}", r.id, r.title), 38),
-                (16, py - 8),
-                text(13.0, &INK, HPos::Left, VPos::Center),
-            ))?;
+            let mut lines = super::canvas::wrap(&format!("{}. {}", r.id, r.title), TITLE_CHARS);
+            if lines.len() > TITLE_LINES {
+                let rest = lines[TITLE_LINES - 1..].join(" ");
+                lines.truncate(TITLE_LINES - 1);
+                lines.push(clip(&rest, TITLE_CHARS));
+            }
+            // the title's lines and the stated likelihood, centred on the row
+            let top = py - (15 * lines.len() as i32 + 13) / 2;
+            for (k, line) in lines.iter().enumerate() {
+                area.draw(&Text::new(
+                    line.clone(),
+                    (16, top + 15 * k as i32),
+                    text(13.0, &INK, HPos::Left, VPos::Top),
+                ))?;
+            }
             area.draw(&Text::new(
                 clip(&format!("stated likelihood: {}", r.stated), 44),
-                (16, py + 9),
-                text(11.0, &MUTED, HPos::Left, VPos::Center),
+                (16, top + 15 * lines.len() as i32 + 1),
+                text(11.0, &MUTED, HPos::Left, VPos::Top),
             ))?;
             let (lo, hi) = r.stated_band;
             let (lo, hi) = (lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0));
@@ -201,6 +215,35 @@ mod tests {
             stated_band: band,
             simulated: sim,
         }
+    }
+
+    #[test]
+    fn long_titles_wrap_instead_of_being_cut() {
+        let mut long = risk("2", (0.35, 0.65), Some((0.97, [0.94, 0.99])));
+        long.title =
+            "Not finding sufficiently skilled staff to fulfil all the roles within this team"
+                .into();
+        let svg = risk_chart(&RiskChart {
+            title: "Risks".into(),
+            risks: vec![long],
+        });
+        let t = texts(&svg);
+        assert!(!t.iter().any(|x| x.contains('…')), "cut: {t:?}");
+        // the lines from the title's first to the stated likelihood under it
+        let first = t.iter().position(|x| x.starts_with("2. ")).expect("title");
+        let title_lines: Vec<&String> = t[first..]
+            .iter()
+            .take_while(|x| !x.starts_with("stated likelihood"))
+            .collect();
+        assert!(title_lines.len() >= 2, "{t:?}");
+        assert_eq!(
+            title_lines
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            "2. Not finding sufficiently skilled staff to fulfil all the roles within this team"
+        );
     }
 
     #[test]
