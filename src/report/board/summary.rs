@@ -338,7 +338,7 @@ fn sureness(input: &BoardInput<'_>) -> Vec<String> {
         .and_then(|k| k.ci95)
         .map(|[lo, hi]| (hi - lo) / 2.0);
     let mut out = vec![format!(
-        "Each figure averages {reps} simulated runs of the contract ({}){}, with its 95% \
+        "Each figure averages {reps} simulated runs of the contract, {} each{}, with its 95% \
          interval; the mean wait is known to within ±{} days.",
         super::words::span_words(input.model),
         if input.comparison.is_some() {
