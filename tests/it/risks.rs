@@ -150,6 +150,10 @@ fn need_that_follows_the_staffing_rarely_reads_as_need_out_of_step() {
         r.measured_as,
         "need per post out of step between authorities"
     );
+    // with four times the referrals, chance can no longer make one authority's need per
+    // post a quarter above another's: it never fires
+    let sets = referrals_following_staffing(240.0, &["simulation.referral_scale=4"]);
+    assert_eq!(p(&assess_owned(&sets, 40), 3), 0.0);
 }
 
 #[test]

@@ -42,7 +42,7 @@ pub fn tornado(s: &sensitivity::Sensitivity, k: usize) -> String {
         .filter_map(|sw| {
             let (lo, hi) = (sw.low.get(k)?, sw.high.get(k)?);
             Some(DiffRow {
-                label: sw.path.clone(),
+                label: super::words::field_short(&sw.path),
                 mean: s.base.get(k)? * scale,
                 ci: [lo * scale, hi * scale],
                 unit: unit.to_string(),

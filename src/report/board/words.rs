@@ -233,6 +233,42 @@ const FIELD_WORDS: &[(&str, &str, &str)] = &[
     ("pay_award", "annual pay award", "share"),
 ];
 
+/// Short names, for a picture's row labels, of the fields a sensitivity analysis varies.
+const SHORT_WORDS: &[(&str, &str)] = &[
+    ("referral_scale", "referral rate (× every authority's)"),
+    ("workload_scale", "work each family needs (×)"),
+    ("patience.mean", "patience before giving up (days)"),
+    ("share_after_days", "sharing threshold (days)"),
+    ("rereferral.probability", "chance of re-referral"),
+    ("turnover_per_year", "staff turnover a year"),
+    ("sickness_spells_per_year", "sickness spells a year"),
+    ("routes.hours", "travel time (hours)"),
+    ("referrals_per_year", "first referrals a year"),
+    ("direct_ratio", "share of time with families"),
+    ("count", "posts"),
+];
+
+/// A scenario field's short name in words, for a picture's row label: "sharing threshold
+/// (days)"; a list entry keeps its name ("Swansea: first referrals a year").
+pub(crate) fn field_short(path: &str) -> String {
+    let (long, _) = field_and_unit(path);
+    let plain: String = path
+        .split('.')
+        .map(|p| p.split('[').next().unwrap_or(p))
+        .collect::<Vec<_>>()
+        .join(".");
+    match SHORT_WORDS
+        .iter()
+        .find(|(suffix, _)| plain == *suffix || plain.ends_with(&format!(".{suffix}")))
+    {
+        Some((_, short)) => match long.split_once(": ") {
+            Some((entry, _)) if path.contains('[') => format!("{entry}: {short}"),
+            _ => short.to_string(),
+        },
+        None => long,
+    }
+}
+
 /// A scenario field in plain words, e.g. `pathway.patience.mean` → "how long a family waits
 /// before giving up, on average (days)" and `travel.routes[0].hours` → "route 1: travel
 /// time one way (hours)"; an unknown field reads as its last name with spaces for `_`.
@@ -332,5 +368,14 @@ mod tests {
         );
         assert_eq!(field_words("staff[5].count"), "staff line 6: posts");
         assert_eq!(field_words("policy.matching"), "matching");
+        assert_eq!(
+            field_short("policy.share_after_days"),
+            "sharing threshold (days)"
+        );
+        assert_eq!(
+            field_short("travel.routes[0].hours"),
+            "route 1: travel time (hours)"
+        );
+        assert_eq!(field_short("policy.matching"), "matching");
     }
 }
