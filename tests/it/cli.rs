@@ -678,6 +678,15 @@ fn the_report_leads_with_a_recommendation_of_the_same_scenario_and_refuses_other
         .find("Recommended deployment: ")
         .expect("a recommendation");
     assert!(headline < html.find("Waiting for a first meeting</h2>").unwrap());
+    // the summary page's decision is the recommendation
+    let decision = html
+        .split("<div class=\"decision\">\n<p>")
+        .nth(1)
+        .expect("a decision");
+    assert!(
+        decision.starts_with("Recommended deployment: "),
+        "{decision:.200}"
+    );
     assert!(report.join("recommended-deployment-1.svg").is_file());
     // another scenario's optimisation, or a file that is not one, is refused by name
     let bad = dir.0.join("bad.json");

@@ -75,7 +75,12 @@ pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
              against the {} budget.",
             pounds(budget)
         ),
-        header: vec!["".into(), "Minimum".into(), "Mid".into(), "Maximum".into()],
+        header: vec![
+            "Yearly cost".into(),
+            "Minimum".into(),
+            "Mid".into(),
+            "Maximum".into(),
+        ],
         rows: stated_rows,
     }];
     let assumed = costs.projection();

@@ -232,7 +232,10 @@ fn budget(input: &BoardInput<'_>, s: &RunSummary) -> Option<Vec<String>> {
             stated.envelope,
             pct(stated.over_contract)
         ),
-        enough(&stated),
+        format!(
+            "A budget that would be enough in 9 runs out of 10: {}.",
+            enough(&stated)
+        ),
     ];
     let extra = audit_extra(costs);
     if extra != 0.0
@@ -255,7 +258,7 @@ fn budget(input: &BoardInput<'_>, s: &RunSummary) -> Option<Vec<String>> {
         items.push(format!(
             "The cost table reads two ways. As stated, non-salary costs are {} a year, as \
              above; recomputed from their unit rates they are {} {} ({}). Read that way, some \
-             year is over in {}, the whole contract in {}, and {}.",
+             year is over in {}, the whole contract in {}, and 9 runs out of 10 would need {}.",
             pounds(
                 crate::costs::CostTable::stated(costs)
                     .column(crate::costs::SalaryPoint::Min)
@@ -268,17 +271,18 @@ fn budget(input: &BoardInput<'_>, s: &RunSummary) -> Option<Vec<String>> {
             lines.join("; "),
             pct(audited.over_some_year),
             pct(audited.over_contract),
-            enough(&audited).trim_end_matches('.').to_lowercase()
+            enough(&audited)
         ));
     }
     Some(items)
 }
 
-/// "Enough with 90% confidence: £… a year, £… for the contract."
+/// "£… a year, or £… for the whole contract": the budget that would have been enough in
+/// 90% of runs, rounded up to the thousand.
 fn enough(r: &BudgetReading) -> String {
     let up = |x: f64| pounds((x / 1000.0).ceil() * 1000.0);
     format!(
-        "Enough with 90% confidence: {} a year, {} for the contract.",
+        "{} a year, or {} for the whole contract",
         up(r.enough_annual_90),
         up(r.enough_contract_90)
     )
