@@ -33,6 +33,7 @@ mod risks;
 mod run;
 mod scenarios;
 mod sensitivity;
+mod serve;
 mod sweep;
 mod verify;
 
@@ -105,6 +106,9 @@ enum Command {
         #[command(subcommand)]
         action: ScenarioAction,
     },
+    /// Start the board explorer: a local web page whose levers (posts, policy, referrals,
+    /// hours, money) answer "what if" against the scenario's baseline while you move them.
+    Serve(serve::ServeArgs),
     /// Check the simulator against exact queueing results (M/M/1, M/M/c, M/D/1, M/G/1,
     /// M/G/inf, the pathway funnel, Little's law) and print what was compared.
     Verify(verify::VerifyArgs),
@@ -432,5 +436,6 @@ pub fn main() -> Result<()> {
             ScenarioAction::Show { name } => scenarios::show(&name),
         },
         Command::Verify(a) => verify::verify(a),
+        Command::Serve(a) => serve::serve(a),
     }
 }

@@ -24,6 +24,7 @@ mod report;
 mod risks;
 mod scenarios;
 mod sensitivity;
+mod serve;
 mod support;
 mod sweep;
 mod validation;

@@ -4,7 +4,7 @@
 //! Chromium is optional on a developer's machine (the test says it skipped) but required
 //! under CI (`CI` set), where `.ci/run` installs it.
 
-mod browser;
+pub mod browser;
 mod sample;
 
 use super::support::ifss_in;

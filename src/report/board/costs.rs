@@ -11,20 +11,24 @@ use crate::report::plots::{self, CostChart, YearCosts};
 pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
     let m = input.model;
     let costs = m.costs()?;
-    let (pm, b) = input.runs.first()?;
+    let (_, b) = input.runs.first()?;
     let summary = input.summaries.first()?;
     let budget = costs.budget().pence() as f64 / 100.0;
     // every compared policy's years, side by side within each year
     let several = input.runs.len() > 1;
     let years: Vec<YearCosts> = (1..=m.years())
         .flat_map(|y| {
-            input.runs.iter().filter_map(move |(pm, b)| {
-                Some(YearCosts {
-                    year: y as u32,
-                    label: several.then(|| pm.policy().kind().name().to_string()),
-                    samples: b.measure(&names::cost_in_year(y))?,
+            input
+                .runs
+                .iter()
+                .zip(input.summaries)
+                .filter_map(move |((_, b), s)| {
+                    Some(YearCosts {
+                        year: y as u32,
+                        label: several.then(|| s.label.clone()),
+                        samples: b.measure(&names::cost_in_year(y))?,
+                    })
                 })
-            })
         })
         .collect();
     let table = CostTable::stated(costs);
@@ -141,7 +145,7 @@ pub(super) fn cost_section(input: &BoardInput<'_>) -> Option<Section> {
                  ones instead ({} a year {}), the share of runs over budget under {} would be: {}.",
                 pounds(extra.abs()),
                 if extra > 0.0 { "more" } else { "less" },
-                pm.policy().kind().name(),
+                summary.label,
                 shares.join("; ")
             ));
         }
@@ -210,11 +214,11 @@ fn projection_table(
         header.push("Over budget, audited".into());
     }
     let mut rows = Vec::new();
-    for ((pm, b), summary) in input.runs.iter().zip(input.summaries) {
+    for ((_, b), summary) in input.runs.iter().zip(input.summaries) {
         for y in 0..projector.years() {
             let cost = kpi(summary, &names::cost_in_year(y + 1));
             let mut row = vec![
-                pm.policy().kind().name().to_string(),
+                summary.label.clone(),
                 (y + 1).to_string(),
                 match cost.and_then(|k| Some((k.mean?, k.ci95))) {
                     Some((m, Some([lo, hi]))) => {

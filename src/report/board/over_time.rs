@@ -44,8 +44,8 @@ pub(super) fn over_time_section(input: &BoardInput<'_>) -> Section {
         .map(|(pm, b)| fans(pm, b, waiting))
         .collect();
     let ceiling = plots::fan_ceiling(waiting_fans.iter().flatten());
-    for ((pm, _), policy_fans) in input.runs.iter().zip(waiting_fans) {
-        let policy = pm.policy().kind().name();
+    for (s, policy_fans) in input.summaries.iter().zip(waiting_fans) {
+        let policy = s.label.as_str();
         figures.push(Figure {
             caption: format!(
                 "Families waiting for a first meeting, week by week, under {policy}: the solid \
@@ -65,8 +65,8 @@ pub(super) fn over_time_section(input: &BoardInput<'_>) -> Section {
     // open cases under every policy, on one scale
     let open_fans: Vec<Vec<Fan>> = input.runs.iter().map(|(pm, b)| fans(pm, b, open)).collect();
     let ceiling = plots::fan_ceiling(open_fans.iter().flatten());
-    for ((pm, _), policy_fans) in input.runs.iter().zip(open_fans) {
-        let policy = pm.policy().kind().name();
+    for (s, policy_fans) in input.summaries.iter().zip(open_fans) {
+        let policy = s.label.as_str();
         figures.push(Figure {
             caption: format!(
                 "Open cases (accepted and not yet closed) under {policy}: median, mean (dashed) \
@@ -88,8 +88,8 @@ pub(super) fn over_time_section(input: &BoardInput<'_>) -> Section {
          its staff."
             .into(),
     ];
-    if let Some((pm, b)) = input.runs.first() {
-        paragraphs.push(waiting_trend(pm, b, waiting));
+    if let (Some((pm, b)), Some(s)) = (input.runs.first(), input.summaries.first()) {
+        paragraphs.push(waiting_trend(pm, &s.label, b, waiting));
     }
     Section {
         heading: "Waiting lists and caseloads over time".into(),
@@ -120,7 +120,7 @@ fn quarter_mean(b: &Batch, a: usize, series: usize, end: usize) -> Option<(f64, 
     })
 }
 
-fn waiting_trend(m: &Model, b: &Batch, waiting: usize) -> String {
+fn waiting_trend(m: &Model, label: &str, b: &Batch, waiting: usize) -> String {
     let last = b.bands.weeks().saturating_sub(1);
     let Some(year_before) = last.checked_sub(52).filter(|w| *w >= 12) else {
         return "The run is too short to tell whether the waiting lists settle.".into();
@@ -192,7 +192,7 @@ fn waiting_trend(m: &Model, b: &Batch, waiting: usize) -> String {
         "Under {}, the mean number of families waiting over the last quarter, against the same \
          quarter a year earlier: {}. A change counts only when it is beyond what chance over \
          this many replications would give. In the pictures the dashed line is this mean.{}",
-        m.policy().kind().name(),
+        label,
         parts.join("; "),
         median_words
     )

@@ -46,11 +46,11 @@ pub(super) fn waits_section(input: &BoardInput<'_>) -> Section {
     let m = input.model;
     let mut series = Vec::new();
     for (a, auth) in m.authorities().iter().enumerate() {
-        for (pm, b) in input.runs {
+        for ((_, b), s) in input.runs.iter().zip(input.summaries) {
             if let Some(h) = histogram(b, a) {
                 series.push(WaitSeries {
                     panel: auth.name().to_string(),
-                    label: pm.policy().kind().name().to_string(),
+                    label: s.label.clone(),
                     histogram: h,
                 });
             }
