@@ -180,6 +180,14 @@ fn downloads_give_the_scenario_and_the_report_of_the_settings() {
     assert_eq!(m.policy().kind().name(), "demand-led");
     let doc: toml::Value = toml::from_str(&toml).unwrap();
     assert_eq!(doc["staff"][5]["count"].as_integer(), Some(3));
+    // direct-work capacity is a lever too
+    let (status, toml2) = s.post(
+        "/api/scenario",
+        r#"{"settings": {"staff[1].direct_ratio": 0.9}}"#,
+    );
+    assert_eq!(status, 200);
+    let doc2: toml::Value = toml::from_str(&toml2).unwrap();
+    assert_eq!(doc2["staff"][1]["direct_ratio"].as_float(), Some(0.9));
     assert!(
         toml.contains("# [P §2.3]"),
         "the scenario's comments and sources are kept"

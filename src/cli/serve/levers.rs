@@ -108,6 +108,22 @@ pub fn levers(model: &Model, text: &str) -> Vec<Lever> {
                 "posts",
             ));
         }
+        // direct-work capacity: the share of contracted hours each line can give families
+        for (i, line) in lines.iter().enumerate() {
+            let Some(direct) = float(line.get("direct_ratio")).filter(|d| *d > 0.0) else {
+                continue;
+            };
+            let post = line.get("post").and_then(|p| p.as_str()).unwrap_or("post");
+            let base = line.get("base").and_then(|p| p.as_str()).unwrap_or("");
+            out.push(number(
+                format!("{post}, {base}: share of hours for direct work"),
+                &format!("staff[{i}].direct_ratio"),
+                "Direct-work capacity",
+                (0.05, 1.0, 0.05),
+                direct,
+                "share",
+            ));
+        }
     }
     out.push(Lever {
         path: "policy.kind".into(),
