@@ -195,6 +195,7 @@ fn downloads_give_the_scenario_and_the_report_of_the_settings() {
     let (status, page) = s.post("/api/report", r#"{"settings": {"staff[5].count": 3}}"#);
     assert_eq!(status, 200);
     assert!(page.contains("Summary for the board"));
+    assert!(page.contains("The risk register beside the simulation"));
     assert!(page.contains("what-if"));
 }
 

@@ -423,11 +423,14 @@ fn run_answer(s: &Served, what_if: &Model, reps: u64, tx: &mpsc::Sender<Event>) 
 
 /// The board report of the baseline and the what-if (the report `compare` writes for
 /// them, without the risk register's extra batches).
+/// The board report of the baseline and the what-if; `extra` adds the what-if scenario's
+/// text (for its inputs) and its risk register, as the downloaded report has them.
 fn board(
     s: &Served,
     what_if: &Model,
     base: &ifss_sim::batch::Batch,
     other: &ifss_sim::batch::Batch,
+    extra: Option<(&str, &[ifss_sim::risks::Assessment])>,
 ) -> html::Report {
     use ifss_sim::report::board;
     use ifss_sim::report::compare::Comparison;
@@ -443,11 +446,11 @@ fn board(
     let runs = [(&s.base, base), (what_if, other)];
     board::board_report(&board::BoardInput {
         model: what_if,
-        scenario_text: &s.text,
+        scenario_text: extra.map_or(s.text.as_str(), |(t, _)| t),
         runs: &runs,
         summaries: &summaries,
         comparison: Some(&comparison),
-        risks: None,
+        risks: extra.map(|(_, r)| r),
         validation: None,
         calibration: None,
         depends: None,
@@ -458,7 +461,7 @@ fn board(
 }
 
 fn pictures(s: &Served, what_if: &Model, arms: &answer::Arms) -> Vec<answer::Picture> {
-    let report = board(s, what_if, &arms.base, &arms.what_if);
+    let report = board(s, what_if, &arms.base, &arms.what_if, None);
     report
         .sections
         .iter()
@@ -492,10 +495,12 @@ async fn report(
     State(s): State<Arc<Served>>,
     body: Result<Json<WhatIf>, JsonRejection>,
 ) -> Response {
-    let (model, _, reps) = match what_if(&s, body) {
+    let (model, sets, reps) = match what_if(&s, body) {
         Ok(x) => x,
         Err(r) => return r,
     };
+    let overrides: Vec<_> = sets.iter().filter_map(|x| x.parse().ok()).collect();
+    let text = ifss_sim::scenario::overrides::apply(&s.text, &overrides).unwrap_or_default();
     let Ok(_permit) = s.running.acquire().await else {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -514,7 +519,29 @@ async fn report(
         let mut quiet = |_: u64| {};
         let base = ifss_sim::batch::run_with(&state.base, &plan, &state.pool, &mut quiet)?;
         let other = ifss_sim::batch::run_with(&model, &plan, &state.pool, &mut quiet)?;
-        Ok(html::render(&board(&state, &model, &base, &other)))
+        // the what-if's risk register, on the same seed and runs, as `compare` reports it
+        let risks = match model.risks() {
+            Some(_) => {
+                let request = ifss_sim::experiment::risks::Request {
+                    seed: state.seed,
+                    replications: reps,
+                };
+                let plan =
+                    ifss_sim::experiment::risks::Plan::new(&model, &request).map_err(|p| {
+                        let said: Vec<String> = p.iter().map(ToString::to_string).collect();
+                        anyhow::anyhow!("the risk register cannot be assessed: {}", said.join("; "))
+                    })?;
+                ifss_sim::experiment::risks::run(
+                    &model,
+                    &plan,
+                    &state.pool,
+                    &mut ifss_sim::experiment::Quiet,
+                )?
+            }
+            None => Vec::new(),
+        };
+        let report = board(&state, &model, &base, &other, Some((&text, &risks)));
+        Ok(html::render(&report))
     })
     .await;
     match built {
