@@ -17,6 +17,9 @@ use crate::stats::{BandAccumulator, FanAccumulator};
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
+mod state;
+pub use state::{BatchState, StateError};
+
 /// Replications run in parallel before their results are folded: the default chunk of a
 /// [`Plan`].
 pub const CHUNK: u64 = 1024;

@@ -13,7 +13,7 @@ use super::FanAccumulator;
 use super::quantiles::percentile_of_order;
 
 /// Counts of each whole number pushed (at most `u32::MAX`), with exact sums.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CountBand {
     /// The smallest value that `counts` covers.
     low: u32,
@@ -117,7 +117,8 @@ impl CountBand {
 
 /// The band of one weekly series across replications: the 5th, 50th and 95th percentiles,
 /// the mean and the spread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum BandAccumulator {
     /// A whole-number series, counted exactly.
     Counts(CountBand),
@@ -193,6 +194,21 @@ impl BandAccumulator {
     #[must_use]
     pub fn p95(&self) -> Option<f64> {
         self.band().map(|b| b[2])
+    }
+
+    /// Whether its parts agree (what a band read back from text must show before use): a
+    /// counted band's counts add up to its count and its values fit a `u32`; a continuous
+    /// one holds its values only while they are few enough to keep.
+    #[must_use]
+    pub fn consistent(&self) -> bool {
+        match self {
+            Self::Counts(c) => {
+                c.counts.iter().try_fold(0u64, |a, &k| a.checked_add(k)) == Some(c.n)
+                    && u32::try_from(c.counts.len())
+                        .is_ok_and(|len| c.low.checked_add(len).is_some())
+            }
+            Self::Levels(f) => f.held() <= super::FAN_EXACT_LIMIT,
+        }
     }
 
     /// Values pushed.

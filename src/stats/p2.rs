@@ -21,7 +21,7 @@ const MARKERS: usize = 5;
 ///
 /// With fewer than five values the estimate is the exact type 7 percentile of those values.
 /// Non-finite values are ignored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct P2Quantile {
     p: f64,
     count: usize,
@@ -169,7 +169,7 @@ pub const FAN_EXACT_LIMIT: usize = 200;
 /// Up to [`FAN_EXACT_LIMIT`] values the percentiles are exact (type 7); beyond that they are P²
 /// estimates, the estimators having seen every value from the first. Push in replication-index
 /// order for reproducible results.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FanAccumulator {
     p5: P2Quantile,
     p50: P2Quantile,
@@ -196,6 +196,12 @@ impl FanAccumulator {
             welford: Welford::new(),
             exact: Vec::new(),
         }
+    }
+
+    /// Values held exactly (none once past [`FAN_EXACT_LIMIT`]).
+    #[must_use]
+    pub fn held(&self) -> usize {
+        self.exact.len()
     }
 
     /// Adds one value to every estimator; non-finite values are ignored.

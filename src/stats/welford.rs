@@ -9,7 +9,7 @@ use super::{ALPHA_95, t_crit};
 /// Running count, mean and sum of squared deviations (`M2`) of a stream of values.
 ///
 /// Non-finite values are ignored, as everywhere in [`crate::stats`].
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Welford {
     count: usize,
     mean: f64,

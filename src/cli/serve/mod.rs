@@ -39,7 +39,7 @@ const MAX_BODY: usize = 16 * 1024;
 pub struct ServeArgs {
     /// Scenario: a TOML file or a bundled name [default: western-bay].
     scenario: Option<String>,
-    /// Port to listen on [default: 8750; 0 picks a free one].
+    /// Port to listen on (0 picks a free one and prints it).
     #[arg(long, default_value_t = 8750)]
     port: u16,
     /// Address to listen on. Anything but the loopback address lets other machines on
