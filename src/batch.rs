@@ -11,7 +11,7 @@
 //! measures, not with the time series.
 
 use crate::engine::Engine;
-use crate::measures::{Catalogue, Recorder, Replication, SERIES, SERIES_COUNTS};
+use crate::measures::{Catalogue, Recorder, Replication, SERIES};
 use crate::model::Model;
 use crate::stats::{BandAccumulator, FanAccumulator};
 use rayon::prelude::*;
@@ -54,7 +54,7 @@ impl Bands {
         let authorities = catalogue.authorities().len();
         let mut fans = Vec::with_capacity(weeks * authorities * SERIES.len());
         for _ in 0..weeks * authorities {
-            fans.extend(SERIES_COUNTS.map(BandAccumulator::new));
+            fans.extend((0..SERIES.len()).map(crate::measures::series_band));
         }
         Bands {
             weeks,
@@ -567,9 +567,10 @@ fn fold(batch: &mut Batch, chunk: Vec<Replication>) {
 
 impl Batch {
     /// This batch followed by `next`, as one batch: bit for bit what one run over both
-    /// ranges gives, weekly bands included. `next` must have the same provenance, start
-    /// at the replication after this one's last, and (for its bands) have at most
-    /// [`crate::stats::FAN_EXACT_LIMIT`] replications. Nothing changes on an error.
+    /// ranges gives, weekly bands included (every series is counted exactly, staff
+    /// utilisation on a grid of 0.001, so parts of any size merge). `next` must have the
+    /// same provenance and start at the replication after this one's last. Nothing
+    /// changes on an error.
     pub fn merge(&mut self, next: &Batch) -> Result<(), MergeError> {
         let p = (&self.provenance, &next.provenance);
         if p.0.fingerprint != p.1.fingerprint {

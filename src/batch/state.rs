@@ -129,11 +129,16 @@ impl Batch {
         // each band of the kind its series needs, holding at most one value per
         // replication (a week without a value, e.g. no staff present, adds none)
         let kinds_fit = state.bands.iter().enumerate().all(|(i, b)| {
-            let counts = crate::measures::SERIES_COUNTS[i % SERIES.len()];
-            matches!(
-                (b, counts),
-                (BandAccumulator::Counts(_), true) | (BandAccumulator::Levels(_), false)
-            ) && b.count() <= n
+            let want = crate::measures::series_band(i % SERIES.len());
+            std::mem::discriminant(b) == std::mem::discriminant(&want)
+                && match (b, &want) {
+                    (
+                        BandAccumulator::Grid { per_unit, .. },
+                        BandAccumulator::Grid { per_unit: u, .. },
+                    ) => per_unit == u,
+                    _ => true,
+                }
+                && b.count() <= n
                 && b.consistent()
         });
         if !kinds_fit {
@@ -211,6 +216,18 @@ mod tests {
             }
             same(merged.as_ref().unwrap(), &whole);
         }
+    }
+
+    #[test]
+    fn parts_larger_than_any_exact_buffer_merge_exactly_too() {
+        // utilisation is counted on a grid, so its bands merge exactly at any size
+        let m = model();
+        let pool = Pool::new(Some(2)).unwrap();
+        let n = 2 * crate::stats::FAN_EXACT_LIMIT as u64 + 50;
+        let whole = part(&m, &pool, 0, n);
+        let mut merged = part(&m, &pool, 0, n / 2);
+        merged.merge(&part(&m, &pool, n / 2, n - n / 2)).unwrap();
+        same(&merged, &whole);
     }
 
     #[test]

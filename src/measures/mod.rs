@@ -127,6 +127,19 @@ pub const SERIES: [&str; 3] = ["waiting", "open_cases", "utilisation"];
 /// continuous level.
 pub const SERIES_COUNTS: [bool; 3] = [true, true, false];
 
+/// The grid each continuous series of [`SERIES`] is counted on, points per unit: staff
+/// utilisation (a ratio near 1) to 0.001, a tenth of a percentage point, so its weekly
+/// bands are exact and merge exactly at any size.
+pub const SERIES_PER_UNIT: [u32; 3] = [1, 1, 1000];
+
+/// An empty weekly band for series `i` of [`SERIES`].
+pub fn series_band(i: usize) -> crate::stats::BandAccumulator {
+    match SERIES_COUNTS[i] {
+        true => crate::stats::BandAccumulator::new(true),
+        false => crate::stats::BandAccumulator::on_grid(SERIES_PER_UNIT[i]),
+    }
+}
+
 /// Width of the wait histogram's bins, in days, and their number (the last bin also
 /// holds every longer wait).
 pub const WAIT_BIN_DAYS: f64 = 1.0;

@@ -122,6 +122,15 @@ impl CountBand {
 pub enum BandAccumulator {
     /// A whole-number series, counted exactly.
     Counts(CountBand),
+    /// A continuous series counted exactly on a grid of `1 / per_unit` (each value
+    /// rounded to it): exact percentiles, mean and spread of the rounded values, and an
+    /// exact merge at any size.
+    Grid {
+        /// The values times `per_unit`, rounded to whole numbers.
+        band: CountBand,
+        /// Grid points per unit, e.g. 1000 for steps of 0.001.
+        per_unit: u32,
+    },
     /// A continuous series: exact up to [`super::FAN_EXACT_LIMIT`] values, P² beyond.
     Levels(Box<FanAccumulator>),
 }
@@ -137,10 +146,28 @@ impl BandAccumulator {
         }
     }
 
+    /// An empty band counting a continuous series on a grid of `1 / per_unit` (at least 1).
+    #[must_use]
+    pub fn on_grid(per_unit: u32) -> Self {
+        Self::Grid {
+            band: CountBand::new(),
+            per_unit: per_unit.max(1),
+        }
+    }
+
     /// Adds one value; non-finite values are ignored.
     pub fn push(&mut self, x: f64) {
         match self {
             Self::Counts(c) => c.push(x),
+            Self::Grid { band, per_unit } => {
+                if x.is_finite() {
+                    band.push(
+                        (x * f64::from(*per_unit))
+                            .round()
+                            .clamp(0.0, f64::from(u32::MAX)),
+                    );
+                }
+            }
             Self::Levels(f) => f.push(x),
         }
     }
@@ -149,7 +176,7 @@ impl BandAccumulator {
     #[must_use]
     pub fn is_exact(&self) -> bool {
         match self {
-            Self::Counts(_) => true,
+            Self::Counts(_) | Self::Grid { .. } => true,
             Self::Levels(f) => f.is_exact(),
         }
     }
@@ -163,6 +190,16 @@ impl BandAccumulator {
                 c.absorb(l);
                 true
             }
+            (
+                Self::Grid { band, per_unit },
+                Self::Grid {
+                    band: l,
+                    per_unit: u,
+                },
+            ) if per_unit == u => {
+                band.absorb(l);
+                true
+            }
             (Self::Levels(f), Self::Levels(l)) => f.absorb(l),
             _ => false,
         }
@@ -174,6 +211,10 @@ impl BandAccumulator {
         match self {
             Self::Counts(c) => (c.count() > 0)
                 .then(|| [0.05, 0.5, 0.95].map(|p| c.percentile(p).unwrap_or(f64::NAN))),
+            Self::Grid { band, per_unit } => (band.count() > 0).then(|| {
+                [0.05, 0.5, 0.95]
+                    .map(|p| band.percentile(p).unwrap_or(f64::NAN) / f64::from(*per_unit))
+            }),
             Self::Levels(f) => f.band(),
         }
     }
@@ -201,12 +242,13 @@ impl BandAccumulator {
     /// one holds its values only while they are few enough to keep.
     #[must_use]
     pub fn consistent(&self) -> bool {
+        let counted = |c: &CountBand| {
+            c.counts.iter().try_fold(0u64, |a, &k| a.checked_add(k)) == Some(c.n)
+                && u32::try_from(c.counts.len()).is_ok_and(|len| c.low.checked_add(len).is_some())
+        };
         match self {
-            Self::Counts(c) => {
-                c.counts.iter().try_fold(0u64, |a, &k| a.checked_add(k)) == Some(c.n)
-                    && u32::try_from(c.counts.len())
-                        .is_ok_and(|len| c.low.checked_add(len).is_some())
-            }
+            Self::Counts(c) => counted(c),
+            Self::Grid { band, per_unit } => *per_unit > 0 && counted(band),
             Self::Levels(f) => f.held() <= super::FAN_EXACT_LIMIT,
         }
     }
@@ -215,7 +257,7 @@ impl BandAccumulator {
     #[must_use]
     pub fn count(&self) -> usize {
         match self {
-            Self::Counts(c) => c.count(),
+            Self::Counts(c) | Self::Grid { band: c, .. } => c.count(),
             Self::Levels(f) => f.welford().count(),
         }
     }
@@ -225,6 +267,7 @@ impl BandAccumulator {
     pub fn mean(&self) -> Option<f64> {
         match self {
             Self::Counts(c) => c.mean(),
+            Self::Grid { band, per_unit } => band.mean().map(|m| m / f64::from(*per_unit)),
             Self::Levels(f) => f.welford().mean(),
         }
     }
@@ -234,6 +277,9 @@ impl BandAccumulator {
     pub fn variance(&self) -> Option<f64> {
         match self {
             Self::Counts(c) => c.variance(),
+            Self::Grid { band, per_unit } => band
+                .variance()
+                .map(|v| v / (f64::from(*per_unit) * f64::from(*per_unit))),
             Self::Levels(f) => f.welford().variance(),
         }
     }
@@ -242,6 +288,43 @@ impl BandAccumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_grid_band_counts_rounded_values_exactly_and_merges_at_any_size() {
+        let xs: Vec<f64> = (0..1000)
+            .map(|k| 0.5 + ((k * 7919) % 997) as f64 / 1994.0)
+            .collect();
+        let mut whole = BandAccumulator::on_grid(1000);
+        let (mut first, mut second) = (
+            BandAccumulator::on_grid(1000),
+            BandAccumulator::on_grid(1000),
+        );
+        for (k, &x) in xs.iter().enumerate() {
+            whole.push(x);
+            if k < 600 {
+                first.push(x)
+            } else {
+                second.push(x)
+            }
+        }
+        whole.push(f64::NAN); // ignored
+        assert!(first.absorb(&second));
+        assert_eq!(first, whole, "merged equals one run, at 600 + 400 values");
+        // the band is the exact type 7 percentile of the values rounded to 0.001
+        let mut rounded: Vec<f64> = xs.iter().map(|x| (x * 1000.0).round() / 1000.0).collect();
+        rounded.sort_by(f64::total_cmp);
+        let [p5, p50, p95] = whole.band().unwrap();
+        for (got, p) in [(p5, 0.05), (p50, 0.5), (p95, 0.95)] {
+            let want = crate::stats::percentile_sorted(&rounded, p);
+            assert!((got - want).abs() < 1e-12, "{p}: {got} vs {want}");
+        }
+        let mean = rounded.iter().sum::<f64>() / rounded.len() as f64;
+        assert!((whole.mean().unwrap() - mean).abs() < 1e-12);
+        assert_eq!(whole.count(), 1000);
+        // another grid does not merge
+        assert!(!first.absorb(&BandAccumulator::on_grid(100)));
+    }
+
     use crate::stats::percentile_sorted;
     use proptest::prelude::*;
 

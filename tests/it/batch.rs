@@ -480,12 +480,10 @@ fn two_halves_merge_into_the_whole_batch() {
         head.merge(&run(plan(6, 5), &m)),
         Err(batch::MergeError::NotContiguous { ends: 5, starts: 6 })
     );
-    // a second part past the exact bands cannot be merged exactly
-    let big = run(plan(5, 201), &m);
-    assert_eq!(
-        head.merge(&big),
-        Err(batch::MergeError::Bands { limit: 200 })
-    );
+    // a second part of any size merges: every weekly band is counted exactly
+    let mut joined = run(plan(0, 5), &m);
+    joined.merge(&run(plan(5, 201), &m)).unwrap();
+    assert_same_bands(&joined, &run(plan(0, 206), &m));
     // a batch run without weekly bands has the same measures, none of the bands, and is
     // no part of a batch that has them
     let plain = run(
