@@ -34,6 +34,7 @@ mod run;
 mod scenarios;
 mod sensitivity;
 mod serve;
+mod shard;
 mod sweep;
 mod verify;
 
@@ -106,6 +107,10 @@ enum Command {
         #[command(subcommand)]
         action: ScenarioAction,
     },
+    /// Merge the shards of a `run --shard K/N` job (their folders, in any order) into the
+    /// output set the unsharded run writes; a shard missing, given twice or of another job
+    /// is refused.
+    Merge(shard::MergeArgs),
     /// Start the board explorer: a local web page whose levers (posts, policy, referrals,
     /// hours, money) answer "what if" against the scenario's baseline while you move them.
     Serve(serve::ServeArgs),
@@ -226,6 +231,11 @@ struct RunArgs {
         requires = "target_precision"
     )]
     max_reps: u64,
+    /// Run only the K-th of N parts of the replications (e.g. 3/8) and write that part's
+    /// state (shard.json) to merge with the others: `ifss-sim merge` then writes exactly
+    /// what the whole run would have [default folder: output/<scenario>/shard-K-of-N].
+    #[arg(long, value_name = "K/N", value_parser = shard::parse, conflicts_with = "target_precision")]
+    shard: Option<(u32, u32)>,
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {
@@ -437,5 +447,6 @@ pub fn main() -> Result<()> {
         },
         Command::Verify(a) => verify::verify(a),
         Command::Serve(a) => serve::serve(a),
+        Command::Merge(a) => shard::merge(a),
     }
 }

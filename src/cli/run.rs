@@ -193,6 +193,10 @@ pub fn run(a: RunArgs) -> Result<()> {
     }
     let cfg = config(&a.batch.input, &model);
     check_reps(cfg.replications)?;
+    if let Some(part) = a.shard {
+        check_size(&model, cfg.replications, 1, cfg.threads)?;
+        return super::shard::run_shard(&a, &loaded, &model, &cfg, part);
+    }
     // everything the precision target needs is checked before the batch starts
     let precision_index = match a.target_precision {
         Some(_) => Some(precision_measure(&model, &a, cfg.replications)?),
@@ -305,7 +309,7 @@ fn precision_measure(model: &Model, a: &RunArgs, reps: u64) -> Result<usize> {
 /// Build the report (unless `--no-report`), then write it, the data files and the
 /// manifest; the files written. The folder's old set stays whole, manifest included,
 /// until every new file is on disk beside it.
-fn write_all(
+pub(super) fn write_all(
     args: &BatchArgs,
     options: &ReportArgs,
     out: Outputs,

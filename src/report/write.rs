@@ -148,6 +148,8 @@ pub enum SetKind {
     Sensitivity,
     /// `optimise`: the recommended scenario, the configurations, the front and a page.
     Optimise,
+    /// `run --shard K/N`: one part of a batch, to be merged with the others.
+    Shard,
 }
 
 impl SetKind {
@@ -161,6 +163,7 @@ impl SetKind {
             SetKind::Sweep => "sweep",
             SetKind::Sensitivity => "sensitivity",
             SetKind::Optimise => "optimise",
+            SetKind::Shard => "shard",
         }
     }
 
@@ -173,6 +176,7 @@ impl SetKind {
             SetKind::Sweep => "a sweep command",
             SetKind::Sensitivity => "a sensitivity command",
             SetKind::Optimise => "an optimise command",
+            SetKind::Shard => "a shard of a run",
         }
     }
 
@@ -185,6 +189,7 @@ impl SetKind {
             SetKind::Sweep,
             SetKind::Sensitivity,
             SetKind::Optimise,
+            SetKind::Shard,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -224,6 +229,7 @@ impl SetKind {
                     "sensitivity.csv" | "sensitivity.json" | "sensitivity.html" | MANIFEST
                 ) || (name.ends_with(".svg") && is_plain_name(name))
             }
+            SetKind::Shard => matches!(name, "shard.json" | MANIFEST),
             SetKind::Optimise => matches!(
                 name,
                 "recommended.toml"

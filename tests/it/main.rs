@@ -25,6 +25,7 @@ mod risks;
 mod scenarios;
 mod sensitivity;
 mod serve;
+mod shard;
 mod support;
 mod sweep;
 mod validation;

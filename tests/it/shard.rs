@@ -1,0 +1,151 @@
+//! `run --shard K/N` and `merge`: the parts of a run, run apart and merged, write what the
+//! whole run writes, and a missing, repeated or foreign part is refused.
+
+use super::support::{TempDir, ifss};
+use std::path::Path;
+
+const JOB: [&str; 6] = ["--reps", "21", "--seed", "5", "--no-report", "-q"];
+
+fn run(out: &Path, extra: &[&str]) -> super::support::Ran {
+    let mut args = vec!["run"];
+    args.extend_from_slice(&JOB);
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    ifss(&args)
+}
+
+/// summary.json without the wall-clock figures, which no two runs share.
+fn summary(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("summary.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let engine = v["engine"].as_object_mut().unwrap();
+    for timing in [
+        "elapsed_seconds",
+        "events_per_second",
+        "replications_per_second",
+    ] {
+        engine.remove(timing).expect(timing);
+    }
+    v
+}
+
+fn merge(dirs: &[std::path::PathBuf], out: &Path) -> super::support::Ran {
+    let mut args = vec!["merge".to_string()];
+    args.extend(dirs.iter().map(|d| d.display().to_string()));
+    args.extend(["--out".into(), out.display().to_string(), "-q".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ifss(&args)
+}
+
+#[test]
+fn shards_merged_write_what_the_whole_run_writes_for_one_two_and_seven_parts() {
+    let dir = TempDir::new("shards");
+    let whole = dir.0.join("whole");
+    let o = run(&whole, &[]);
+    assert!(o.success(), "{}", o.stderr);
+    for n in [1u32, 2, 7] {
+        let parts: Vec<_> = (1..=n)
+            .map(|k| {
+                let part = dir.0.join(format!("{n}-{k}"));
+                let o = run(&part, &["--shard", &format!("{k}/{n}")]);
+                assert!(o.success(), "{k}/{n}: {}", o.stderr);
+                assert!(part.join("shard.json").is_file());
+                part
+            })
+            .collect();
+        // in any order
+        let mut given = parts.clone();
+        given.reverse();
+        let merged = dir.0.join(format!("merged-{n}"));
+        let o = merge(&given, &merged);
+        assert!(o.success(), "{n}: {}", o.stderr);
+        for file in ["replications.csv", "timeseries.csv"] {
+            assert!(
+                std::fs::read(merged.join(file)).unwrap()
+                    == std::fs::read(whole.join(file)).unwrap(),
+                "{file} differs for {n} shards"
+            );
+        }
+        assert_eq!(summary(&merged), summary(&whole), "{n} shards");
+        let manifest = std::fs::read_to_string(merged.join("manifest.json")).unwrap();
+        assert!(manifest.contains("\"set\": \"run\""), "{manifest}");
+    }
+}
+
+#[test]
+fn a_missing_repeated_or_foreign_shard_is_refused_by_name() {
+    let dir = TempDir::new("shards-bad");
+    let part = |k: u32, n: u32, extra: &[&str]| {
+        let p = dir.0.join(format!("{k}-of-{n}{}", extra.join("")));
+        let mut args = vec!["--shard".to_string(), format!("{k}/{n}")];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&p, &args);
+        assert!(o.success(), "{}", o.stderr);
+        p
+    };
+    let (a, b, c) = (part(1, 3, &[]), part(2, 3, &[]), part(3, 3, &[]));
+    let out = dir.0.join("merged");
+    let o = merge(&[a.clone(), c.clone()], &out);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(o.stderr.contains("missing: 2"), "{}", o.stderr);
+    let o = merge(&[a.clone(), b.clone(), b.clone(), c.clone()], &out);
+    assert_eq!(o.code, Some(2));
+    assert!(
+        o.stderr.contains("shard 2 of 3 is given twice"),
+        "{}",
+        o.stderr
+    );
+    let other = part(2, 3, &["--policy", "demand-led"]);
+    let o = merge(&[a, other, c], &out);
+    assert_eq!(o.code, Some(2));
+    assert!(
+        o.stderr.contains("shards of different jobs"),
+        "{}",
+        o.stderr
+    );
+    assert!(!out.exists(), "nothing is written on a refusal");
+    // K/N itself is checked
+    let o = run(&dir.0.join("x"), &["--shard", "4/3"]);
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr.contains("1 ≤ K ≤ N"), "{}", o.stderr);
+}
+
+#[test]
+fn a_merged_run_writes_the_same_board_report_and_risk_register() {
+    let dir = TempDir::new("shards-report");
+    let job = ["run", "--reps", "12", "--seed", "8", "-q"];
+    let with_out = |out: &Path, extra: &[&str]| {
+        let mut args = job.to_vec();
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        let o = ifss(&args);
+        assert!(o.success(), "{}", o.stderr);
+    };
+    let whole = dir.0.join("whole");
+    with_out(&whole, &[]);
+    let parts: Vec<_> = (1..=2)
+        .map(|k| {
+            let p = dir.0.join(format!("part-{k}"));
+            with_out(&p, &["--shard", &format!("{k}/2")]);
+            p
+        })
+        .collect();
+    let merged = dir.0.join("merged");
+    let o = merge(&parts, &merged);
+    assert!(o.success(), "{}", o.stderr);
+    assert!(
+        std::fs::read(merged.join("risks.csv")).unwrap()
+            == std::fs::read(whole.join("risks.csv")).unwrap()
+    );
+    // the report, but for when it ran and how long it took
+    let page = |d: &Path| {
+        std::fs::read_to_string(d.join("report.html"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("<dt>Run</dt>"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(page(&merged) == page(&whole), "the reports differ");
+}
