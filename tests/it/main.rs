@@ -26,6 +26,7 @@ mod scenarios;
 mod sensitivity;
 mod serve;
 mod shard;
+mod slurm;
 mod support;
 mod sweep;
 mod validation;
