@@ -285,6 +285,11 @@ struct CompareArgs {
     /// --policies, every variant runs under every policy.
     #[arg(long = "variant", value_name = "SPEC")]
     variants: Vec<String>,
+    /// Run only the K-th of N parts of the replications of every policy or variant and
+    /// write that part's state (shard.json) to merge with the others (`ifss-sim merge`)
+    /// [default folder: output/<scenario>/shard-K-of-N].
+    #[arg(long, value_name = "K/N", value_parser = shard::parse)]
+    shard: Option<(u32, u32)>,
 }
 
 /// Options of `costs`.

@@ -338,7 +338,7 @@ fn variant_parts(spec: &str) -> Result<(&str, &str)> {
 
 /// The model of a `--variant`: the base scenario's text with more overrides, or another
 /// scenario.
-fn variant_model(base: &scenarios::Loaded, spec: &str) -> Result<Model> {
+fn variant_model(base: &scenarios::Loaded, spec: &str) -> Result<(Model, String)> {
     let (label, rest) = variant_parts(spec)?;
     let problem = |e: String| InputError(format!("--variant {label}: {e}"));
     if rest.contains('=') {
@@ -350,12 +350,14 @@ fn variant_model(base: &scenarios::Loaded, spec: &str) -> Result<Model> {
             .collect::<std::result::Result<Vec<_>, String>>()
             .map_err(problem)?;
         let text = ifss_sim::scenario::overrides::apply(&base.text, &sets).map_err(problem)?;
-        ifss_sim::scenario::load(&text, &format!("{} (variant {label})", base.label))
-            .map_err(|e| problem(e.to_string()).into())
+        let model = ifss_sim::scenario::load(&text, &format!("{} (variant {label})", base.label))
+            .map_err(|e| problem(e.to_string()))?;
+        Ok((model, text))
     } else if rest.is_empty() {
         Err(problem("nothing to change: give PATH=VALUE pairs or a scenario".into()).into())
     } else {
-        Ok(scenarios::load(Some(rest), &[])?.model)
+        let other = scenarios::load(Some(rest), &[])?;
+        Ok((other.model, other.text))
     }
 }
 
@@ -380,11 +382,13 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         replications: cfg.replications,
     })
     .map_err(request_problems)?;
-    let variants = a
+    let (variants, variant_texts): (Vec<Model>, Vec<String>) = a
         .variants
         .iter()
         .map(|v| variant_model(&loaded, v))
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let report = !(a.report.no_report || a.batch.no_output);
     let extra = if report {
         risk_batches(&loaded.model)
@@ -397,6 +401,16 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         .max_by_key(|m| m.posts().len() + m.authorities().len())
         .unwrap_or(&loaded.model);
     check_size(largest, cfg.replications, plan.arms() + extra, cfg.threads)?;
+    if let Some(part) = a.shard {
+        let scenarios: Vec<(&Model, &str)> = std::iter::once((&loaded.model, loaded.text.as_str()))
+            .chain(
+                variants
+                    .iter()
+                    .zip(variant_texts.iter().map(String::as_str)),
+            )
+            .collect();
+        return super::shard::compare_shard(&a, &loaded, &plan, &scenarios, &cfg, part);
+    }
     super::report::check_recommendation(&a.report, &loaded)?;
     let out = outputs(&a.batch, default_folder(&loaded), SetKind::Run)?;
     // one pool for every policy's batch

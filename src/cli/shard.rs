@@ -1,6 +1,7 @@
-//! `run --shard K/N` and `merge`: a run's replications in N disjoint parts, each kept as
-//! its batch's state beside a description of the whole job, and merged back into exactly
-//! the output set the unsharded run writes (timings and the command line aside).
+//! `run --shard K/N`, `compare --shard K/N` and `merge`: a run's or a comparison's
+//! replications in N disjoint parts, each kept as its batches' states beside a description
+//! of the whole job, and merged back into exactly the output set the unsharded command
+//! writes (timings and the command line aside).
 //!
 //! Part K of N holds replications `⌊R(K−1)/N⌋ .. ⌊RK/N⌋` of the job's R. Replication r
 //! always draws from (seed, r), and [`ifss_sim::batch::Batch::merge`] folds parts in
@@ -8,7 +9,7 @@
 
 use super::output::{self, Run};
 use super::scenarios::Loaded;
-use super::{BatchArgs, InputError, ReportArgs, RunArgs, ScenarioArgs};
+use super::{BatchArgs, CompareArgs, InputError, ReportArgs, RunArgs, ScenarioArgs};
 use anyhow::{Context, Result};
 use clap::Args;
 use ifss_sim::batch::{self, Batch, BatchConfig, BatchState};
@@ -42,20 +43,31 @@ pub fn parse(s: &str) -> Result<(u32, u32), String> {
     Ok((k, n))
 }
 
-/// The whole job a shard is part of: everything `merge` needs to write the run's outputs.
+/// One batch of a job: a policy of a run, or an arm of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Arm {
+    /// What the outputs call it.
+    label: String,
+    /// Its scenario's text (after `--set`; a variant's own).
+    scenario_text: String,
+    /// The policy it was given, when the command chose one rather than the scenario's.
+    policy: Option<String>,
+}
+
+/// The whole job a shard is part of: everything `merge` needs to write the outputs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Job {
+    /// "run" or "compare".
     command: String,
-    /// The scenario's text after `--set`.
+    /// The base scenario's text after `--set`.
     scenario_text: String,
     scenario_label: String,
     folder: String,
     overrides: Vec<String>,
-    /// The policy run.
-    policy: String,
-    /// Whether the run chose it (`--policy`) rather than keeping the scenario's.
-    policy_chosen: bool,
+    /// The batches, baseline first.
+    arms: Vec<Arm>,
     seed: u64,
     replications: u64,
     shards: u32,
@@ -70,7 +82,8 @@ struct Shard {
     job: Job,
     /// Which part, from 1.
     shard: u32,
-    batch: BatchState,
+    /// Each arm's batch, in the job's order.
+    batches: Vec<BatchState>,
 }
 
 /// Replications `[from, to)` of part `k` of `n` of `total`.
@@ -79,27 +92,36 @@ fn range(total: u64, k: u32, n: u32) -> (u64, u64) {
     (at(k - 1), at(k))
 }
 
-/// Run part `k` of `n` of `a`'s replications and write its shard.
-pub fn run_shard(
-    a: &RunArgs,
-    loaded: &Loaded,
-    model: &Model,
-    cfg: &BatchConfig,
-    (k, n): (u32, u32),
-) -> Result<()> {
-    let r = &a.report;
+/// The options `--shard` cannot take yet: its job is the batches and the board report.
+fn refuse_options(args: &BatchArgs, r: &ReportArgs) -> Result<()> {
     if r.verify || r.sensitivity || r.recommendation.is_some() || r.optimise {
         return Err(InputError(
-            "--shard runs the batch and the board report; --verify, --sensitivity, --recommendation and --optimise are not available with it yet".into(),
+            "--shard runs the batches and the board report; --verify, --sensitivity, \
+             --recommendation and --optimise are not available with it yet"
+                .into(),
         )
         .into());
     }
-    if a.batch.no_output {
+    if args.no_output {
         return Err(InputError(
             "--shard writes its part to a folder: it cannot be used with --no-output".into(),
         )
         .into());
     }
+    Ok(())
+}
+
+/// Run part `k` of `n` of every arm's replications and write the shard.
+fn write_shard(
+    args: &BatchArgs,
+    report: &ReportArgs,
+    command: &str,
+    loaded: &Loaded,
+    arms: Vec<(Arm, Model)>,
+    cfg: &BatchConfig,
+    (k, n): (u32, u32),
+) -> Result<()> {
+    refuse_options(args, report)?;
     let (from, to) = range(cfg.replications, k, n);
     let part = BatchConfig {
         first: from,
@@ -107,46 +129,48 @@ pub fn run_shard(
         ..*cfg
     };
     let default = super::run::default_folder(loaded).join(format!("shard-{k}-of-{n}"));
-    let out = output::Outputs::prepare(a.batch.out.as_ref().unwrap_or(&default), SetKind::Shard)?;
+    let out = output::Outputs::prepare(args.out.as_ref().unwrap_or(&default), SetKind::Shard)?;
     let pool = batch::Pool::new(cfg.threads)?;
-    let bar = super::run::progress(&a.batch, part.replications, model.policy().kind().name());
-    let b = if part.replications == 0 {
-        // more parts than replications: an empty part still belongs to the job
-        batch::run_with(
-            model,
-            &batch::Plan {
+    let mut batches = Vec::with_capacity(arms.len());
+    for (arm, model) in &arms {
+        let b = if part.replications == 0 {
+            // more parts than replications: an empty part still belongs to the job
+            let plan = batch::Plan {
                 replications: 0,
                 ..batch::Plan::of(&part)
-            },
-            &pool,
-            &mut |_: u64| {},
-        )?
-    } else {
-        super::run::simulate(model, &part, &pool, &bar)?
-    };
+            };
+            batch::run_with(model, &plan, &pool, &mut |_: u64| {})?
+        } else {
+            let bar = super::run::progress(args, part.replications, &arm.label);
+            super::run::simulate(model, &part, &pool, &bar)?
+        };
+        batches.push(b.state());
+    }
+    let policies: Vec<String> = arms
+        .iter()
+        .map(|(_, m)| m.policy().kind().name().to_string())
+        .collect();
     let shard = Shard {
         format: FORMAT.into(),
         job: Job {
-            command: "run".into(),
+            command: command.into(),
             scenario_text: loaded.text.clone(),
             scenario_label: loaded.label.clone(),
             folder: loaded.folder.clone(),
             overrides: loaded.overrides.clone(),
-            policy: model.policy().kind().name().into(),
-            policy_chosen: a.policy.is_some(),
+            arms: arms.iter().map(|(a, _)| a.clone()).collect(),
             seed: cfg.seed,
             replications: cfg.replications,
             shards: n,
-            report: !r.no_report,
+            report: !report.no_report,
         },
         shard: k,
-        batch: b.state(),
+        batches,
     };
     let bytes = serde_json::to_vec(&shard)?;
-    let policies = [shard.job.policy.clone()];
     let origin = output::Origin {
         loaded,
-        model,
+        model: &arms[0].1,
         cfg: &part,
         replications: part.replications,
         policies: &policies,
@@ -160,6 +184,64 @@ pub fn run_shard(
     );
     output::say_written(&written);
     Ok(())
+}
+
+/// `run --shard K/N`.
+pub fn run_shard(
+    a: &RunArgs,
+    loaded: &Loaded,
+    model: &Model,
+    cfg: &BatchConfig,
+    part: (u32, u32),
+) -> Result<()> {
+    let arm = Arm {
+        label: model.policy().kind().name().into(),
+        scenario_text: loaded.text.clone(),
+        policy: a
+            .policy
+            .as_ref()
+            .map(|_| model.policy().kind().name().to_string()),
+    };
+    write_shard(
+        &a.batch,
+        &a.report,
+        "run",
+        loaded,
+        vec![(arm, model.clone())],
+        cfg,
+        part,
+    )
+}
+
+/// `compare --shard K/N`: every arm of the comparison, as `compare` builds them.
+pub fn compare_shard(
+    a: &CompareArgs,
+    loaded: &Loaded,
+    plan: &ifss_sim::experiment::compare::Plan,
+    scenarios: &[(&Model, &str)],
+    cfg: &BatchConfig,
+    part: (u32, u32),
+) -> Result<()> {
+    let mut arms = Vec::new();
+    for (k, (scenario, text)) in scenarios.iter().enumerate() {
+        let kinds: Vec<Option<ifss_sim::model::PolicyKind>> = match plan.policies() {
+            [] => vec![None],
+            ps => ps.iter().copied().map(Some).collect(),
+        };
+        for kind in kinds {
+            let model = match kind {
+                Some(kind) => scenario.with_policy(scenario.policy().with_kind(kind)),
+                None => (*scenario).clone(),
+            };
+            let arm = Arm {
+                label: plan.label(k, kind),
+                scenario_text: text.to_string(),
+                policy: kind.map(|k| k.name().to_string()),
+            };
+            arms.push((arm, model));
+        }
+    }
+    write_shard(&a.batch, &a.report, "compare", loaded, arms, cfg, part)
 }
 
 #[derive(Debug, Args)]
@@ -265,13 +347,22 @@ pub fn merge(a: MergeArgs) -> Result<()> {
         ))
         .into());
     }
-    // the job's scenario, as the shards ran it
+    // the job's scenarios, as the shards ran them
     let base = ifss_sim::scenario::load(&job.scenario_text, &job.scenario_label)
         .map_err(|e| InputError(format!("the shards' scenario does not load: {e}")))?;
-    let model = match job.policy_chosen {
-        true => base.with_policy(base.policy().with_kind(super::run::policy(&job.policy)?)),
-        false => base.clone(),
-    };
+    let mut models = Vec::with_capacity(job.arms.len());
+    for arm in &job.arms {
+        let m = ifss_sim::scenario::load(&arm.scenario_text, &job.scenario_label).map_err(|e| {
+            InputError(format!(
+                "the shards' scenario of {:?} does not load: {e}",
+                arm.label
+            ))
+        })?;
+        models.push(match &arm.policy {
+            Some(p) => m.with_policy(m.policy().with_kind(super::run::policy(p)?)),
+            None => m,
+        });
+    }
     let loaded = Loaded {
         text: job.scenario_text.clone(),
         label: job.scenario_label.clone(),
@@ -279,37 +370,50 @@ pub fn merge(a: MergeArgs) -> Result<()> {
         overrides: job.overrides.clone(),
         folder: job.folder.clone(),
     };
-    let mut merged: Option<Batch> = None;
+    let mut merged: Vec<Option<Batch>> = vec![None; job.arms.len()];
     for (k, entry) in by_part.into_iter().enumerate() {
         let (dir, s) = entry.expect("every part is present");
-        let part = Batch::from_state(&model, s.batch.clone())
-            .map_err(|e| InputError(format!("{}: {e}", dir.display())))?;
-        let (from, _) = range(job.replications, k as u32 + 1, job.shards);
-        if part.first != from {
+        if s.batches.len() != job.arms.len() {
             return Err(InputError(format!(
-                "{}: starts at replication {}, not {from}",
+                "{}: {} batches, the job has {}",
                 dir.display(),
-                part.first
+                s.batches.len(),
+                job.arms.len()
             ))
             .into());
         }
-        match merged.as_mut() {
-            None => merged = Some(part),
-            Some(b) => b
-                .merge(&part)
-                .map_err(|e| InputError(format!("{}: {e}", dir.display())))?,
+        let (from, _) = range(job.replications, k as u32 + 1, job.shards);
+        for ((state, model), slot) in s.batches.iter().zip(&models).zip(merged.iter_mut()) {
+            let part = Batch::from_state(model, state.clone())
+                .map_err(|e| InputError(format!("{}: {e}", dir.display())))?;
+            if part.first != from {
+                return Err(InputError(format!(
+                    "{}: starts at replication {}, not {from}",
+                    dir.display(),
+                    part.first
+                ))
+                .into());
+            }
+            match slot.as_mut() {
+                None => *slot = Some(part),
+                Some(b) => b
+                    .merge(&part)
+                    .map_err(|e| InputError(format!("{}: {e}", dir.display())))?,
+            }
         }
     }
-    let batch = merged.expect("at least one shard");
-    if batch.len() as u64 != job.replications {
+    let batches: Vec<Batch> = merged
+        .into_iter()
+        .map(|b| b.expect("at least one shard"))
+        .collect();
+    if batches.iter().any(|b| b.len() as u64 != job.replications) {
         return Err(InputError(format!(
-            "the shards hold {} replications, the job {}",
-            batch.len(),
+            "the shards do not hold the job's {} replications",
             job.replications
         ))
         .into());
     }
-    // the run's outputs, exactly as `run` writes them
+    // the outputs, exactly as the command writes them
     let args = BatchArgs {
         input: ScenarioArgs {
             scenario: None,
@@ -343,18 +447,32 @@ pub fn merge(a: MergeArgs) -> Result<()> {
         SetKind::Run,
     )?;
     let pool = batch::Pool::new(None)?;
-    let summary = RunSummary::new(&model, &batch, job.seed);
-    let json = serde_json::to_string_pretty(&summary)?;
-    let table = ifss_sim::report::text::summary_table(&model, &summary);
-    let runs = [(&model, &batch)];
-    let summaries = [summary];
+    let runs: Vec<(&Model, &Batch)> = models.iter().zip(&batches).collect();
+    let (json, table, summaries, comparison) = if job.command == "compare" {
+        let labelled: Vec<(&str, &Model, &Batch)> = job
+            .arms
+            .iter()
+            .zip(&runs)
+            .map(|(arm, (m, b))| (arm.label.as_str(), *m, *b))
+            .collect();
+        let c = ifss_sim::report::compare::Comparison::labelled(&labelled, job.seed);
+        let summaries: Vec<RunSummary> = c.policies.0.iter().map(|(_, s)| s.clone()).collect();
+        let json = serde_json::to_string_pretty(&c)?;
+        let table = ifss_sim::report::text::comparison_table(&loaded.model, &c);
+        (json, table, summaries, Some(c))
+    } else {
+        let summary = RunSummary::new(runs[0].0, runs[0].1, job.seed);
+        let json = serde_json::to_string_pretty(&summary)?;
+        let table = ifss_sim::report::text::summary_table(runs[0].0, &summary);
+        (json, table, vec![summary], None)
+    };
     let run = Run {
         loaded: &loaded,
         cfg: &cfg,
         pool: &pool,
         runs: &runs,
         summaries: &summaries,
-        comparison: None,
+        comparison: comparison.as_ref(),
     };
     let written = super::run::write_all(&args, &options, out, &run, json.as_bytes(), started)?;
     if a.json {

@@ -149,3 +149,58 @@ fn a_merged_run_writes_the_same_board_report_and_risk_register() {
     };
     assert!(page(&merged) == page(&whole), "the reports differ");
 }
+
+#[test]
+fn a_sharded_comparison_merges_into_the_comparison_one_run_gives() {
+    let dir = TempDir::new("shards-compare");
+    for (tag, extra) in [
+        ("policies", vec![]),
+        ("variant", vec!["--variant", "npt+1: staff[5].count=3"]),
+    ] {
+        let go = |out: &Path, more: &[&str]| {
+            let mut args = vec![
+                "compare",
+                "--reps",
+                "14",
+                "--seed",
+                "3",
+                "--no-report",
+                "-q",
+            ];
+            args.extend_from_slice(&extra);
+            args.extend_from_slice(more);
+            args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+            let o = ifss(&args);
+            assert!(o.success(), "{tag}: {}", o.stderr);
+        };
+        let whole = dir.0.join(format!("{tag}-whole"));
+        go(&whole, &[]);
+        let parts: Vec<_> = (1..=3)
+            .map(|k| {
+                let p = dir.0.join(format!("{tag}-{k}"));
+                go(&p, &["--shard", &format!("{k}/3")]);
+                p
+            })
+            .collect();
+        let merged = dir.0.join(format!("{tag}-merged"));
+        let o = merge(&parts, &merged);
+        assert!(o.success(), "{tag}: {}", o.stderr);
+        for file in ["replications.csv", "timeseries.csv", "comparison.csv"] {
+            assert!(
+                std::fs::read(merged.join(file)).unwrap()
+                    == std::fs::read(whole.join(file)).unwrap(),
+                "{tag}: {file} differs"
+            );
+        }
+        let comparison = |d: &Path| {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap())
+                    .unwrap();
+            for (_, s) in v["policies"].as_object_mut().unwrap() {
+                s.as_object_mut().unwrap().remove("engine");
+            }
+            v
+        };
+        assert_eq!(comparison(&merged), comparison(&whole), "{tag}");
+    }
+}
