@@ -54,8 +54,9 @@ chown munge:munge /run/munge /var/log/munge /var/lib/munge 2>/dev/null || true
 [ -S /run/munge/munge.socket.2 ] || munged --force
 
 export SLURM_CONF=$conf
-pgrep -x slurmctld >/dev/null || slurmctld -f "$conf"
-pgrep -x slurmd >/dev/null || slurmd -f "$conf"
+running() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
+running slurmctld || slurmctld -f "$conf"
+running slurmd || slurmd -f "$conf"
 for _ in $(seq 1 60); do
   if sinfo -h -o %t 2>/dev/null | grep -q idle; then
     echo "$conf"
