@@ -180,18 +180,7 @@ pub fn fit_arrivals(a: FitArrivalsArgs) -> Result<()> {
     Ok(())
 }
 
-/// A rate or count to 3 significant digits, whole from 100.
-fn num(x: f64) -> String {
-    if !x.is_finite() {
-        "n/a".into()
-    } else if x.abs() >= 100.0 {
-        format!("{x:.0}")
-    } else if x.abs() >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
-}
+use ifss_sim::report::figures as num;
 
 /// The fits as text: one block per area.
 fn text(title: &str, f: &Arrivals) -> String {

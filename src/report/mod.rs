@@ -38,6 +38,20 @@ pub fn days(d: f64) -> String {
     }
 }
 
+/// A number in a precision that suits its size: whole from 100, one decimal from 10, two
+/// below; "n/a" when it is not finite.
+pub fn figures(x: f64) -> String {
+    if !x.is_finite() {
+        "n/a".into()
+    } else if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
 /// A probability as a whole percentage, with one decimal where rounding would show a
 /// share that is not zero as 0% (or one that is not certain as 100%).
 pub(crate) fn percent(x: f64) -> String {

@@ -157,30 +157,31 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
             // the grant is held for the whole contract too: its cost against the sum of the
             // years' budgets, read as the headline reads it
             let projector = crate::costs::Projector::new(model).ok_or("no [costs] section")?;
-            let contract = |extra: f64| -> Result<String, String> {
-                let r = projector
+            let reading = |extra: f64| {
+                projector
                     .reading(&per_year, extra)
-                    .ok_or("the cost projection gave no finite cost")?;
-                Ok(match wilson95(r.over_contract_count, r.replications) {
-                    Some([lo, hi]) => format!(
-                        "{:.0}% of runs (95% CI {:.0}% to {:.0}%)",
-                        100.0 * r.over_contract,
-                        100.0 * lo,
-                        100.0 * hi
-                    ),
-                    None => "no run".into(),
-                })
+                    .ok_or("the cost projection gave no finite cost")
             };
-            let envelope = projector
-                .reading(&per_year, 0.0)
-                .map(|r| r.envelope)
-                .ok_or("the cost projection gave no finite cost")?;
+            let contract = |r: &crate::costs::BudgetReading| match wilson95(
+                r.over_contract_count,
+                r.replications,
+            ) {
+                Some([lo, hi]) => format!(
+                    "{:.0}% of runs (95% CI {:.0}% to {:.0}%)",
+                    100.0 * r.over_contract,
+                    100.0 * lo,
+                    100.0 * hi
+                ),
+                None => "no run".into(),
+            };
+            let as_stated = reading(0.0)?;
+            let envelope = as_stated.envelope;
             let contract_years = model.horizon_days() / 365.0;
             let mut explanation = format!(
                 "annual cost above the {budget_pence} budget in any contract year; impact: \
                  pounds over in the worst year. Against the whole contract's envelope \
                  ({envelope} for {contract_years:.1} years), the total cost is over in {}",
-                contract(0.0)?
+                contract(&as_stated)
             );
             // the other reading of the cost table, when its audit disagrees
             let costs = model.costs().ok_or("no [costs] section")?;
@@ -195,7 +196,7 @@ fn outcome(model: &Model, risk: &Risk, b: &Batches<'_>) -> Result<Outcome, Strin
                     crate::money::Pence::from_pounds_f64_exact(extra.abs().round())
                         .map_or_else(|| format!("£{:.0}", extra.abs()), |p| p.to_string()),
                     if extra > 0.0 { "more" } else { "less" },
-                    contract(extra)?
+                    contract(&reading(extra)?)
                 ));
             }
             Ok(Outcome {

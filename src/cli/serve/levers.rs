@@ -84,9 +84,12 @@ pub fn levers(model: &Model, text: &str) -> Vec<Lever> {
     let doc: toml::Value = toml::from_str(text).unwrap_or(toml::Value::Table(Default::default()));
     let mut out = Vec::new();
     if let Some(lines) = doc.get("staff").and_then(|s| s.as_array()) {
+        // each line that works with families: its posts, and (when the scenario sets it)
+        // the share of contracted hours it can give them, shown in a group of their own
+        let mut capacity = Vec::new();
         for (i, line) in lines.iter().enumerate() {
-            let direct = float(line.get("direct_ratio")).unwrap_or(1.0);
-            if direct <= 0.0 {
+            let given = float(line.get("direct_ratio"));
+            if given.unwrap_or(1.0) <= 0.0 {
                 continue;
             }
             let post = line.get("post").and_then(|p| p.as_str()).unwrap_or("post");
@@ -95,7 +98,6 @@ pub fn levers(model: &Model, text: &str) -> Vec<Lever> {
                 .get("region_wide")
                 .and_then(|p| p.as_bool())
                 .unwrap_or(false);
-            let count = float(line.get("count")).unwrap_or(1.0);
             out.push(number(
                 format!(
                     "{post}, {base}{}",
@@ -104,26 +106,21 @@ pub fn levers(model: &Model, text: &str) -> Vec<Lever> {
                 &format!("staff[{i}].count"),
                 "Posts",
                 (0.0, 30.0, 1.0),
-                count,
+                float(line.get("count")).unwrap_or(1.0),
                 "posts",
             ));
+            if let Some(direct) = given {
+                capacity.push(number(
+                    format!("{post}, {base}: share of hours for direct work"),
+                    &format!("staff[{i}].direct_ratio"),
+                    "Direct-work capacity",
+                    (0.05, 1.0, 0.05),
+                    direct,
+                    "share",
+                ));
+            }
         }
-        // direct-work capacity: the share of contracted hours each line can give families
-        for (i, line) in lines.iter().enumerate() {
-            let Some(direct) = float(line.get("direct_ratio")).filter(|d| *d > 0.0) else {
-                continue;
-            };
-            let post = line.get("post").and_then(|p| p.as_str()).unwrap_or("post");
-            let base = line.get("base").and_then(|p| p.as_str()).unwrap_or("");
-            out.push(number(
-                format!("{post}, {base}: share of hours for direct work"),
-                &format!("staff[{i}].direct_ratio"),
-                "Direct-work capacity",
-                (0.05, 1.0, 0.05),
-                direct,
-                "share",
-            ));
-        }
+        out.extend(capacity);
     }
     out.push(Lever {
         path: "policy.kind".into(),

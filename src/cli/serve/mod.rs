@@ -272,13 +272,14 @@ struct WhatIf {
     replications: Option<u64>,
 }
 
-/// The what-if's model and its replications, or the problems to show beside the fields.
+/// The what-if's model, its scenario text and its replications, or the problems to show
+/// beside the fields.
 // the refusal is the response itself, built once for a refused request
 #[allow(clippy::result_large_err)]
 fn what_if(
     s: &Served,
     body: Result<Json<WhatIf>, JsonRejection>,
-) -> Result<(Model, Vec<String>, u64), Response> {
+) -> Result<(Model, String, u64), Response> {
     let Json(w) = body.map_err(|e| {
         refuse(
             e.status(),
@@ -334,7 +335,7 @@ fn what_if(
             message: e.to_string(),
         }])
     })?;
-    Ok((model, sets, reps))
+    Ok((model, text, reps))
 }
 
 async fn answer(
@@ -480,14 +481,9 @@ async fn scenario_toml(
     State(s): State<Arc<Served>>,
     body: Result<Json<WhatIf>, JsonRejection>,
 ) -> Response {
-    let (_, sets, _) = match what_if(&s, body) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let overrides: Vec<_> = sets.iter().filter_map(|x| x.parse().ok()).collect();
-    match ifss_sim::scenario::overrides::apply(&s.text, &overrides) {
-        Ok(text) => download(text, "what-if.toml", "application/toml; charset=utf-8"),
-        Err(e) => refuse(StatusCode::UNPROCESSABLE_ENTITY, e),
+    match what_if(&s, body) {
+        Ok((_, text, _)) => download(text, "what-if.toml", "application/toml; charset=utf-8"),
+        Err(r) => r,
     }
 }
 
@@ -495,12 +491,10 @@ async fn report(
     State(s): State<Arc<Served>>,
     body: Result<Json<WhatIf>, JsonRejection>,
 ) -> Response {
-    let (model, sets, reps) = match what_if(&s, body) {
+    let (model, text, reps) = match what_if(&s, body) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let overrides: Vec<_> = sets.iter().filter_map(|x| x.parse().ok()).collect();
-    let text = ifss_sim::scenario::overrides::apply(&s.text, &overrides).unwrap_or_default();
     let Ok(_permit) = s.running.acquire().await else {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -42,21 +42,19 @@ pub fn cost_distribution(chart: &CostChart) -> String {
     super::canvas::described(draw(chart), super::numbers::cost(chart))
 }
 
+/// The finite samples of one year, sorted.
+pub(super) fn sorted_finite(samples: &[f64]) -> Vec<f64> {
+    let mut s: Vec<f64> = samples.iter().copied().filter(|v| v.is_finite()).collect();
+    s.sort_by(f64::total_cmp);
+    s
+}
+
 fn draw(chart: &CostChart) -> String {
     let labels = super::canvas::distinct(chart.years.iter().filter_map(|y| y.label.as_deref()));
     let years: Vec<(u32, Option<&str>, Vec<f64>)> = chart
         .years
         .iter()
-        .map(|y| {
-            let mut s: Vec<f64> = y
-                .samples
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite())
-                .collect();
-            s.sort_by(f64::total_cmp);
-            (y.year, y.label.as_deref(), s)
-        })
+        .map(|y| (y.year, y.label.as_deref(), sorted_finite(&y.samples)))
         .filter(|(_, _, s)| !s.is_empty())
         .collect();
     if years.is_empty() {

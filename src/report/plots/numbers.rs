@@ -12,18 +12,7 @@ use super::sweep::{SweepHeat, SweepLines};
 use super::wait::WaitChart;
 use crate::stats::percentile_sorted;
 
-/// A number in a precision that suits its size.
-fn num(x: f64) -> String {
-    if !x.is_finite() {
-        "n/a".into()
-    } else if x.abs() >= 100.0 {
-        format!("{x:.0}")
-    } else if x.abs() >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    }
-}
+use crate::report::figures as num;
 
 fn pct(x: f64) -> String {
     if x.is_finite() {
@@ -68,16 +57,10 @@ pub(super) fn bars(chart: &BarChart) -> Vec<String> {
 pub(super) fn cost(chart: &CostChart) -> Vec<String> {
     let mut out = vec![format!("Budget line: {}", pounds(chart.budget))];
     for y in &chart.years {
-        let mut s: Vec<f64> = y
-            .samples
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .collect();
+        let s = super::cost::sorted_finite(&y.samples);
         if s.is_empty() {
             continue;
         }
-        s.sort_by(f64::total_cmp);
         let mean = s.iter().sum::<f64>() / s.len() as f64;
         let over = s.iter().filter(|&&c| c > chart.budget).count();
         out.push(format!(
