@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Submit `ifss-sim run` (or `compare`) as N shards in a Slurm job array and a merge that
-# starts when every shard has finished. Usage:
-#   scripts/slurm/run-sharded.sh N OUT [run|compare] [its options and scenario...]
+# Submit `ifss-sim run` (or `compare`, `sweep`, `sensitivity`) as N shards in a Slurm job
+# array and a merge that starts when every shard has finished. Usage:
+#   scripts/slurm/run-sharded.sh N OUT [run|compare|sweep|sensitivity] [its options and scenario...]
 # e.g. scripts/slurm/run-sharded.sh 8 results --reps 10000 western-bay
 #      scripts/slurm/run-sharded.sh 8 results compare --reps 10000 --policies proportional,pooled
+#      scripts/slurm/run-sharded.sh 20 results sensitivity --reps 2000 --global 200
 # Shards go to OUT/parts/K, the merged run's files to OUT/merged. The job ids are printed
 # (array, then merge). IFSS_SIM names the binary [default: ifss-sim on PATH]; extra sbatch
 # options (partition, time, account) go in SBATCH_OPTIONS.
@@ -12,7 +13,7 @@ n=${1:?number of shards}
 out=${2:?output folder}
 shift 2
 command=run
-case "${1:-}" in run|compare) command=$1; shift ;; esac
+case "${1:-}" in run|compare|sweep|sensitivity) command=$1; shift ;; esac
 sim=${IFSS_SIM:-ifss-sim}
 mkdir -p "$out/parts" "$out/logs"
 out=$(cd "$out" && pwd)

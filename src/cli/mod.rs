@@ -107,9 +107,9 @@ enum Command {
         #[command(subcommand)]
         action: ScenarioAction,
     },
-    /// Merge the shards of a `run --shard K/N` job (their folders, in any order) into the
-    /// output set the unsharded run writes; a shard missing, given twice or of another job
-    /// is refused.
+    /// Merge the shards of a `--shard K/N` job of `run`, `compare`, `sweep` or
+    /// `sensitivity` (their folders, in any order) into the output set the unsharded
+    /// command writes; a shard missing, given twice or of another job is refused.
     Merge(shard::MergeArgs),
     /// Start the board explorer: a local web page whose levers (posts, policy, referrals,
     /// hours, money) answer "what if" against the scenario's baseline while you move them.

@@ -1,10 +1,12 @@
 //! `sensitivity`: each assumed input at both ends of its range; the swings ranked.
 
+use super::BatchArgs;
 use super::output::{Origin, say_written};
 use super::run::{Watching, config, experiment_result, outputs, request_problems};
-use super::{BatchArgs, scenarios};
+use super::scenarios::{self, Loaded};
 use anyhow::Result;
 use clap::Args;
+use ifss_sim::batch::BatchConfig;
 use ifss_sim::experiment::{self, sensitivity};
 use ifss_sim::report::html::escape;
 use ifss_sim::report::write::SetKind;
@@ -23,6 +25,37 @@ pub struct SensitivityArgs {
     /// account for interactions; N at least the inputs plus two (e.g. 40: 80 batches).
     #[arg(long, value_name = "N")]
     global: Option<usize>,
+    /// Run only the K-th of N parts of every setting's replications (e.g. 3/8) and write
+    /// that part (shard.json) to merge with the others: `ifss-sim merge` then writes
+    /// exactly what the whole analysis would have [default folder:
+    /// output/<scenario>/sensitivity/shard-K-of-N].
+    #[arg(long, value_name = "K/N", value_parser = super::shard::parse)]
+    shard: Option<(u32, u32)>,
+}
+
+/// What `merge` needs, beside the scenario, seed and replications, to rebuild an analysis
+/// and write it as `sensitivity` does.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Job {
+    pub(super) policies: Vec<String>,
+    pub(super) global: Option<usize>,
+}
+
+impl Job {
+    /// The plan this job's analysis follows, for `loaded` on `cfg`'s seed and replications.
+    pub(super) fn plan(&self, loaded: &Loaded, cfg: &BatchConfig) -> Result<sensitivity::Plan> {
+        sensitivity::Plan::new(&sensitivity::Request {
+            text: loaded.text.clone(),
+            origin: loaded.label.clone(),
+            policies: self.policies.clone(),
+            runs: experiment::Runs {
+                seed: cfg.seed,
+                replications: cfg.replications,
+            },
+        })
+        .map_err(request_problems)
+    }
 }
 
 #[derive(Serialize)]
@@ -47,22 +80,16 @@ const METHOD: &str = "one at a time: each [[sensitivity]] input at the low and h
 pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
     let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
     let cfg = config(&a.batch.input, &loaded.model);
-    let plan = sensitivity::Plan::new(&sensitivity::Request {
-        text: loaded.text.clone(),
-        origin: loaded.label.clone(),
+    let job = Job {
         policies: a.policies.clone(),
-        runs: experiment::Runs {
-            seed: cfg.seed,
-            replications: cfg.replications,
-        },
-    })
-    .map_err(request_problems)?;
+        global: a.global,
+    };
+    let plan = job.plan(&loaded, &cfg)?;
     super::run::check_size(&loaded.model, cfg.replications, plan.batches(), cfg.threads)?;
-    let out = outputs(
-        &a.batch,
-        super::run::default_folder(&loaded).join("sensitivity"),
-        SetKind::Sensitivity,
-    )?;
+    if let Some(part) = a.shard {
+        return super::shard::sensitivity_shard(&a.batch, &loaded, &plan, job, &cfg, part);
+    }
+    let out = outputs(&a.batch, folder(&loaded), SetKind::Sensitivity)?;
     let bar = super::run::progress(&a.batch, cfg.replications, "");
     let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
     let started = std::time::Instant::now();
@@ -79,26 +106,44 @@ pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
     };
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
+    finish(&a.batch, &loaded, &cfg, out, &s, global.as_ref(), seconds)
+}
+
+/// Where an analysis of `loaded` writes unless told.
+pub(super) fn folder(loaded: &Loaded) -> std::path::PathBuf {
+    super::run::default_folder(loaded).join("sensitivity")
+}
+
+/// Write and print a finished analysis: the words, the tornadoes, the page and the JSON.
+pub(super) fn finish(
+    args: &BatchArgs,
+    loaded: &Loaded,
+    cfg: &BatchConfig,
+    out: Option<super::output::Outputs>,
+    s: &sensitivity::Sensitivity,
+    global: Option<&sensitivity::Global>,
+    seconds: f64,
+) -> Result<()> {
     let json = serde_json::to_string_pretty(&SensitivityJson {
         schema: ifss_sim::report::SCHEMA,
         version: env!("CARGO_PKG_VERSION"),
         scenario: loaded.model.name(),
         method: METHOD,
         decisions: sensitivity::DECISIONS.iter().map(|d| d.1).collect(),
-        result: &s,
+        result: s,
         flips: s.flips(),
-        global: global.as_ref(),
+        global,
     })?;
-    let mut words = text(loaded.model.title(), &s, seconds);
-    if let Some(g) = &global {
-        words.push_str(&global_text(&s, g));
+    let mut words = text(loaded.model.title(), s, seconds);
+    if let Some(g) = global {
+        words.push_str(&global_text(s, g));
     }
     let written = match out {
         Some(out) => {
             let origin = Origin {
-                loaded: &loaded,
+                loaded,
                 model: &loaded.model,
-                cfg: &cfg,
+                cfg,
                 replications: cfg.replications,
                 policies: &s.policies,
             };
@@ -109,13 +154,13 @@ pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
                             "tornado-{}.svg",
                             sensitivity::DECISIONS[k].0.replace('_', "-")
                         ),
-                        ifss_sim::report::board::tornado(&s, k),
+                        ifss_sim::report::board::tornado(s, k),
                     )
                 })
                 .collect();
             let mut files = vec![
                 ("sensitivity.json".to_string(), json.clone().into_bytes()),
-                ("sensitivity.csv".to_string(), csv(&s)?),
+                ("sensitivity.csv".to_string(), csv(s)?),
                 (
                     "sensitivity.html".to_string(),
                     page(loaded.model.title(), &words, &pictures).into_bytes(),
@@ -126,7 +171,7 @@ pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
         }
         None => Vec::new(),
     };
-    if a.batch.json {
+    if args.json {
         outln!("{json}")?;
     } else {
         out!("{words}")?;

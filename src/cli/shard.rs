@@ -1,11 +1,14 @@
-//! `run --shard K/N`, `compare --shard K/N` and `merge`: a run's or a comparison's
-//! replications in N disjoint parts, each kept as its batches' states beside a description
-//! of the whole job, and merged back into exactly the output set the unsharded command
-//! writes (timings and the command line aside).
+//! `--shard K/N` on `run`, `compare`, `sweep` and `sensitivity`, and `merge`: a job's
+//! replications in N disjoint parts, each kept beside a description of the whole job, and
+//! merged back into exactly the output set the unsharded command writes (timings and the
+//! command line aside).
 //!
-//! Part K of N holds replications `⌊R(K−1)/N⌋ .. ⌊RK/N⌋` of the job's R. Replication r
-//! always draws from (seed, r), and [`ifss_sim::batch::Batch::merge`] folds parts in
-//! replication order to the bit, so where a part ran does not matter.
+//! Part K of N holds replications `⌊R(K−1)/N⌋ .. ⌊RK/N⌋` of the job's R, of every batch
+//! the job runs. Replication r always draws from (seed, r). A run or a comparison keeps
+//! its batches' states, which [`ifss_sim::batch::Batch::merge`] folds in replication
+//! order to the bit; a sweep or a sensitivity analysis keeps the measures its answer is
+//! read from ([`ifss_sim::experiment::columns`]), joined in order. Either way, where a
+//! part ran does not matter.
 
 use super::output::{self, Run};
 use super::scenarios::Loaded;
@@ -13,6 +16,8 @@ use super::{BatchArgs, CompareArgs, InputError, ReportArgs, RunArgs, ScenarioArg
 use anyhow::{Context, Result};
 use clap::Args;
 use ifss_sim::batch::{self, Batch, BatchConfig, BatchState};
+use ifss_sim::experiment::columns::Columns;
+use ifss_sim::experiment::{sensitivity, sweep};
 use ifss_sim::model::Model;
 use ifss_sim::report::summary::RunSummary;
 use ifss_sim::report::write::SetKind;
@@ -55,12 +60,24 @@ struct Arm {
     policy: Option<String>,
 }
 
+/// The experiment a sweep's or a sensitivity analysis's job runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+enum Experiment {
+    Sweep(super::sweep::Job),
+    Sensitivity(super::sensitivity::Job),
+}
+
 /// The whole job a shard is part of: everything `merge` needs to write the outputs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Job {
-    /// "run" or "compare".
+    /// "run", "compare", "sweep" or "sensitivity".
     command: String,
+    /// The random-stream scheme every part drew from: parts of another scheme would not
+    /// be parts of the same results.
+    #[serde(default)]
+    stream_scheme: String,
     /// The base scenario's text after `--set`.
     scenario_text: String,
     scenario_label: String,
@@ -73,6 +90,9 @@ struct Job {
     shards: u32,
     /// Whether the run writes the board report.
     report: bool,
+    /// A sweep's or an analysis's own settings (a run's and a comparison's are its arms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    experiment: Option<Experiment>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -82,8 +102,12 @@ struct Shard {
     job: Job,
     /// Which part, from 1.
     shard: u32,
-    /// Each arm's batch, in the job's order.
+    /// Each arm's batch, in the job's order (a run and a comparison).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     batches: Vec<BatchState>,
+    /// The kept measures of every batch (a sweep; an analysis, then its global method's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    columns: Vec<Columns>,
 }
 
 /// Replications `[from, to)` of part `k` of `n` of `total`.
@@ -150,40 +174,183 @@ fn write_shard(
         .iter()
         .map(|(_, m)| m.policy().kind().name().to_string())
         .collect();
+    let mut job = job_of(command, loaded, cfg, n);
+    job.arms = arms.iter().map(|(a, _)| a.clone()).collect();
+    job.report = !report.no_report;
     let shard = Shard {
         format: FORMAT.into(),
-        job: Job {
-            command: command.into(),
-            scenario_text: loaded.text.clone(),
-            scenario_label: loaded.label.clone(),
-            folder: loaded.folder.clone(),
-            overrides: loaded.overrides.clone(),
-            arms: arms.iter().map(|(a, _)| a.clone()).collect(),
-            seed: cfg.seed,
-            replications: cfg.replications,
-            shards: n,
-            report: !report.no_report,
-        },
+        job,
         shard: k,
         batches,
+        columns: Vec::new(),
     };
+    save(out, shard, loaded, &arms[0].1, &part, &policies, (from, to))
+}
+
+/// The description of a job of `n` parts with no arms and no experiment yet.
+fn job_of(command: &str, loaded: &Loaded, cfg: &BatchConfig, n: u32) -> Job {
+    Job {
+        command: command.into(),
+        stream_scheme: ifss_sim::rng::STREAM_SCHEME.into(),
+        scenario_text: loaded.text.clone(),
+        scenario_label: loaded.label.clone(),
+        folder: loaded.folder.clone(),
+        overrides: loaded.overrides.clone(),
+        arms: Vec::new(),
+        seed: cfg.seed,
+        replications: cfg.replications,
+        shards: n,
+        report: false,
+        experiment: None,
+    }
+}
+
+/// Write `shard` (holding replications `from..to`) to `out` and say so.
+fn save(
+    out: output::Outputs,
+    shard: Shard,
+    loaded: &Loaded,
+    model: &Model,
+    part: &BatchConfig,
+    policies: &[String],
+    (from, to): (u64, u64),
+) -> Result<()> {
+    let (k, n, total, seed) = (
+        shard.shard,
+        shard.job.shards,
+        shard.job.replications,
+        shard.job.seed,
+    );
     let bytes = serde_json::to_vec(&shard)?;
     let origin = output::Origin {
         loaded,
-        model: &arms[0].1,
-        cfg: &part,
+        model,
+        cfg: part,
         replications: part.replications,
-        policies: &policies,
+        policies,
     };
     let written = out.write_set(&origin, vec![("shard.json".into(), bytes)])?;
     note!(
-        "shard {k} of {n}: replications {from} to {} of {} (seed {})",
+        "shard {k} of {n}: replications {from} to {} of {total} (seed {seed})",
         to.saturating_sub(1),
-        cfg.replications,
-        cfg.seed
     );
     output::say_written(&written);
     Ok(())
+}
+
+/// Run part `k` of `n` of an experiment's replications (`part` runs them and returns its
+/// columns) and write the shard to `folder/shard-K-of-N` unless told otherwise.
+#[allow(clippy::too_many_arguments)]
+fn experiment_shard(
+    args: &BatchArgs,
+    command: &str,
+    folder: PathBuf,
+    loaded: &Loaded,
+    experiment: Experiment,
+    cfg: &BatchConfig,
+    (k, n): (u32, u32),
+    policies: &[String],
+    part: impl FnOnce(
+        (u64, u64),
+        &batch::Pool,
+        &mut super::run::Watching,
+    ) -> Result<Vec<Columns>, ifss_sim::experiment::ExperimentError>,
+) -> Result<()> {
+    if args.no_output {
+        return Err(InputError(
+            "--shard writes its part to a folder: it cannot be used with --no-output".into(),
+        )
+        .into());
+    }
+    let (from, to) = range(cfg.replications, k, n);
+    let default = folder.join(format!("shard-{k}-of-{n}"));
+    let out = output::Outputs::prepare(args.out.as_ref().unwrap_or(&default), SetKind::Shard)?;
+    let pool = batch::Pool::new(cfg.threads)?;
+    let bar = super::run::progress(args, to - from, "");
+    let columns = part(
+        (from, to - from),
+        &pool,
+        &mut super::run::Watching { bar: &bar },
+    );
+    bar.finish_and_clear();
+    let columns = super::run::experiment_result(columns)?;
+    let mut job = job_of(command, loaded, cfg, n);
+    job.experiment = Some(experiment);
+    let shard = Shard {
+        format: FORMAT.into(),
+        job,
+        shard: k,
+        batches: Vec::new(),
+        columns,
+    };
+    let range_cfg = BatchConfig {
+        first: from,
+        replications: to - from,
+        ..*cfg
+    };
+    save(
+        out,
+        shard,
+        loaded,
+        &loaded.model,
+        &range_cfg,
+        policies,
+        (from, to),
+    )
+}
+
+/// `sweep --shard K/N`: every point's and policy's replications in part `k` of `n`.
+pub fn sweep_shard(
+    args: &BatchArgs,
+    loaded: &Loaded,
+    plan: &sweep::Plan,
+    job: super::sweep::Job,
+    cfg: &BatchConfig,
+    part: (u32, u32),
+) -> Result<()> {
+    let policies = job.policies.clone();
+    experiment_shard(
+        args,
+        "sweep",
+        super::sweep::folder(loaded),
+        loaded,
+        Experiment::Sweep(job),
+        cfg,
+        part,
+        &policies,
+        |range, pool, watch| Ok(vec![sweep::run_part(plan, range, pool, watch)?]),
+    )
+}
+
+/// `sensitivity --shard K/N`: every setting's replications in part `k` of `n` (and every
+/// global sample's, when asked for).
+pub fn sensitivity_shard(
+    args: &BatchArgs,
+    loaded: &Loaded,
+    plan: &sensitivity::Plan,
+    job: super::sensitivity::Job,
+    cfg: &BatchConfig,
+    part: (u32, u32),
+) -> Result<()> {
+    let global = job.global;
+    let policies = job.policies.clone();
+    experiment_shard(
+        args,
+        "sensitivity",
+        super::sensitivity::folder(loaded),
+        loaded,
+        Experiment::Sensitivity(job),
+        cfg,
+        part,
+        &policies,
+        |range, pool, watch| {
+            let mut parts = vec![sensitivity::run_part(plan, range, pool, watch)?];
+            if let Some(samples) = global {
+                parts.push(sensitivity::global_part(plan, samples, range, pool, watch)?);
+            }
+            Ok(parts)
+        },
+    )
 }
 
 /// `run --shard K/N`.
@@ -293,8 +460,9 @@ fn read_shard(dir: &Path) -> Result<Shard> {
     Ok(shard)
 }
 
-pub fn merge(a: MergeArgs) -> Result<()> {
-    let started = std::time::Instant::now();
+/// The shards of one job, in part order: refused if they are of different jobs, or one
+/// is missing, given twice or out of range.
+fn ordered(a: &MergeArgs) -> Result<(Job, Vec<(PathBuf, Shard)>)> {
     let mut shards: Vec<(PathBuf, Shard)> = Vec::new();
     for dir in &a.shards {
         shards.push((dir.clone(), read_shard(dir)?));
@@ -304,35 +472,44 @@ pub fn merge(a: MergeArgs) -> Result<()> {
     for (dir, s) in &shards[1..] {
         if s.job != job {
             return Err(InputError(format!(
-                "{} and {} are shards of different jobs (scenario, policy, seed, replications or number of shards differ)",
+                "{} and {} are shards of different jobs (command, scenario, policy, seed, replications or number of shards differ)",
                 first_dir.display(),
                 dir.display()
             ))
             .into());
         }
     }
-    let mut by_part: Vec<Option<&(PathBuf, Shard)>> = vec![None; job.shards as usize];
-    for entry in &shards {
-        let k = entry.1.shard;
+    if job.stream_scheme != ifss_sim::rng::STREAM_SCHEME {
+        return Err(InputError(format!(
+            "{}: the shards drew their random numbers by another scheme ({:?}) than this \
+             ifss-sim does; merge them with the version that ran them",
+            first_dir.display(),
+            job.stream_scheme
+        ))
+        .into());
+    }
+    let mut by_part: Vec<Option<(PathBuf, Shard)>> = (0..job.shards).map(|_| None).collect();
+    for (dir, shard) in shards {
+        let k = shard.shard;
         let slot = by_part
             .get_mut((k as usize).wrapping_sub(1))
             .ok_or_else(|| {
                 InputError(format!(
                     "{}: shard {k} of a job of {} shards",
-                    entry.0.display(),
+                    dir.display(),
                     job.shards
                 ))
             })?;
-        if let Some(other) = slot {
+        if let Some((other, _)) = slot {
             return Err(InputError(format!(
                 "shard {k} of {} is given twice: {} and {}",
                 job.shards,
-                other.0.display(),
-                entry.0.display()
+                other.display(),
+                dir.display()
             ))
             .into());
         }
-        *slot = Some(entry);
+        *slot = Some((dir, shard));
     }
     let missing: Vec<String> = (1..=job.shards)
         .filter(|k| by_part[*k as usize - 1].is_none())
@@ -347,9 +524,46 @@ pub fn merge(a: MergeArgs) -> Result<()> {
         ))
         .into());
     }
-    // the job's scenarios, as the shards ran them
+    Ok((job, by_part.into_iter().flatten().collect()))
+}
+
+/// The scenario the job ran, as loaded.
+fn loaded_of(job: &Job) -> Result<Loaded> {
     let base = ifss_sim::scenario::load(&job.scenario_text, &job.scenario_label)
         .map_err(|e| InputError(format!("the shards' scenario does not load: {e}")))?;
+    Ok(Loaded {
+        text: job.scenario_text.clone(),
+        label: job.scenario_label.clone(),
+        model: base,
+        overrides: job.overrides.clone(),
+        folder: job.folder.clone(),
+    })
+}
+
+/// The options the unsharded command had, as far as writing goes.
+fn batch_args(a: &MergeArgs, job: &Job) -> BatchArgs {
+    BatchArgs {
+        input: ScenarioArgs {
+            scenario: None,
+            reps: Some(job.replications),
+            seed: Some(job.seed),
+            threads: None,
+            sets: Vec::new(),
+        },
+        json: a.json,
+        out: a.out.clone(),
+        no_output: false,
+        quiet: a.quiet,
+    }
+}
+
+pub fn merge(a: MergeArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let (job, parts) = ordered(&a)?;
+    let loaded = loaded_of(&job)?;
+    if let Some(experiment) = &job.experiment {
+        return merge_experiment(&a, &job, experiment, &loaded, &parts, started);
+    }
     let mut models = Vec::with_capacity(job.arms.len());
     for arm in &job.arms {
         let m = ifss_sim::scenario::load(&arm.scenario_text, &job.scenario_label).map_err(|e| {
@@ -363,16 +577,8 @@ pub fn merge(a: MergeArgs) -> Result<()> {
             None => m,
         });
     }
-    let loaded = Loaded {
-        text: job.scenario_text.clone(),
-        label: job.scenario_label.clone(),
-        model: base,
-        overrides: job.overrides.clone(),
-        folder: job.folder.clone(),
-    };
     let mut merged: Vec<Option<Batch>> = vec![None; job.arms.len()];
-    for (k, entry) in by_part.into_iter().enumerate() {
-        let (dir, s) = entry.expect("every part is present");
+    for (k, (dir, s)) in parts.iter().enumerate() {
         if s.batches.len() != job.arms.len() {
             return Err(InputError(format!(
                 "{}: {} batches, the job has {}",
@@ -414,19 +620,7 @@ pub fn merge(a: MergeArgs) -> Result<()> {
         .into());
     }
     // the outputs, exactly as the command writes them
-    let args = BatchArgs {
-        input: ScenarioArgs {
-            scenario: None,
-            reps: Some(job.replications),
-            seed: Some(job.seed),
-            threads: None,
-            sets: Vec::new(),
-        },
-        json: a.json,
-        out: a.out.clone(),
-        no_output: false,
-        quiet: a.quiet,
-    };
+    let args = batch_args(&a, &job);
     let options = ReportArgs {
         no_report: !job.report,
         verify: false,
@@ -488,4 +682,97 @@ pub fn merge(a: MergeArgs) -> Result<()> {
         output::say_written(&written);
     }
     Ok(())
+}
+
+/// Join a sweep's or an analysis's parts and write what the unsharded command writes.
+fn merge_experiment(
+    a: &MergeArgs,
+    job: &Job,
+    experiment: &Experiment,
+    loaded: &Loaded,
+    parts: &[(PathBuf, Shard)],
+    started: std::time::Instant,
+) -> Result<()> {
+    let kinds = match experiment {
+        Experiment::Sensitivity(e) if e.global.is_some() => 2,
+        _ => 1,
+    };
+    let mut joined: Vec<Columns> = Vec::with_capacity(kinds);
+    for (k, (dir, s)) in parts.iter().enumerate() {
+        let (from, _) = range(job.replications, k as u32 + 1, job.shards);
+        if s.columns.len() != kinds {
+            return Err(InputError(format!(
+                "{}: {} sets of columns, the job keeps {kinds}",
+                dir.display(),
+                s.columns.len()
+            ))
+            .into());
+        }
+        for (i, c) in s.columns.iter().enumerate() {
+            if c.first != from {
+                return Err(InputError(format!(
+                    "{}: starts at replication {}, not {from}",
+                    dir.display(),
+                    c.first
+                ))
+                .into());
+            }
+            match joined.get_mut(i) {
+                None => joined.push(c.clone()),
+                Some(j) => j
+                    .append(c)
+                    .map_err(|e| InputError(format!("{}: {e}", dir.display())))?,
+            }
+        }
+    }
+    let cfg = BatchConfig {
+        seed: job.seed,
+        first: 0,
+        replications: job.replications,
+        threads: None,
+    };
+    let args = batch_args(a, job);
+    let damaged = |e: ifss_sim::experiment::ExperimentError| {
+        InputError(format!(
+            "the shards do not make the job's whole answer: {e}"
+        ))
+    };
+    match experiment {
+        Experiment::Sweep(e) => {
+            let plan =
+                sweep::Plan::new(&e.request(loaded, &cfg)).map_err(super::run::request_problems)?;
+            let s = sweep::from_columns(&plan, &joined[0]).map_err(damaged)?;
+            let out = super::run::outputs(&args, super::sweep::folder(loaded), SetKind::Sweep)?;
+            note!(
+                "merged {} shards: {} replications (seed {})",
+                job.shards,
+                job.replications,
+                job.seed
+            );
+            super::sweep::finish(&args, loaded, &cfg, out, &s, e.preset, e.level)
+        }
+        Experiment::Sensitivity(e) => {
+            let plan = e.plan(loaded, &cfg)?;
+            let s = sensitivity::from_columns(&plan, &joined[0]).map_err(damaged)?;
+            let global = match e.global {
+                Some(n) => {
+                    Some(sensitivity::global_from_columns(&plan, n, &joined[1]).map_err(damaged)?)
+                }
+                None => None,
+            };
+            let out = super::run::outputs(
+                &args,
+                super::sensitivity::folder(loaded),
+                SetKind::Sensitivity,
+            )?;
+            note!(
+                "merged {} shards: {} replications (seed {})",
+                job.shards,
+                job.replications,
+                job.seed
+            );
+            let seconds = started.elapsed().as_secs_f64();
+            super::sensitivity::finish(&args, loaded, &cfg, out, &s, global.as_ref(), seconds)
+        }
+    }
 }

@@ -3,9 +3,11 @@
 
 use super::output::{Origin, say_written};
 use super::run::{Watching, config, experiment_result, outputs, request_problems};
-use super::{BatchArgs, InputError, scenarios};
+use super::scenarios::{self, Loaded};
+use super::{BatchArgs, InputError};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use ifss_sim::batch::BatchConfig;
 use ifss_sim::experiment::{self, sweep};
 use ifss_sim::measures::names;
 use ifss_sim::report::html::escape;
@@ -15,7 +17,8 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 /// A built-in question, as a sweep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Preset {
     /// The team's capacity: every authority's referrals scaled from 0.2 to 1.4 times the
     /// scenario's (simulation.referral_scale), proportional against demand-led, and the
@@ -70,6 +73,50 @@ pub struct SweepArgs {
         requires = "target_precision"
     )]
     max_reps: u64,
+    /// Run only the K-th of N parts of every point's replications (e.g. 3/8) and write
+    /// that part (shard.json) to merge with the others: `ifss-sim merge` then writes
+    /// exactly what the whole sweep would have [default folder:
+    /// output/<scenario>/sweep/shard-K-of-N].
+    #[arg(long, value_name = "K/N", value_parser = super::shard::parse, conflicts_with = "target_precision")]
+    shard: Option<(u32, u32)>,
+}
+
+/// What `merge` needs, beside the scenario, seed and replications, to rebuild a sweep and
+/// write it as `sweep` does.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Job {
+    /// Each input's field and values.
+    axes: Vec<(String, Vec<String>)>,
+    pub(super) policies: Vec<String>,
+    measures: Vec<String>,
+    pub(super) preset: Option<Preset>,
+    pub(super) level: f64,
+}
+
+impl Job {
+    /// The request this job's sweep answers, for `loaded` on `cfg`'s seed and replications.
+    pub(super) fn request(&self, loaded: &Loaded, cfg: &BatchConfig) -> sweep::Request {
+        sweep::Request {
+            text: loaded.text.clone(),
+            origin: loaded.label.clone(),
+            axes: self
+                .axes
+                .iter()
+                .map(|(path, values)| sweep::Axis {
+                    path: path.clone(),
+                    values: values.clone(),
+                })
+                .collect(),
+            policies: self.policies.clone(),
+            measures: self.measures.clone(),
+            runs: experiment::Runs {
+                seed: cfg.seed,
+                replications: cfg.replications,
+            },
+            precision: None,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -99,10 +146,9 @@ struct CapacityJson {
 
 use sweep::{CAPACITY_AXIS, SHARING_AXIS};
 
-pub fn sweep(a: SweepArgs) -> Result<()> {
-    let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
-    let cfg = config(&a.batch.input, &loaded.model);
-    let (axes, mut measures, default_policies) = match a.preset {
+/// The inputs, measures and policies `a` asks for: a preset's, with the person's changes.
+fn job(a: &SweepArgs) -> Result<Job> {
+    let (axes, mut measures, default_policies): (Vec<sweep::Axis>, _, _) = match a.preset {
         Some(Preset::Capacity) => (
             vec![CAPACITY_AXIS.parse().map_err(InputError)?],
             vec![
@@ -136,41 +182,61 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
             measures.insert(0, km);
         }
     }
-    let plan = sweep::Plan::new(&sweep::Request {
-        text: loaded.text.clone(),
-        origin: loaded.label.clone(),
-        axes,
+    Ok(Job {
+        axes: axes.into_iter().map(|x| (x.path, x.values)).collect(),
         policies: a.policies.clone().unwrap_or(default_policies),
         measures,
-        runs: experiment::Runs {
-            seed: cfg.seed,
-            replications: cfg.replications,
-        },
-        precision: a.target_precision.map(|target| sweep::PointPrecision {
-            measure: a.precision_measure.clone(),
-            target,
-            max_replications: a.max_reps,
-        }),
+        preset: a.preset,
+        level: a.level,
     })
-    .map_err(request_problems)?;
+}
+
+pub fn sweep(a: SweepArgs) -> Result<()> {
+    let loaded = scenarios::load(a.batch.input.scenario.as_deref(), &a.batch.input.sets)?;
+    let cfg = config(&a.batch.input, &loaded.model);
+    let job = job(&a)?;
+    let mut request = job.request(&loaded, &cfg);
+    request.precision = a.target_precision.map(|target| sweep::PointPrecision {
+        measure: a.precision_measure.clone(),
+        target,
+        max_replications: a.max_reps,
+    });
+    let plan = sweep::Plan::new(&request).map_err(request_problems)?;
     super::run::check_size(
         plan.largest_model(),
         plan.replications(),
         plan.batches(),
         cfg.threads,
     )?;
-    let out = outputs(
-        &a.batch,
-        super::run::default_folder(&loaded).join("sweep"),
-        SetKind::Sweep,
-    )?;
+    if let Some(part) = a.shard {
+        return super::shard::sweep_shard(&a.batch, &loaded, &plan, job, &cfg, part);
+    }
+    let out = outputs(&a.batch, folder(&loaded), SetKind::Sweep)?;
     let bar = super::run::progress(&a.batch, cfg.replications, "");
     let pool = ifss_sim::batch::Pool::new(cfg.threads)?;
     let result = sweep::run(&plan, &pool, &mut Watching { bar: &bar });
     bar.finish_and_clear();
     let s = experiment_result(result)?;
-    let capacity = match a.preset {
-        Some(Preset::Capacity) => capacity(&s, &loaded.model, a.level),
+    finish(&a.batch, &loaded, &cfg, out, &s, job.preset, job.level)
+}
+
+/// Where a sweep of `loaded` writes unless told.
+pub(super) fn folder(loaded: &Loaded) -> std::path::PathBuf {
+    super::run::default_folder(loaded).join("sweep")
+}
+
+/// Write and print a finished sweep: the table, the pictures, the page and the JSON.
+pub(super) fn finish(
+    args: &BatchArgs,
+    loaded: &Loaded,
+    cfg: &BatchConfig,
+    out: Option<super::output::Outputs>,
+    s: &sweep::Sweep,
+    preset: Option<Preset>,
+    level: f64,
+) -> Result<()> {
+    let capacity = match preset {
+        Some(Preset::Capacity) => capacity(s, &loaded.model, level),
         _ => Vec::new(),
     };
     let capacity_text = capacity_words(&capacity);
@@ -178,25 +244,25 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         schema: ifss_sim::report::SCHEMA,
         version: env!("CARGO_PKG_VERSION"),
         scenario: loaded.model.name(),
-        sweep: &s,
+        sweep: s,
         capacity,
     })?;
     let written = match out {
         Some(out) => {
             let origin = Origin {
-                loaded: &loaded,
+                loaded,
                 model: &loaded.model,
-                cfg: &cfg,
+                cfg,
                 replications: cfg.replications,
                 policies: &s.policies,
             };
-            let pictures = pictures(&s, a.preset, a.level);
+            let pictures = pictures(s, preset, level);
             let mut files = vec![
-                ("sweep.csv".to_string(), csv(&s)?),
+                ("sweep.csv".to_string(), csv(s)?),
                 ("sweep.json".to_string(), json.clone().into_bytes()),
                 (
                     "sweep.html".to_string(),
-                    page(loaded.model.title(), &s, &pictures, &capacity_text).into_bytes(),
+                    page(loaded.model.title(), s, &pictures, &capacity_text).into_bytes(),
                 ),
             ];
             files.extend(
@@ -208,10 +274,10 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         }
         None => Vec::new(),
     };
-    if a.batch.json {
+    if args.json {
         outln!("{json}")?;
     } else {
-        out!("{}", text(loaded.model.title(), &s))?;
+        out!("{}", text(loaded.model.title(), s))?;
         if !capacity_text.is_empty() {
             out!("\n{capacity_text}\n")?;
         }

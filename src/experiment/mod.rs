@@ -30,6 +30,7 @@
 
 pub mod arrivals;
 pub mod calibrate;
+pub mod columns;
 pub mod compare;
 pub mod costs;
 pub mod optimise;

@@ -14,8 +14,9 @@
 //! decision measure, with the R² that says how much of the variation the ranking
 //! explains.
 
-use super::{ExperimentError, Runs, Watch, batch_of};
-use crate::batch::{Batch, Pool};
+use super::columns::{self, Columns};
+use super::{ExperimentError, Runs, Watch};
+use crate::batch::Pool;
 use crate::measures::names;
 use crate::model::{FieldProblem, Model, PolicyKind, SensitivityInput};
 use crate::scenario::overrides::Override;
@@ -138,30 +139,52 @@ impl Plan {
         &self.base
     }
 
-    /// The decision measures of `model`: a batch under each of the two policies, on the
-    /// plan's seed and replications, labelled `label` for the watch.
-    fn answer<W: Watch + ?Sized>(
-        &self,
-        model: &Model,
-        label: &str,
-        pool: &Pool,
-        watch: &mut W,
-    ) -> Result<Answer, ExperimentError> {
-        let batch_plan = self.runs.batch_plan(false);
-        let mut under = |k: PolicyKind| {
-            batch_of(
-                &model.with_policy(model.policy().with_kind(k)),
-                &batch_plan,
-                pool,
-                watch,
-                &format!("{label} · {k}"),
+    /// The two batches of one setting: `model` under each policy, labelled `label · policy`.
+    fn pair(&self, model: &Model, label: &str) -> [(Model, String); 2] {
+        self.policies.map(|k| {
+            (
+                model.with_policy(model.policy().with_kind(k)),
+                format!("{label} · {k}"),
             )
-        };
-        // one after the other: a stop during the first starts no second
-        let a = under(self.policies[0])?;
-        let b = under(self.policies[1])?;
-        Ok(Answer::of(&a, &b))
+        })
     }
+
+    /// Every batch of the one-at-a-time analysis: the scenario as it is, then each input
+    /// at its low and its high end, each under the two policies.
+    pub fn cells(&self) -> Vec<(Model, String)> {
+        let mut out = Vec::with_capacity(self.batches());
+        out.extend(self.pair(&self.base, "as it is"));
+        for (input, [lo, hi]) in &self.inputs {
+            for (m, x) in [(lo, input.range[0]), (hi, input.range[1])] {
+                out.extend(self.pair(m, &format!("{}={}", input.path, super::number_text(x))));
+            }
+        }
+        out
+    }
+
+    /// Seed and replications of every setting.
+    pub fn runs(&self) -> Runs {
+        self.runs
+    }
+}
+
+/// The measures an answer is read from, in the order [`Columns`] keep them.
+pub const KEPT: [&str; 4] = [
+    names::WAIT,
+    names::WAIT_WITHIN_TARGET,
+    names::OVER_BUDGET_ANY,
+    names::PHASE1_COMPLETIONS,
+];
+
+fn kept() -> Vec<String> {
+    KEPT.iter().map(|m| m.to_string()).collect()
+}
+
+/// Check that `columns` hold `batches` batches of the kept measures over all `runs`.
+fn check(columns: &Columns, batches: usize, runs: Runs) -> Result<(), ExperimentError> {
+    columns
+        .fit(batches, &kept(), runs.replications)
+        .map_err(ExperimentError::Search)
 }
 
 /// The four decision measures of one setting.
@@ -190,21 +213,30 @@ impl Answer {
         }
     }
 
-    fn of(a: &Batch, b: &Batch) -> Answer {
-        let col = |x: &Batch, name: &str| x.measure(name).unwrap_or_default();
-        let diff = |name: &str| paired_difference(&col(a, name), &col(b, name));
-        let mean = |x: &Batch, name: &str| {
-            let v: Vec<f64> = col(x, name).into_iter().filter(|v| v.is_finite()).collect();
+    /// The answer of one setting from its two batches' kept columns (in [`KEPT`] order),
+    /// the first policy's first.
+    fn of(a: &[Vec<f64>], b: &[Vec<f64>]) -> Answer {
+        let diff = |j: usize| paired_difference(&a[j], &b[j]);
+        let mean = |col: &[f64]| {
+            let v: Vec<f64> = col.iter().copied().filter(|v| v.is_finite()).collect();
             (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
         };
-        let wait = diff(names::WAIT);
+        let wait = diff(0);
         Answer {
             wait_gain: wait.as_ref().map(|d| d.mean),
             wait_gain_ci95: wait.and_then(|d| d.ci95),
-            within_target_gain: diff(names::WAIT_WITHIN_TARGET).map(|d| d.mean),
-            over_budget: mean(a, names::OVER_BUDGET_ANY),
-            phase1_completions: mean(a, names::PHASE1_COMPLETIONS),
+            within_target_gain: diff(1).map(|d| d.mean),
+            over_budget: mean(&a[2]),
+            phase1_completions: mean(&a[3]),
         }
+    }
+
+    /// The answers of settings whose batches come in pairs (first policy, second).
+    fn of_pairs(batches: &[Vec<Vec<f64>>]) -> Vec<Answer> {
+        batches
+            .chunks_exact(2)
+            .map(|p| Answer::of(&p[0], &p[1]))
+            .collect()
     }
 }
 
@@ -281,35 +313,41 @@ impl Sensitivity {
     }
 }
 
-/// Run the base and both ends of every input under the two policies.
-pub fn run<W: Watch + ?Sized>(
+/// Run replications `first .. first + replications` of every batch of the one-at-a-time
+/// analysis, keeping the measures its answers are read from: one part of an analysis
+/// split by replications ([`from_columns`] answers once the parts are joined).
+pub fn run_part<W: Watch + ?Sized>(
     plan: &Plan,
+    (first, replications): (u64, u64),
     pool: &Pool,
     watch: &mut W,
-) -> Result<Sensitivity, ExperimentError> {
-    let [p, q] = plan.policies;
-    let answer = |m: &Model, label: &str, watch: &mut W| plan.answer(m, label, pool, watch);
-    let base = answer(&plan.base, "as it is", watch)?;
-    let mut swings = Vec::with_capacity(plan.inputs.len());
-    for (input, [lo, hi]) in &plan.inputs {
-        let low = answer(
-            lo,
-            &format!("{}={}", input.path, super::number_text(input.range[0])),
-            watch,
-        )?;
-        let high = answer(
-            hi,
-            &format!("{}={}", input.path, super::number_text(input.range[1])),
-            watch,
-        )?;
-        swings.push(Swing {
+) -> Result<Columns, ExperimentError> {
+    columns::run(
+        &plan.cells(),
+        &kept(),
+        (plan.runs.seed, first, replications),
+        pool,
+        watch,
+    )
+}
+
+/// The one-at-a-time analysis from the columns of all its batches.
+pub fn from_columns(plan: &Plan, columns: &Columns) -> Result<Sensitivity, ExperimentError> {
+    check(columns, plan.batches(), plan.runs)?;
+    let mut answers = Answer::of_pairs(&columns.batches).into_iter();
+    let base = answers.next().expect("the base setting");
+    let swings = plan
+        .inputs
+        .iter()
+        .map(|(input, _)| Swing {
             path: input.path.clone(),
             range: input.range,
             why: input.why.clone(),
-            low,
-            high,
-        });
-    }
+            low: answers.next().expect("a low end per input"),
+            high: answers.next().expect("a high end per input"),
+        })
+        .collect();
+    let [p, q] = plan.policies;
     Ok(Sensitivity {
         policies: [p.name().to_string(), q.name().to_string()],
         seed: plan.runs.seed,
@@ -317,6 +355,16 @@ pub fn run<W: Watch + ?Sized>(
         base,
         swings,
     })
+}
+
+/// Run the base and both ends of every input under the two policies.
+pub fn run<W: Watch + ?Sized>(
+    plan: &Plan,
+    pool: &Pool,
+    watch: &mut W,
+) -> Result<Sensitivity, ExperimentError> {
+    let columns = run_part(plan, (0, plan.runs.replications), pool, watch)?;
+    from_columns(plan, &columns)
 }
 
 /// The design stream of the global method.
@@ -416,6 +464,14 @@ pub fn global<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<Global, ExperimentError> {
+    let columns = global_part(plan, samples, (0, plan.runs.replications), pool, watch)?;
+    global_from_columns(plan, samples, &columns)
+}
+
+/// The global method's design: `samples` points over the inputs' ranges, each range cut
+/// into `samples` strata with one point in each, the strata shuffled independently per
+/// input, all drawn from the master seed's design stream.
+fn design(plan: &Plan, samples: usize) -> Result<Vec<Vec<f64>>, ExperimentError> {
     use rand::Rng as _;
     use rand::seq::SliceRandom as _;
     let k = plan.inputs.len();
@@ -425,8 +481,6 @@ pub fn global<W: Watch + ?Sized>(
             k + 2
         )));
     }
-    // the design: each input's range cut into `samples` strata, one point in each, the
-    // strata shuffled independently per input
     let mut rng =
         crate::rng::Streams::new(plan.runs.seed, 0).stream(crate::rng::StreamId::Design {
             experiment: LATIN_HYPERCUBE,
@@ -441,7 +495,13 @@ pub fn global<W: Watch + ?Sized>(
             design[s][i] = lo + (hi - lo) * (stratum as f64 + u) / samples as f64;
         }
     }
-    let mut answers = Vec::with_capacity(samples);
+    Ok(design)
+}
+
+/// Every batch of the global method: each sample of the design under the two policies.
+fn global_cells(plan: &Plan, design: &[Vec<f64>]) -> Result<Vec<(Model, String)>, ExperimentError> {
+    let samples = design.len();
+    let mut out = Vec::with_capacity(2 * samples);
     for (s, point) in design.iter().enumerate() {
         let sets: Vec<Override> = plan
             .inputs
@@ -459,9 +519,40 @@ pub fn global<W: Watch + ?Sized>(
                 super::settings(&sets)
             ))
         })?;
-        let label = format!("global sample {} of {samples}", s + 1);
-        answers.push(plan.answer(&model, &label, pool, watch)?);
+        out.extend(plan.pair(&model, &format!("global sample {} of {samples}", s + 1)));
     }
+    Ok(out)
+}
+
+/// Replications `first .. first + replications` of every batch of the global method:
+/// one part of it split by replications ([`global_from_columns`] answers once joined).
+pub fn global_part<W: Watch + ?Sized>(
+    plan: &Plan,
+    samples: usize,
+    (first, replications): (u64, u64),
+    pool: &Pool,
+    watch: &mut W,
+) -> Result<Columns, ExperimentError> {
+    let cells = global_cells(plan, &design(plan, samples)?)?;
+    columns::run(
+        &cells,
+        &kept(),
+        (plan.runs.seed, first, replications),
+        pool,
+        watch,
+    )
+}
+
+/// The global method from the columns of all its batches.
+pub fn global_from_columns(
+    plan: &Plan,
+    samples: usize,
+    columns: &Columns,
+) -> Result<Global, ExperimentError> {
+    let k = plan.inputs.len();
+    let design = design(plan, samples)?;
+    check(columns, 2 * samples, plan.runs)?;
+    let answers = Answer::of_pairs(&columns.batches);
     let x_ranks: Vec<Vec<f64>> = (0..k)
         .map(|i| ranks(&design.iter().map(|r| r[i]).collect::<Vec<_>>()))
         .collect();

@@ -12,6 +12,7 @@
 //! The capacity question (the referral rate at which a policy stops meeting the wait
 //! target) is read off a sweep of the referral rate by [`crossing`].
 
+use super::columns::{self, Columns};
 use super::{ExperimentError, Runs, Watch, batch_of};
 use crate::batch::Pool;
 use crate::model::{FieldProblem, Model, PolicyKind};
@@ -431,6 +432,101 @@ fn paired(a: &[f64], b: &[f64]) -> Option<Paired> {
     })
 }
 
+impl Plan {
+    /// Each point's values, as written, and as `--set` writes them (`a=1, b=2`).
+    fn values(&self, g: &[usize]) -> (Vec<String>, String) {
+        let values: Vec<String> = self
+            .axes
+            .iter()
+            .zip(g)
+            .map(|(a, &v)| a.values[v].clone())
+            .collect();
+        let at = self
+            .axes
+            .iter()
+            .zip(&values)
+            .map(|(a, v)| format!("{}={v}", a.path))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (values, at)
+    }
+
+    /// The policies each point runs under (`None`: the point's own).
+    fn kinds(&self) -> Vec<Option<PolicyKind>> {
+        match self.policies.as_slice() {
+            [] => vec![None],
+            ps => ps.iter().copied().map(Some).collect(),
+        }
+    }
+
+    /// Every batch of the sweep, points in order and policies within a point, each with
+    /// the label the watch sees.
+    pub fn cells(&self) -> Vec<(Model, String)> {
+        let mut out = Vec::with_capacity(self.batches());
+        for (g, model) in &self.points {
+            let (_, at) = self.values(g);
+            for kind in self.kinds() {
+                let model = match kind {
+                    Some(k) => model.with_policy(model.policy().with_kind(k)),
+                    None => model.clone(),
+                };
+                let label = format!("{at} · {}", model.policy().kind());
+                out.push((model, label));
+            }
+        }
+        out
+    }
+
+    /// The measures the sweep keeps of each batch.
+    pub fn measures(&self) -> &[String] {
+        &self.measures
+    }
+
+    /// Seed and replications of every point (the first batch's, with a precision target).
+    pub fn runs(&self) -> Runs {
+        self.runs
+    }
+}
+
+/// Run replications `first .. first + replications` of every batch of `plan`, keeping
+/// its measures: one part of a sweep split by replications ([`from_columns`] answers
+/// once the parts are joined). A sweep with a precision target cannot be split: when a
+/// point stops depends on all its replications.
+pub fn run_part<W: Watch + ?Sized>(
+    plan: &Plan,
+    (first, replications): (u64, u64),
+    pool: &Pool,
+    watch: &mut W,
+) -> Result<Columns, ExperimentError> {
+    if plan.precision.is_some() {
+        return Err(ExperimentError::Search(
+            "a sweep with a precision target runs whole: when each point stops depends on \
+             all its replications"
+                .into(),
+        ));
+    }
+    columns::run(
+        &plan.cells(),
+        &plan.measures,
+        (plan.runs.seed, first, replications),
+        pool,
+        watch,
+    )
+}
+
+/// The sweep `plan` asks for, from the columns of all its batches (every replication
+/// from the first, as [`run_part`] keeps them and [`Columns::append`] joins them).
+pub fn from_columns(plan: &Plan, columns: &Columns) -> Result<Sweep, ExperimentError> {
+    columns
+        .fit(plan.batches(), &plan.measures, plan.runs.replications)
+        .map_err(ExperimentError::Search)?;
+    Ok(assemble(
+        plan,
+        &columns.batches,
+        &vec![None; columns.batches.len()],
+    ))
+}
+
 /// Run every point of `plan` under each policy, reporting each batch to `watch` labelled
 /// by its values and policy.
 pub fn run<W: Watch + ?Sized>(
@@ -438,11 +534,50 @@ pub fn run<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<Sweep, ExperimentError> {
-    let batch_plan = plan.runs.batch_plan(false);
-    let kinds: Vec<Option<PolicyKind>> = match plan.policies.as_slice() {
-        [] => vec![None],
-        ps => ps.iter().copied().map(Some).collect(),
+    let Some(p) = &plan.precision else {
+        let columns = run_part(plan, (0, plan.runs.replications), pool, watch)?;
+        return from_columns(plan, &columns);
     };
+    let batch_plan = plan.runs.batch_plan(false);
+    let cells = plan.cells();
+    let mut kept = Vec::with_capacity(cells.len());
+    let mut precise = Vec::with_capacity(cells.len());
+    for (model, label) in &cells {
+        let mut batch = batch_of(model, &batch_plan, pool, watch, label)?;
+        let rule = crate::batch::Precise {
+            measure: batch
+                .catalogue
+                .index(&p.measure)
+                .expect("the plan checked the measure"),
+            target: p.target,
+            max_replications: p.max_replications,
+        };
+        let mut sink = super::sink(label, watch);
+        let reached = crate::batch::until_precise(model, &mut batch, &rule, pool, &mut sink)?;
+        if reached.stopped == crate::batch::Stopped::Interrupted {
+            return Err(ExperimentError::Stopped {
+                label: label.clone(),
+                done: batch.len() as u64,
+                total: p.max_replications,
+            });
+        }
+        precise.push(Some(reached.met));
+        kept.push(
+            plan.measures
+                .iter()
+                .map(|m| batch.measure(m).unwrap_or_default())
+                .collect(),
+        );
+    }
+    Ok(assemble(plan, &kept, &precise))
+}
+
+/// The sweep from each batch's kept columns (`[batch][measure]`, batches as
+/// [`Plan::cells`] orders them; each may hold its own number of replications) and, with a
+/// precision target, whether each met it.
+fn assemble(plan: &Plan, kept: &[Vec<Vec<f64>>], precise: &[Option<bool>]) -> Sweep {
+    let kinds = plan.kinds();
+    let per_point = kinds.len();
     let policies: Vec<String> = kinds
         .iter()
         .map(|k| match k {
@@ -450,73 +585,17 @@ pub fn run<W: Watch + ?Sized>(
             None => plan.points[0].1.policy().kind().name().to_string(),
         })
         .collect();
-    // the kept columns: [point][policy][measure]
-    let mut columns: Vec<Vec<Vec<Vec<f64>>>> = Vec::with_capacity(plan.points.len());
-    let mut reached: Vec<Vec<(u64, Option<bool>)>> = Vec::with_capacity(plan.points.len());
-    let mut cells = Vec::with_capacity(plan.batches());
-    for (g, model) in &plan.points {
-        let values: Vec<String> = plan
-            .axes
-            .iter()
-            .zip(g)
-            .map(|(a, &v)| a.values[v].clone())
-            .collect();
-        let at = plan
-            .axes
-            .iter()
-            .zip(&values)
-            .map(|(a, v)| format!("{}={v}", a.path))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut here = Vec::with_capacity(kinds.len());
-        let mut runs_here = Vec::with_capacity(kinds.len());
-        for kind in &kinds {
-            let model = match kind {
-                Some(k) => model.with_policy(model.policy().with_kind(*k)),
-                None => model.clone(),
-            };
-            let label = format!("{at} · {}", model.policy().kind());
-            let mut batch = batch_of(&model, &batch_plan, pool, watch, &label)?;
-            let mut precise = None;
-            if let Some(p) = &plan.precision {
-                let rule = crate::batch::Precise {
-                    measure: batch
-                        .catalogue
-                        .index(&p.measure)
-                        .expect("the plan checked the measure"),
-                    target: p.target,
-                    max_replications: p.max_replications,
-                };
-                let mut sink = super::sink(&label, watch);
-                let reached =
-                    crate::batch::until_precise(&model, &mut batch, &rule, pool, &mut sink)?;
-                if reached.stopped == crate::batch::Stopped::Interrupted {
-                    return Err(ExperimentError::Stopped {
-                        label: label.clone(),
-                        done: batch.len() as u64,
-                        total: p.max_replications,
-                    });
-                }
-                precise = Some(reached.met);
-            }
-            runs_here.push((batch.len() as u64, precise));
-            let cols: Vec<Vec<f64>> = plan
-                .measures
-                .iter()
-                .map(|m| batch.measure(m).unwrap_or_default())
-                .collect();
-            here.push(cols);
-        }
-        columns.push(here);
-        reached.push(runs_here);
-        let p = columns.len() - 1;
+    let column = |point: usize, k: usize, j: usize| &kept[point * per_point + k][j];
+    let mut cells = Vec::with_capacity(kept.len());
+    for (p, (g, model)) in plan.points.iter().enumerate() {
+        let (values, _) = plan.values(g);
         for (k, policy) in policies.iter().enumerate() {
             let stats = plan
                 .measures
                 .iter()
                 .enumerate()
                 .map(|(j, measure)| {
-                    let col = &columns[p][k][j];
+                    let col = column(p, k, j);
                     let s = summarize(col);
                     Stat {
                         measure: measure.clone(),
@@ -524,8 +603,8 @@ pub fn run<W: Watch + ?Sized>(
                         ci95: s.as_ref().and_then(|s| s.ci95),
                         p5: s.as_ref().map(|s| s.p5),
                         p95: s.as_ref().map(|s| s.p95),
-                        vs_reference: paired(&columns[0][k][j], col),
-                        vs_first_policy: (k > 0).then(|| paired(&columns[p][0][j], col)).flatten(),
+                        vs_reference: paired(column(0, k, j), col),
+                        vs_first_policy: (k > 0).then(|| paired(column(p, 0, j), col)).flatten(),
                     }
                 })
                 .collect();
@@ -534,16 +613,17 @@ pub fn run<W: Watch + ?Sized>(
                 Some(_) => policy.clone(),
                 None => model.policy().kind().name().to_string(),
             };
+            let b = p * per_point + k;
             cells.push(Cell {
                 values: values.clone(),
                 policy,
-                replications: reached[p][k].0,
-                precise: reached[p][k].1,
+                replications: kept[b].first().map_or(0, |c| c.len() as u64),
+                precise: precise[b],
                 stats,
             });
         }
     }
-    Ok(Sweep {
+    Sweep {
         axes: plan.axes.clone(),
         policies,
         measures: plan.measures.clone(),
@@ -555,7 +635,7 @@ pub fn run<W: Watch + ?Sized>(
             max_replications: p.max_replications,
         }),
         cells,
-    })
+    }
 }
 
 /// Where a measure crosses a level along a one-input sweep under one policy.

@@ -204,3 +204,122 @@ fn a_sharded_comparison_merges_into_the_comparison_one_run_gives() {
         assert_eq!(comparison(&merged), comparison(&whole), "{tag}");
     }
 }
+
+/// Every file two output folders hold, byte for byte, but the manifest (which names the
+/// command line) and, where a page states how long the work took, that line.
+fn same_files(whole: &Path, merged: &Path, what: &str) {
+    let names = |d: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(merged), names(whole), "{what}: the files differ");
+    for name in names(whole) {
+        if name == "manifest.json" {
+            continue;
+        }
+        let timed = |d: &Path| -> Vec<String> {
+            std::fs::read_to_string(d.join(&name))
+                .unwrap()
+                .lines()
+                .filter(|l| !l.contains(" batches of ") || !l.ends_with(" s)"))
+                .map(String::from)
+                .collect()
+        };
+        assert!(timed(merged) == timed(whole), "{what}: {name} differs");
+    }
+}
+
+/// `command` with `args` whole, then in 1, 2 and 7 parts merged: the same files.
+fn sharded_like_whole(tag: &str, args: &[&str]) {
+    let dir = TempDir::new(tag);
+    let go = |out: &Path, more: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(more);
+        all.extend_from_slice(&["-q", "--out", out.to_str().unwrap()]);
+        let o = ifss(&all);
+        assert!(o.success(), "{tag} {more:?}: {}", o.stderr);
+    };
+    let whole = dir.0.join("whole");
+    go(&whole, &[]);
+    for n in [1u32, 2, 7] {
+        let parts: Vec<_> = (1..=n)
+            .rev()
+            .map(|k| {
+                let p = dir.0.join(format!("{n}-{k}"));
+                go(&p, &["--shard", &format!("{k}/{n}")]);
+                p
+            })
+            .collect();
+        let merged = dir.0.join(format!("merged-{n}"));
+        let o = merge(&parts, &merged);
+        assert!(o.success(), "{tag}, {n} shards: {}", o.stderr);
+        same_files(&whole, &merged, &format!("{tag}, {n} shards"));
+    }
+}
+
+#[test]
+fn a_sharded_sweep_merges_into_the_sweep_one_run_gives() {
+    sharded_like_whole(
+        "shards-sweep",
+        &[
+            "sweep", "--preset", "capacity", "--reps", "9", "--seed", "2",
+        ],
+    );
+}
+
+#[test]
+fn a_sharded_sensitivity_analysis_merges_into_the_one_one_run_gives() {
+    sharded_like_whole(
+        "shards-sensitivity",
+        &[
+            "sensitivity",
+            "--reps",
+            "8",
+            "--seed",
+            "6",
+            "--global",
+            "10",
+        ],
+    );
+}
+
+#[test]
+fn a_sweep_part_is_refused_in_another_job_or_where_it_cannot_be_split() {
+    let dir = TempDir::new("shards-sweep-bad");
+    let part = |name: &str, args: &[&str]| {
+        let p = dir.0.join(name);
+        let mut all = vec![
+            "sweep",
+            "--over",
+            "policy.share_after_days=0,30",
+            "--reps",
+            "6",
+        ];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["-q", "--out", p.to_str().unwrap()]);
+        (ifss(&all), p)
+    };
+    let (o, a) = part("a", &["--shard", "1/2"]);
+    assert!(o.success(), "{}", o.stderr);
+    let (o, b) = part("b", &["--shard", "2/2", "--policies", "pooled"]);
+    assert!(o.success(), "{}", o.stderr);
+    let o = merge(&[a.clone(), b], &dir.0.join("m"));
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("shards of different jobs"),
+        "{}",
+        o.stderr
+    );
+    let o = merge(&[a], &dir.0.join("m"));
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr.contains("missing: 2"), "{}", o.stderr);
+    // a precision target decides each point's replications from all of them
+    let (o, _) = part("p", &["--shard", "1/2", "--target-precision", "0.1"]);
+    assert!(!o.success());
+    assert!(o.stderr.contains("--target-precision"), "{}", o.stderr);
+}

@@ -6,6 +6,7 @@
 //! under CI (`CI` set).
 
 use super::support::{TempDir, ifss};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -51,20 +52,13 @@ fn slurm_or_skip() -> bool {
     up
 }
 
-#[test]
-fn a_sharded_run_on_slurm_merges_into_the_run_one_machine_gives() {
-    if !slurm_or_skip() {
-        return;
-    }
-    let dir = TempDir::new("slurm");
-    let job = ["--reps", "21", "--seed", "5", "--no-report"];
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/slurm/run-sharded.sh");
-    let out = dir.0.join("sharded");
+/// Submit `args` in `parts` shards with the project's Slurm script; the job ids.
+fn submit(out: &Path, parts: u32, args: &[&str]) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/slurm/run-sharded.sh");
     let submitted = Command::new("bash")
         .arg(&script)
-        .args(["3", out.to_str().unwrap()])
-        .args(job)
+        .args([&parts.to_string(), out.to_str().unwrap()])
+        .args(args)
         .env("IFSS_SIM", env!("CARGO_BIN_EXE_ifss-sim"))
         .output()
         .expect("the submit script runs");
@@ -73,36 +67,78 @@ fn a_sharded_run_on_slurm_merges_into_the_run_one_machine_gives() {
         "sbatch failed: {}",
         String::from_utf8_lossy(&submitted.stderr)
     );
-    let ids = String::from_utf8_lossy(&submitted.stdout)
+    String::from_utf8_lossy(&submitted.stdout)
         .trim()
-        .to_string();
+        .to_string()
+}
+
+/// Wait (at most until `deadline`) for the merge of the job `ids` to write `out/merged`.
+fn merged(out: &Path, ids: &str, deadline: Instant) -> PathBuf {
     let merged = out.join("merged");
-    let deadline = Instant::now() + Duration::from_secs(240);
     while !merged.join("manifest.json").is_file() {
         assert!(
             Instant::now() < deadline,
-            "jobs {ids} did not finish within 240 s; merge log: {}",
+            "jobs {ids} did not finish in time; merge log: {}",
             std::fs::read_to_string(out.join("logs/merge.txt")).unwrap_or_default()
         );
         std::thread::sleep(Duration::from_millis(500));
     }
-    let whole = dir.0.join("whole");
-    let mut args = vec!["run"];
-    args.extend_from_slice(&job);
-    args.extend_from_slice(&["-q", "--out", whole.to_str().unwrap()]);
-    let o = ifss(&args);
+    merged
+}
+
+/// The same command run whole on this machine, into `out`.
+fn whole(out: &Path, args: &[&str]) -> PathBuf {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["-q", "--out", out.to_str().unwrap()]);
+    let o = ifss(&all);
     assert!(o.success(), "{}", o.stderr);
-    for file in ["replications.csv", "timeseries.csv"] {
-        assert!(
-            std::fs::read(merged.join(file)).unwrap() == std::fs::read(whole.join(file)).unwrap(),
-            "{file} differs between the Slurm job {ids} and one run"
-        );
+    out.to_path_buf()
+}
+
+fn same(a: &Path, b: &Path, file: &str, ids: &str) {
+    assert!(
+        std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap(),
+        "{file} differs between the Slurm job {ids} and one run"
+    );
+}
+
+#[test]
+fn sharded_jobs_on_slurm_merge_into_what_one_machine_gives() {
+    if !slurm_or_skip() {
+        return;
     }
-    let kpis = |d: &std::path::Path| {
+    let dir = TempDir::new("slurm");
+    let run = ["run", "--reps", "21", "--seed", "5", "--no-report"];
+    let sweep = [
+        "sweep",
+        "--over",
+        "policy.share_after_days=0,30",
+        "--reps",
+        "6",
+        "--seed",
+        "5",
+    ];
+    // both jobs queued at once, as a planner's would be
+    let run_ids = submit(&dir.0.join("run"), 3, &run);
+    let sweep_ids = submit(&dir.0.join("sweep"), 2, &sweep);
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let run_merged = merged(&dir.0.join("run"), &run_ids, deadline);
+    let sweep_merged = merged(&dir.0.join("sweep"), &sweep_ids, deadline);
+
+    let run_whole = whole(&dir.0.join("run-whole"), &run);
+    for file in ["replications.csv", "timeseries.csv"] {
+        same(&run_merged, &run_whole, file, &run_ids);
+    }
+    let kpis = |d: &Path| {
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap())
                 .unwrap();
         v["kpis"].clone()
     };
-    assert_eq!(kpis(&merged), kpis(&whole));
+    assert_eq!(kpis(&run_merged), kpis(&run_whole));
+
+    let sweep_whole = whole(&dir.0.join("sweep-whole"), &sweep);
+    for file in ["sweep.json", "sweep.csv", "sweep.html"] {
+        same(&sweep_merged, &sweep_whole, file, &sweep_ids);
+    }
 }
