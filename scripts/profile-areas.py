@@ -11,9 +11,10 @@ library, rand, rayon) go by the function they were inlined into, and the event l
 (inlined into rayon's worker) counts as the referrals' and stages' bookkeeping. Needs valgrind (callgrind_annotate) and a release build with debug info (the
 project's release profile has it).
 
-Usage: scripts/profile-areas.py [--bin target/release/ifss-sim] [SCENARIO [REPS]]
+Usage: scripts/profile-areas.py [--bin target/release/ifss-sim] [SCENARIO [REPS]] [-- BENCH-OPTIONS]
        scripts/profile-areas.py mmc 10          # model A, per customer
        scripts/profile-areas.py ifss-lite 100   # model B, per replication
+       scripts/profile-areas.py western-bay 2 -- --scale 250   # per replication, 5,000 posts
 """
 
 import argparse
@@ -86,9 +87,10 @@ def main():
     p.add_argument("reps", nargs="?", type=int)
     p.add_argument("--bin", default="target/release/ifss-sim")
     p.add_argument("--json", action="store_true", help="print the areas as JSON")
+    p.add_argument("bench_options", nargs="*", help="more options for bench, after --")
     a = p.parse_args()
     reps = a.reps or (10 if a.scenario == "mmc" else 100)
-    bench = [a.bin, "bench", a.scenario, "--reps", str(reps), "--threads", "1"]
+    bench = [a.bin, "bench", a.scenario, "--reps", str(reps), "--threads", "1"] + a.bench_options
     counts = json.loads(subprocess.run(bench + ["--json"], check=True,
                                        capture_output=True, text=True).stdout)
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,14 +116,16 @@ def main():
         unit, per = "customer", counts["one_thread"]["model_events"] / 3
     else:
         unit, per = "replication", reps
+    events = counts["one_thread"]["events"]
     rows = {AREAS[k]: totals[k] / per for k in range(len(AREAS))}
     rows["total"] = program / per
+    per_event = program / events
     if a.json:
         print(json.dumps({"scenario": a.scenario, "replications": reps, "per": unit,
-                          "instructions": rows}, indent=2))
+                          "instructions": rows, "per_engine_event": per_event}, indent=2))
         return
     print(f"{a.scenario}: {reps} replications, instructions per {unit} "
-          f"(callgrind, {program:,} in all)")
+          f"(callgrind, {program:,} in all, {per_event:,.0f} per engine event)")
     for name, x in rows.items():
         shown = f"{x:,.0f}" if x < 10_000 else f"{x / 1e3:,.0f} k"
         print(f"  {name:<40} {shown:>10}")

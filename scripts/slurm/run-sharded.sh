@@ -17,7 +17,8 @@ case "${1:-}" in run|compare|sweep|sensitivity) command=$1; shift ;; esac
 sim=${IFSS_SIM:-ifss-sim}
 mkdir -p "$out/parts" "$out/logs"
 out=$(cd "$out" && pwd)
-args=$(printf ' %q' "$@")
+args=""
+(($#)) && args=$(printf ' %q' "$@")
 array=$(sbatch --parsable ${SBATCH_OPTIONS:-} --job-name=ifss-shards --array=1-"$n" \
   --output="$out/logs/shard-%a.txt" --wrap \
   "$(printf '%q' "$sim") $command$args --quiet --shard \${SLURM_ARRAY_TASK_ID}/$n --out $(printf '%q' "$out")/parts/\${SLURM_ARRAY_TASK_ID}")

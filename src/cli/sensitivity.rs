@@ -85,6 +85,10 @@ pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
         global: a.global,
     };
     let plan = job.plan(&loaded, &cfg)?;
+    if let Some(n) = a.global {
+        plan.check_samples(n)
+            .map_err(|e| super::InputError(e.to_string()))?;
+    }
     super::run::check_size(&loaded.model, cfg.replications, plan.batches(), cfg.threads)?;
     if let Some(part) = a.shard {
         return super::shard::sensitivity_shard(&a.batch, &loaded, &plan, job, &cfg, part);

@@ -76,7 +76,6 @@ struct Job {
     command: String,
     /// The random-stream scheme every part drew from: parts of another scheme would not
     /// be parts of the same results.
-    #[serde(default)]
     stream_scheme: String,
     /// The base scenario's text after `--set`.
     scenario_text: String,
@@ -108,6 +107,9 @@ struct Shard {
     /// The kept measures of every batch (a sweep; an analysis, then its global method's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     columns: Vec<Columns>,
+    /// How long the part took to run, seconds (what a merged analysis says it took).
+    #[serde(default)]
+    seconds: f64,
 }
 
 /// Replications `[from, to)` of part `k` of `n` of `total`.
@@ -183,6 +185,7 @@ fn write_shard(
         shard: k,
         batches,
         columns: Vec::new(),
+        seconds: 0.0,
     };
     save(out, shard, loaded, &arms[0].1, &part, &policies, (from, to))
 }
@@ -267,11 +270,13 @@ fn experiment_shard(
     let out = output::Outputs::prepare(args.out.as_ref().unwrap_or(&default), SetKind::Shard)?;
     let pool = batch::Pool::new(cfg.threads)?;
     let bar = super::run::progress(args, to - from, "");
+    let started = std::time::Instant::now();
     let columns = part(
         (from, to - from),
         &pool,
         &mut super::run::Watching { bar: &bar },
     );
+    let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let columns = super::run::experiment_result(columns)?;
     let mut job = job_of(command, loaded, cfg, n);
@@ -282,6 +287,7 @@ fn experiment_shard(
         shard: k,
         batches: Vec::new(),
         columns,
+        seconds,
     };
     let range_cfg = BatchConfig {
         first: from,
@@ -416,7 +422,8 @@ pub struct MergeArgs {
     /// The shards' folders (each holding a shard.json), in any order.
     #[arg(required = true, value_name = "DIR")]
     shards: Vec<PathBuf>,
-    /// Output folder [default: output/<scenario>, as the unsharded run].
+    /// Output folder [default: the one the unsharded command writes, e.g. output/<scenario>
+    /// for a run, output/<scenario>/sweep for a sweep].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print the machine-readable summary (JSON) on stdout instead of tables.
@@ -460,6 +467,42 @@ fn read_shard(dir: &Path) -> Result<Shard> {
     Ok(shard)
 }
 
+impl Job {
+    /// What differs between this job and `other`, in words; `None` if they are one job.
+    fn differs(&self, other: &Job) -> Option<&'static str> {
+        let checks: [(bool, &'static str); 11] = [
+            (self.command != other.command, "commands"),
+            (
+                self.stream_scheme != other.stream_scheme,
+                "random-number schemes",
+            ),
+            (
+                self.scenario_text != other.scenario_text,
+                "scenarios (after --set)",
+            ),
+            (
+                self.scenario_label != other.scenario_label,
+                "scenario names",
+            ),
+            (self.overrides != other.overrides, "--set options"),
+            (self.arms != other.arms, "policies or variants"),
+            (self.seed != other.seed, "seeds"),
+            (self.replications != other.replications, "replications"),
+            (self.shards != other.shards, "numbers of shards"),
+            (self.report != other.report, "report options"),
+            (
+                self.experiment != other.experiment,
+                "experiment settings (inputs and values, policies, measures, preset, level or global samples)",
+            ),
+        ];
+        checks
+            .into_iter()
+            .find(|(d, _)| *d)
+            .map(|(_, w)| w)
+            .or_else(|| (self != other).then_some("output folders"))
+    }
+}
+
 /// The shards of one job, in part order: refused if they are of different jobs, or one
 /// is missing, given twice or out of range.
 fn ordered(a: &MergeArgs) -> Result<(Job, Vec<(PathBuf, Shard)>)> {
@@ -470,9 +513,9 @@ fn ordered(a: &MergeArgs) -> Result<(Job, Vec<(PathBuf, Shard)>)> {
     let (first_dir, first) = &shards[0];
     let job = first.job.clone();
     for (dir, s) in &shards[1..] {
-        if s.job != job {
+        if let Some(what) = job.differs(&s.job) {
             return Err(InputError(format!(
-                "{} and {} are shards of different jobs (command, scenario, policy, seed, replications or number of shards differ)",
+                "{} and {} are shards of different jobs: their {what} differ",
                 first_dir.display(),
                 dir.display()
             ))
@@ -771,7 +814,9 @@ fn merge_experiment(
                 job.replications,
                 job.seed
             );
-            let seconds = started.elapsed().as_secs_f64();
+            // the time the analysis took: its parts' running times added up
+            let seconds =
+                parts.iter().map(|(_, s)| s.seconds).sum::<f64>() + started.elapsed().as_secs_f64();
             super::sensitivity::finish(&args, loaded, &cfg, out, &s, global.as_ref(), seconds)
         }
     }

@@ -166,6 +166,19 @@ impl Plan {
     pub fn runs(&self) -> Runs {
         self.runs
     }
+
+    /// Refuse a global design of `samples` samples unless it is between the inputs plus
+    /// two (the regression needs them) and [`MAX_SAMPLES`].
+    pub fn check_samples(&self, samples: usize) -> Result<(), ExperimentError> {
+        let k = self.inputs.len();
+        if (k + 2..=MAX_SAMPLES).contains(&samples) {
+            return Ok(());
+        }
+        Err(ExperimentError::Search(format!(
+            "--global needs between {} (the inputs plus two) and {MAX_SAMPLES} samples, got {samples}",
+            k + 2
+        )))
+    }
 }
 
 /// The measures an answer is read from, in the order [`Columns`] keep them.
@@ -474,13 +487,8 @@ pub fn global<W: Watch + ?Sized>(
 fn design(plan: &Plan, samples: usize) -> Result<Vec<Vec<f64>>, ExperimentError> {
     use rand::Rng as _;
     use rand::seq::SliceRandom as _;
+    plan.check_samples(samples)?;
     let k = plan.inputs.len();
-    if !(k + 2..=MAX_SAMPLES).contains(&samples) {
-        return Err(ExperimentError::Search(format!(
-            "--global needs between {} (the inputs plus two) and {MAX_SAMPLES} samples, got {samples}",
-            k + 2
-        )));
-    }
     let mut rng =
         crate::rng::Streams::new(plan.runs.seed, 0).stream(crate::rng::StreamId::Design {
             experiment: LATIN_HYPERCUBE,

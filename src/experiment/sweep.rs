@@ -565,7 +565,11 @@ pub fn run<W: Watch + ?Sized>(
         kept.push(
             plan.measures
                 .iter()
-                .map(|m| batch.measure(m).unwrap_or_default())
+                .map(|m| {
+                    batch
+                        .measure(m)
+                        .unwrap_or_else(|| vec![f64::NAN; batch.len()])
+                })
                 .collect(),
         );
     }

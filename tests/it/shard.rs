@@ -315,6 +315,7 @@ fn a_sweep_part_is_refused_in_another_job_or_where_it_cannot_be_split() {
         "{}",
         o.stderr
     );
+    assert!(o.stderr.contains("experiment settings"), "{}", o.stderr);
     let o = merge(&[a], &dir.0.join("m"));
     assert_eq!(o.code, Some(2));
     assert!(o.stderr.contains("missing: 2"), "{}", o.stderr);
@@ -322,4 +323,21 @@ fn a_sweep_part_is_refused_in_another_job_or_where_it_cannot_be_split() {
     let (o, _) = part("p", &["--shard", "1/2", "--target-precision", "0.1"]);
     assert!(!o.success());
     assert!(o.stderr.contains("--target-precision"), "{}", o.stderr);
+    // a global design too small for its inputs is refused
+    let out = dir.0.join("g");
+    let o = ifss(&[
+        "sensitivity",
+        "--reps",
+        "400",
+        "--global",
+        "3",
+        "--shard",
+        "1/2",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(o.stderr.contains("--global needs between"), "{}", o.stderr);
+    assert!(!out.join("shard.json").exists());
 }
