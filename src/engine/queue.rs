@@ -140,18 +140,34 @@ impl QuadHeap {
     }
 }
 
-/// Days of events the heap holds; later ones wait in an unsorted list until their week
-/// comes (see [`EventQueue`]).
+/// Days of events the heap holds at a time: later ones wait in their week's bucket until
+/// that week comes (see [`EventQueue`]).
 const NEAR_DAYS: f64 = 7.0;
+
+/// Weeks that have a bucket of their own (about 78 years); events later still wait in
+/// one overflow list, which moves into the heap once every bucket has.
+const MAX_WEEKS: usize = 4096;
+
+/// The week (of [`NEAR_DAYS`]) a time falls in, [`MAX_WEEKS`] for every later one.
+fn week_of(time: SimTime) -> usize {
+    let w = time.days() / NEAR_DAYS;
+    if w < MAX_WEEKS as f64 {
+        w as usize
+    } else {
+        MAX_WEEKS
+    }
+}
 
 /// Pending events.
 ///
-/// Only the events of the coming week sit in the heap; later ones (re-referrals months
-/// ahead, patience running out, staff changes) wait in an unsorted list and move into the
-/// heap when their week comes. The heap stays small enough for the processor's cache
-/// however large the service, and each far event is moved once. Every event in the list
-/// is later than the week's end and every event in the heap no later, and the heap is
-/// refilled whenever it empties, so its top is always the earliest of both.
+/// Only the events of the current week (and any earlier ones) sit in the heap; later ones
+/// (re-referrals months ahead, patience running out, staff changes) wait unsorted in the
+/// bucket of their week and move into the heap when it empties and their week is the next
+/// with any events. The heap stays small enough for the processor's cache however large
+/// the service, each far event is moved once, and finding the next week's events reads
+/// only that week's bucket. Every bucketed event is in a later week than `current`, every
+/// event in the heap in `current` or before, and the heap is refilled whenever it
+/// empties, so its top is always the earliest of both.
 ///
 /// Each authority's next first referral waits in a slot of its own beside the heap:
 /// there is never more than one per authority, and arrivals are about half of all
@@ -160,10 +176,11 @@ const NEAR_DAYS: f64 = 7.0;
 #[derive(Debug, Default)]
 pub(crate) struct EventQueue {
     heap: QuadHeap,
-    /// Events after `near_end`, unsorted.
-    far: Vec<Entry>,
-    /// Time key of the end of the heap's window.
-    near_end: u64,
+    /// `far[w]`: the events of week `w`, unsorted, for weeks after `current`; the last
+    /// one holds every event from week [`MAX_WEEKS`] on.
+    far: Vec<Vec<Entry>>,
+    /// The latest week whose events are in the heap.
+    current: usize,
     /// The pending `Arrival` of each authority, if any.
     arrivals: Vec<Option<Entry>>,
     seq: u64,
@@ -174,8 +191,8 @@ pub(crate) struct EventQueue {
 impl EventQueue {
     pub(crate) fn clear(&mut self) {
         self.heap.clear();
-        self.far.clear();
-        self.near_end = window_end(0.0);
+        self.far.iter_mut().for_each(Vec::clear);
+        self.current = 0;
         self.arrivals.iter_mut().for_each(|slot| *slot = None);
         self.seq = 0;
         self.now = SimTime::ZERO;
@@ -217,27 +234,29 @@ impl EventQueue {
                 return;
             }
         }
-        if (entry.key >> 64) as u64 <= self.near_end {
+        let week = week_of(time);
+        if week <= self.current {
             self.heap.push(entry);
         } else {
-            self.far.push(entry);
+            if self.far.len() <= week {
+                self.far.resize_with(week + 1, Vec::new);
+            }
+            self.far[week].push(entry);
         }
     }
 
-    /// With the heap empty, move the next week's worth of far events into it: the week
-    /// from the earliest far event.
+    /// With the heap empty, move the events of the next week that has any into it.
     fn refill(&mut self) {
-        let Some(first) = self.far.iter().map(|e| (e.key >> 64) as u64).min() else {
-            return;
-        };
-        self.near_end = window_end(SimTime::from_key(first).days());
-        let end = self.near_end;
-        let mut k = 0;
-        while k < self.far.len() {
-            if (self.far[k].key >> 64) as u64 <= end {
-                self.heap.push(self.far.swap_remove(k));
-            } else {
-                k += 1;
+        for week in self.current + 1..self.far.len() {
+            if !self.far[week].is_empty() {
+                self.current = week;
+                let mut bucket = std::mem::take(&mut self.far[week]);
+                for e in bucket.drain(..) {
+                    self.heap.push(e);
+                }
+                // keep the bucket's room for the next replication
+                self.far[week] = bucket;
+                return;
             }
         }
     }
@@ -269,13 +288,10 @@ impl EventQueue {
 
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.heap.items.len() + self.far.len() + self.arrivals.iter().flatten().count()
+        self.heap.items.len()
+            + self.far.iter().map(Vec::len).sum::<usize>()
+            + self.arrivals.iter().flatten().count()
     }
-}
-
-/// The time key [`NEAR_DAYS`] after `from` days.
-fn window_end(from: f64) -> u64 {
-    SimTime::new(from + NEAR_DAYS).map_or(u64::MAX, SimTime::key)
 }
 
 #[cfg(test)]
@@ -335,6 +351,35 @@ mod tests {
         for a in 0..50u16 {
             assert_eq!(q.pop(), Some((t(3.0), Event::Arrival { authority: a })));
         }
+    }
+
+    #[test]
+    fn far_weeks_and_the_overflow_come_out_in_time_order() {
+        let mut q = EventQueue::default();
+        // weeks far apart, several in one week, and times past the last bucketed week
+        let days = [
+            40_000.0, 3.0, 700.5, 29_000.0, 700.25, 14.0, 1e9, 7.0, 6.999, 700.5, 0.0,
+        ];
+        for (i, &d) in days.iter().enumerate() {
+            q.push(t(d), Event::Sample { week: i as u32 });
+        }
+        let mut want: Vec<(f64, u32)> = days
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| (d, i as u32))
+            .collect();
+        want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (d, i) in want {
+            assert_eq!(q.pop(), Some((t(d), Event::Sample { week: i })));
+            // an event pushed after day 14 for a week whose bucket is empty still comes
+            // before the next bucketed week's
+            if i == 5 {
+                q.push(t(30.0), Event::Sample { week: 99 });
+                assert_eq!(q.pop(), Some((t(30.0), Event::Sample { week: 99 })));
+            }
+        }
+        assert_eq!(q.pop(), None);
+        assert_eq!(q.len(), 0);
     }
 
     proptest::proptest! {
