@@ -621,7 +621,8 @@ pub fn merge(a: MergeArgs) -> Result<()> {
         });
     }
     let mut merged: Vec<Option<Batch>> = vec![None; job.arms.len()];
-    for (k, (dir, s)) in parts.iter().enumerate() {
+    // each part's states are read back one part at a time, moved rather than copied
+    for (k, (dir, s)) in parts.into_iter().enumerate() {
         if s.batches.len() != job.arms.len() {
             return Err(InputError(format!(
                 "{}: {} batches, the job has {}",
@@ -632,8 +633,8 @@ pub fn merge(a: MergeArgs) -> Result<()> {
             .into());
         }
         let (from, _) = range(job.replications, k as u32 + 1, job.shards);
-        for ((state, model), slot) in s.batches.iter().zip(&models).zip(merged.iter_mut()) {
-            let part = Batch::from_state(model, state.clone())
+        for ((state, model), slot) in s.batches.into_iter().zip(&models).zip(merged.iter_mut()) {
+            let part = Batch::from_state(model, state)
                 .map_err(|e| InputError(format!("{}: {e}", dir.display())))?;
             if part.first != from {
                 return Err(InputError(format!(
