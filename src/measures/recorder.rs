@@ -85,11 +85,16 @@ impl Level {
     }
 }
 
-/// Integrals of one worker's state.
+/// Integrals of one worker's state, with what advancing them reads of the post: two
+/// cache lines, since every change in any worker's state advances its own.
 #[derive(Debug, Clone, Default)]
+#[repr(align(64))]
 struct WorkerTally {
     since: f64,
     state: Option<WorkerState>,
+    /// the post's direct-work capacity a day, and its Phase 1 places
+    cap_per_day: f64,
+    places: f64,
     filled_days: f64,
     present_days: f64,
     committed_hours: f64,
@@ -97,10 +102,13 @@ struct WorkerTally {
     direct_hours: f64,
     cross_hours: f64,
     travel_hours: f64,
-    /// filled days in each contract year
-    filled_by_year: Vec<f64>,
-    /// travel hours in each contract year
-    travel_by_year: Vec<f64>,
+}
+
+/// A worker's filled days and travel hours in one contract year.
+#[derive(Debug, Clone, Copy, Default)]
+struct YearTally {
+    filled_days: f64,
+    travel_hours: f64,
 }
 
 /// Calls `f(year, days)` for the part of `[from, to)` in each contract year.
@@ -212,6 +220,8 @@ pub struct Recorder {
     titles: Vec<String>,
     title_of: Vec<usize>,
     workers: Vec<WorkerTally>,
+    /// `worker_years[worker * years + year]`
+    worker_years: Vec<YearTally>,
     series: Vec<f64>,
     weeks: usize,
     /// the cost projection, when the scenario has a `[costs]` section
@@ -226,9 +236,8 @@ pub struct Recorder {
     /// the sum of the waits of those allocated
     quarters: usize,
     by_quarter: Vec<f64>,
-    /// per post: Phase 1 places (families its direct hours hold at once at the heaviest
-    /// load), and place-days available and in use while present
-    places: Vec<f64>,
+    /// Phase 1 place-days available and in use while present (each post's places are in
+    /// its tally)
     place_days: f64,
     place_days_used: f64,
     /// weekly hours a new family needs
@@ -298,14 +307,16 @@ impl Recorder {
                 .map(|t| crate::model::slug(t))
                 .collect(),
             title_of: model.post_title_indices(),
-            workers: vec![
-                WorkerTally {
-                    filled_by_year: vec![0.0; model.years()],
-                    travel_by_year: vec![0.0; model.years()],
+            workers: model
+                .posts()
+                .iter()
+                .map(|p| WorkerTally {
+                    cap_per_day: p.direct_hours_per_week() / 7.0,
+                    places: places(p.direct_hours_per_week(), model.pathway().intake_hours()),
                     ..WorkerTally::default()
-                };
-                model.posts().len()
-            ],
+                })
+                .collect(),
+            worker_years: vec![YearTally::default(); model.posts().len() * model.years()],
             series: vec![f64::NAN; weeks * n * SERIES.len()],
             weeks,
             projector: Projector::new(model),
@@ -313,18 +324,6 @@ impl Recorder {
             km: Vec::new(),
             quarters: quarters(model.horizon_days()),
             by_quarter: vec![0.0; quarters(model.horizon_days()) * QUARTER_COLUMNS],
-            places: model
-                .posts()
-                .iter()
-                .map(|p| {
-                    let intake = model.pathway().intake_hours();
-                    if intake > 0.0 {
-                        (p.direct_hours_per_week() / intake).floor()
-                    } else {
-                        0.0
-                    }
-                })
-                .collect(),
             place_days: 0.0,
             place_days_used: 0.0,
             intake: model.pathway().intake_hours(),
@@ -343,16 +342,15 @@ impl Recorder {
         self.open.iter_mut().for_each(|l| *l = Level::default());
         self.open_now.iter_mut().for_each(|c| *c = 0);
         for w in &mut self.workers {
-            let mut filled = std::mem::take(&mut w.filled_by_year);
-            let mut travel = std::mem::take(&mut w.travel_by_year);
-            filled.iter_mut().for_each(|x| *x = 0.0);
-            travel.iter_mut().for_each(|x| *x = 0.0);
             *w = WorkerTally {
-                filled_by_year: filled,
-                travel_by_year: travel,
+                cap_per_day: w.cap_per_day,
+                places: w.places,
                 ..WorkerTally::default()
             };
         }
+        self.worker_years
+            .iter_mut()
+            .for_each(|y| *y = YearTally::default());
         self.series.iter_mut().for_each(|x| *x = f64::NAN);
         self.accepted_at.clear();
         self.km.clear();
@@ -658,9 +656,9 @@ impl Recorder {
         // inputs to the cost projection: staffed days per post title and travel, by year
         // one pass over the posts (summed in post order, as before)
         let mut by_title = vec![0.0; self.titles.len() * self.years];
-        for (w, &t) in self.workers.iter().zip(&self.title_of) {
-            for (y, days) in w.filled_by_year.iter().enumerate() {
-                by_title[t * self.years + y] += days;
+        for (w, &t) in self.title_of.iter().enumerate() {
+            for (y, year) in self.years_of(w).iter().enumerate() {
+                by_title[t * self.years + y] += year.filled_days;
             }
         }
         for (t, title) in self.titles.iter().enumerate() {
@@ -674,7 +672,9 @@ impl Recorder {
             }
         }
         for y in 0..self.years {
-            let hours: f64 = self.workers.iter().map(|w| w.travel_by_year[y]).sum();
+            let hours: f64 = (0..self.workers.len())
+                .map(|w| self.years_of(w)[y].travel_hours)
+                .sum();
             v.measure(&|| format!("travel_hours.y{}", y + 1), Unit::Hours, hours);
         }
 
@@ -690,12 +690,14 @@ impl Recorder {
             let mut filled = vec![0.0; self.titles.len()];
             for y in 0..self.years {
                 filled.iter_mut().for_each(|d| *d = 0.0);
-                for (w, &t) in self.workers.iter().zip(&self.title_of) {
-                    filled[t] += w.filled_by_year[y];
+                for (w, &t) in self.title_of.iter().enumerate() {
+                    filled[t] += self.years_of(w)[y].filled_days;
                 }
                 let inputs = YearInputs {
                     filled_post_days: filled,
-                    travel_hours: self.workers.iter().map(|w| w.travel_by_year[y]).sum(),
+                    travel_hours: (0..self.workers.len())
+                        .map(|w| self.years_of(w)[y].travel_hours)
+                        .sum(),
                 };
                 let cost = projector.year(y, &inputs);
                 filled = inputs.filled_post_days;
@@ -743,24 +745,30 @@ impl Recorder {
         }
     }
 
+    /// Worker `w`'s tallies by contract year.
+    fn years_of(&self, w: usize) -> &[YearTally] {
+        &self.worker_years[w * self.years..][..self.years]
+    }
+
     fn worker_advance(&mut self, w: usize, t: f64) {
-        let cap_per_day = self.posts[w].3;
         let clock = &mut self.clock;
         let tally = &mut self.workers[w];
+        let cap_per_day = tally.cap_per_day;
         if let Some(s) = tally.state {
             // measured time: the part after the warm-up (the yearly cost inputs take all)
             let dt = (t - tally.since.max(self.from)).max(0.0);
+            let by_year = &mut self.worker_years[w * self.years..][..self.years];
             if s.filled {
                 tally.filled_days += dt;
-                let by_year = &mut tally.filled_by_year;
-                clock.split(tally.since, t, |y, d| by_year[y] += d);
+                clock.split(tally.since, t, |y, d| by_year[y].filled_days += d);
             }
             if s.present && s.travel_rate > 0.0 {
-                let by_year = &mut tally.travel_by_year;
-                clock.split(tally.since, t, |y, d| by_year[y] += s.travel_rate / 7.0 * d);
+                clock.split(tally.since, t, |y, d| {
+                    by_year[y].travel_hours += s.travel_rate / 7.0 * d
+                });
             }
-            if s.present && self.places[w] > 0.0 {
-                let places = self.places[w];
+            if s.present && tally.places > 0.0 {
+                let places = tally.places;
                 let free = ((cap_per_day * 7.0 - s.committed) / self.intake)
                     .floor()
                     .clamp(0.0, places);
@@ -777,6 +785,16 @@ impl Recorder {
             }
         }
         tally.since = t;
+    }
+}
+
+/// A post's Phase 1 places: the families its direct hours a week hold at once at the
+/// heaviest load (`intake` hours a week each).
+fn places(direct_hours_per_week: f64, intake: f64) -> f64 {
+    if intake > 0.0 {
+        (direct_hours_per_week / intake).floor()
+    } else {
+        0.0
     }
 }
 
@@ -943,9 +961,9 @@ impl Observer for Recorder {
 
     fn hours_delivered(&mut self, t: SimTime, w: usize, direct: f64, travel: f64, cross: bool) {
         let y = self.clock.year(t.days());
-        let tally = &mut self.workers[w];
         // travel is paid for whenever it happens; what is measured starts after the warm-up
-        tally.travel_by_year[y] += travel;
+        self.worker_years[w * self.years + y].travel_hours += travel;
+        let tally = &mut self.workers[w];
         if t.days() < self.from {
             return;
         }
