@@ -26,19 +26,20 @@
 
 use super::Worker;
 
-/// A key with its worker: `(value, worker)` ordered by value, then the lower worker.
+/// A key with its worker's leaf: `(value, leaf)` ordered by value, then the lower leaf.
+/// A pool's leaves follow its workers' index order, so the lower leaf is the lower worker.
 /// Packed to 12 bytes so that a tree node fills half a cache line exactly.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[repr(C, packed(4))]
 struct Best {
     value: f64,
-    worker: u32,
+    leaf: u32,
 }
 
 impl Best {
     const NONE: Best = Best {
         value: f64::INFINITY,
-        worker: u32::MAX,
+        leaf: u32::MAX,
     };
 
     fn min(self, other: Best) -> Best {
@@ -47,13 +48,13 @@ impl Best {
         match mine.total_cmp(&theirs) {
             std::cmp::Ordering::Less => self,
             std::cmp::Ordering::Greater => other,
-            std::cmp::Ordering::Equal if self.worker <= other.worker => self,
+            std::cmp::Ordering::Equal if self.leaf <= other.leaf => self,
             std::cmp::Ordering::Equal => other,
         }
     }
 
     fn get(self) -> Option<(f64, usize)> {
-        (self.worker != u32::MAX).then_some((self.value, self.worker as usize))
+        (self.leaf != u32::MAX).then_some((self.value, self.leaf as usize))
     }
 }
 
@@ -77,14 +78,15 @@ impl Node {
         light: Best::NONE,
     };
 
-    fn leaf(i: usize, w: &Worker) -> Node {
-        let worker = i as u32;
+    /// Leaf `k` of a pool, for its worker `w`.
+    fn leaf(k: usize, w: &Worker) -> Node {
+        let leaf = k as u32;
         let open = w.may_take_more();
         Node {
             share: if open {
                 Best {
                     value: w.committed / w.capacity,
-                    worker,
+                    leaf,
                 }
             } else {
                 Best::NONE
@@ -93,7 +95,7 @@ impl Node {
             light: if w.present() && w.capacity > 0.0 {
                 Best {
                     value: w.committed,
-                    worker,
+                    leaf,
                 }
             } else {
                 Best::NONE
@@ -158,7 +160,7 @@ impl Pool {
         self.nodes.clear();
         self.nodes.resize(2 * self.leaves, Node::EMPTY);
         for (k, &i) in self.members.iter().enumerate() {
-            self.nodes[self.leaves + k] = Node::leaf(i, &workers[i]);
+            self.nodes[self.leaves + k] = Node::leaf(k, &workers[i]);
         }
         // (a pool of one worker has its leaf at node 1: it is its own root)
         for k in (1..self.leaves).rev() {
@@ -166,8 +168,8 @@ impl Pool {
         }
     }
 
-    fn update(&mut self, k: usize, i: usize, w: &Worker) {
-        let leaf = Node::leaf(i, w);
+    fn update(&mut self, k: usize, w: &Worker) {
+        let leaf = Node::leaf(k, w);
         let mut at = self.leaves + k;
         if self.nodes[at] == leaf {
             return;
@@ -197,10 +199,9 @@ impl Pool {
         if root.committed + need > self.capacity + eps {
             return None;
         }
-        let (share, i) = root.share.get()?;
-        let k = self.members.partition_point(|&m| m < i);
+        let (share, k) = root.share.get()?;
         if self.nodes[self.leaves + k].committed + need <= self.capacity + eps {
-            return Some((share, i));
+            return Some((share, self.members[k]));
         }
         // equal shares from committed hours that differ in their last bits
         self.scan(need, eps)
@@ -214,7 +215,12 @@ impl Pool {
                 best = best.min(leaf.share);
             }
         }
-        best.get()
+        self.worker(best)
+    }
+
+    /// A key's value and worker (rather than leaf), if it has one.
+    fn worker(&self, best: Best) -> Option<(f64, usize)> {
+        best.get().map(|(value, k)| (value, self.members[k]))
     }
 
     /// Whether any worker of this pool may take more families.
@@ -230,13 +236,13 @@ impl Pool {
     /// on ties.
     pub(super) fn lightest(&self) -> Option<(f64, usize)> {
         if self.small {
-            return self
-                .leaf_nodes()
-                .iter()
-                .fold(Best::NONE, |acc, n| acc.min(n.light))
-                .get();
+            return self.worker(
+                self.leaf_nodes()
+                    .iter()
+                    .fold(Best::NONE, |acc, n| acc.min(n.light)),
+            );
         }
-        self.root().light.get()
+        self.worker(self.root().light)
     }
 }
 
@@ -305,7 +311,7 @@ impl Pools {
     /// Bring worker `i`'s leaf up to date.
     pub(super) fn update(&mut self, i: usize, w: &Worker) {
         let (g, k) = self.place[i];
-        self.pools[g as usize].update(k as usize, i, w);
+        self.pools[g as usize].update(k as usize, w);
     }
 
     pub(super) fn pool(&self, g: usize) -> &Pool {
@@ -348,7 +354,7 @@ impl Pools {
             assert_eq!(p.members[k as usize], i);
             assert_eq!(
                 p.nodes[p.leaves + k as usize],
-                Node::leaf(i, w),
+                Node::leaf(k as usize, w),
                 "worker {i}'s leaf is stale"
             );
         }
