@@ -29,7 +29,10 @@ const FORMAT: &str = "ifss-sim shard";
 /// Largest shard file read, bytes.
 const MAX_SHARD_BYTES: u64 = 4 << 30;
 
-/// `K/N` with 1 ≤ K ≤ N ≤ 10,000.
+/// The most parts a job may be split into.
+const MAX_SHARDS: u32 = 10_000;
+
+/// `K/N` with 1 ≤ K ≤ N ≤ [`MAX_SHARDS`].
 pub fn parse(s: &str) -> Result<(u32, u32), String> {
     let (k, n) = s
         .split_once('/')
@@ -42,8 +45,8 @@ pub fn parse(s: &str) -> Result<(u32, u32), String> {
             .parse()
             .map_err(|_| format!("N in {s:?} is not a whole number"))?,
     );
-    if n == 0 || n > 10_000 || k == 0 || k > n {
-        return Err(format!("need 1 ≤ K ≤ N ≤ 10000, got {k}/{n}"));
+    if n == 0 || n > MAX_SHARDS || k == 0 || k > n {
+        return Err(format!("need 1 ≤ K ≤ N ≤ {MAX_SHARDS}, got {k}/{n}"));
     }
     Ok((k, n))
 }
@@ -463,6 +466,21 @@ fn read_shard(dir: &Path) -> Result<Shard> {
             shard.format
         ))
         .into());
+    }
+    // the numbers a merge sizes its work by, checked before they are used
+    let (k, n, reps) = (shard.shard, shard.job.shards, shard.job.replications);
+    let most = ifss_sim::model::MAX_REPLICATIONS;
+    let problem = if !(1..=MAX_SHARDS).contains(&n) {
+        Some(format!("job.shards is {n}; allowed: 1 to {MAX_SHARDS}"))
+    } else if !(1..=n).contains(&k) {
+        Some(format!("shard is {k}; allowed: 1 to the job's {n} shards"))
+    } else if !(1..=most).contains(&reps) {
+        Some(format!("job.replications is {reps}; allowed: 1 to {most}"))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        return Err(InputError(format!("{}: {problem}", path.display())).into());
     }
     Ok(shard)
 }

@@ -109,6 +109,38 @@ fn a_missing_repeated_or_foreign_shard_is_refused_by_name() {
     let o = run(&dir.0.join("x"), &["--shard", "4/3"]);
     assert_eq!(o.code, Some(2));
     assert!(o.stderr.contains("1 ≤ K ≤ N"), "{}", o.stderr);
+    // a shard file edited to claim billions of parts or replications is refused before
+    // anything is sized by it
+    let good = part(1, 2, &[]);
+    let text = std::fs::read_to_string(good.join("shard.json")).unwrap();
+    for (field, from, to, says) in [
+        (
+            "parts",
+            "\"shards\":2",
+            "\"shards\":4000000000",
+            "job.shards is 4000000000",
+        ),
+        ("shard", "\"shard\":1", "\"shard\":3", "shard is 3"),
+        (
+            "replications",
+            "\"replications\":21",
+            "\"replications\":99999999999",
+            "job.replications is 99999999999",
+        ),
+    ] {
+        assert!(text.contains(from), "{field}: {from} not in the shard");
+        let edited = dir.0.join(format!("edited-{field}"));
+        std::fs::create_dir_all(&edited).unwrap();
+        std::fs::write(edited.join("shard.json"), text.replacen(from, to, 1)).unwrap();
+        let o = merge(std::slice::from_ref(&edited), &dir.0.join("m"));
+        assert_eq!(o.code, Some(2), "{field}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{field}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("edited-"),
+            "the file is named: {}",
+            o.stderr
+        );
+    }
 }
 
 #[test]
