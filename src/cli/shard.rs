@@ -28,6 +28,9 @@ use std::path::{Path, PathBuf};
 const FORMAT: &str = "ifss-sim shard";
 /// Largest shard file read, bytes.
 const MAX_SHARD_BYTES: u64 = 4 << 30;
+/// Largest total of the shard files one merge reads (each is held while the parts are
+/// checked and joined), bytes.
+const MAX_MERGE_BYTES: u64 = 8 << 30;
 
 /// The most parts a job may be split into.
 const MAX_SHARDS: u32 = 10_000;
@@ -524,6 +527,19 @@ impl Job {
 /// The shards of one job, in part order: refused if they are of different jobs, or one
 /// is missing, given twice or out of range.
 fn ordered(a: &MergeArgs) -> Result<(Job, Vec<(PathBuf, Shard)>)> {
+    let total: u64 = a
+        .shards
+        .iter()
+        .filter_map(|d| std::fs::metadata(d.join("shard.json")).ok())
+        .map(|m| m.len())
+        .sum();
+    if total > MAX_MERGE_BYTES {
+        return Err(InputError(format!(
+            "the shards hold {total} bytes in all, more than one merge reads ({MAX_MERGE_BYTES}): \
+             run the job with fewer replications"
+        ))
+        .into());
+    }
     let mut shards: Vec<(PathBuf, Shard)> = Vec::new();
     for dir in &a.shards {
         shards.push((dir.clone(), read_shard(dir)?));

@@ -141,6 +141,20 @@ fn a_missing_repeated_or_foreign_shard_is_refused_by_name() {
             o.stderr
         );
     }
+    // more than a merge may read in all is refused before any is read (a sparse file)
+    let huge = dir.0.join("huge");
+    std::fs::create_dir_all(&huge).unwrap();
+    std::fs::File::create(huge.join("shard.json"))
+        .unwrap()
+        .set_len(9 << 30)
+        .unwrap();
+    let o = merge(&[good, huge], &dir.0.join("m"));
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("more than one merge reads"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
