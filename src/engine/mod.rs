@@ -120,8 +120,11 @@ pub struct Engine {
     timeline: Vec<(f64, StaffChange)>,
     /// Each post's availability changes `(time, reserved sequence, change)`, in the
     /// order they fire; only the next one of each post sits in the event queue.
-    staff_events: Vec<Vec<(SimTime, u64, StaffChange)>>,
-    staff_next: Vec<usize>,
+    /// Every post's changes in one table, each post's in a run of its own (one table,
+    /// so that queuing a post's next change reads one place, not a list per post).
+    staff_events: Vec<(SimTime, u64, StaffChange)>,
+    /// Per post: its next change's place in `staff_events`, and the end of its run.
+    staff_next: Vec<(usize, usize)>,
     /// Sequence number reserved for week 0's sample (week k uses `+ k`).
     sample_seq: u64,
     weeks: u32,
@@ -266,6 +269,8 @@ impl Engine {
 
         // Staff.
         self.workers.resize_with(model.posts.len(), Worker::default);
+        self.staff_events.clear();
+        self.staff_next.clear();
         for (i, post) in model.posts.iter().enumerate() {
             // keep the caseload buffer grown by earlier replications
             let mut families = std::mem::take(&mut self.workers[i].families);
@@ -290,20 +295,16 @@ impl Engine {
             // Sequence numbers are reserved now, in generation order, so the changes fire
             // in exactly the order they would if all were queued at once; keeping only
             // each post's next change in the queue keeps the heap small.
-            if self.staff_events.len() <= i {
-                self.staff_events.push(Vec::new());
-            }
-            let events = &mut self.staff_events[i];
-            events.clear();
+            let start = self.staff_events.len();
             for &(t, change) in &self.timeline {
                 if let Some(t) = SimTime::new(t) {
-                    events.push((t, self.events.reserve(1), change));
+                    self.staff_events.push((t, self.events.reserve(1), change));
                 }
             }
-            events.sort_by_key(|&(t, seq, _)| (t, seq));
+            self.staff_events[start..].sort_by_key(|&(t, seq, _)| (t, seq));
+            self.staff_next.push((start, self.staff_events.len()));
             obs.worker_changed(SimTime::ZERO, i, &self.worker_state(i));
         }
-        self.staff_events.truncate(model.posts.len());
         self.at_base.resize_with(n, Vec::new);
         self.at_base.truncate(n);
         self.at_base.iter_mut().for_each(Vec::clear);
@@ -313,8 +314,6 @@ impl Engine {
             }
         }
         self.pools.rebuild(&self.workers, n);
-        self.staff_next.clear();
-        self.staff_next.resize(model.posts.len(), 0);
         for post in 0..model.posts.len() {
             self.push_next_staff_event(post);
         }
@@ -341,9 +340,10 @@ impl Engine {
 
     /// Queue post `post`'s next availability change, if it has one.
     fn push_next_staff_event(&mut self, post: usize) {
-        let k = self.staff_next[post];
-        if let Some(&(t, seq, change)) = self.staff_events[post].get(k) {
-            self.staff_next[post] = k + 1;
+        let (k, end) = self.staff_next[post];
+        if k < end {
+            let (t, seq, change) = self.staff_events[k];
+            self.staff_next[post].0 = k + 1;
             self.events.push_at(
                 t,
                 seq,
