@@ -108,6 +108,10 @@ struct ArrivalProcess {
 pub struct Engine {
     events: EventQueue,
     families: Vec<Family>,
+    /// Whether each family is still in its waiting stage, beside `families`: the events
+    /// that ask only that (a patience deadline, a sharing threshold) read one byte rather
+    /// than a family record, most of them long out of the caches at thousands of posts.
+    in_waiting_stage: Vec<bool>,
     lists: Vec<VecDeque<u32>>,
     workers: Vec<Worker>,
     waiting: Vec<u32>,
@@ -206,6 +210,7 @@ impl Engine {
         let n = model.authorities.len();
         self.events.clear();
         self.families.clear();
+        self.in_waiting_stage.clear();
         self.lists.resize_with(n, VecDeque::new);
         self.lists.truncate(n);
         self.lists.iter_mut().for_each(VecDeque::clear);
@@ -420,14 +425,27 @@ impl Engine {
                 }
             }
             Event::Withdraw { family } => {
-                let f = &self.families[family as usize];
-                if f.stage == Stage::Waiting && f.worker.is_none() {
+                let id = family as usize;
+                debug_assert_eq!(
+                    self.in_waiting_stage[id],
+                    self.families[id].stage == Stage::Waiting
+                );
+                // a family in its waiting stage has no worker (allocating one begins its
+                // assessment at once)
+                if self.in_waiting_stage[id] {
+                    let f = &self.families[id];
+                    debug_assert!(f.worker.is_none());
                     self.leave_waiting(t, f.authority as usize, obs);
                     self.close(model, t, family, Closure::Withdrew, obs);
                 }
             }
             Event::ShareEligible { family } => {
-                if self.families[family as usize].stage == Stage::Waiting {
+                let id = family as usize;
+                debug_assert_eq!(
+                    self.in_waiting_stage[id],
+                    self.families[id].stage == Stage::Waiting
+                );
+                if self.in_waiting_stage[id] {
                     self.dirty = true;
                 }
             }
@@ -500,6 +518,7 @@ impl Engine {
             allocated_at: f64::NAN,
             load: Load::default(),
         });
+        self.in_waiting_stage.push(true);
         self.stats.referrals += 1;
         self.flow[a][0] += 1;
         obs.referral(
@@ -519,6 +538,7 @@ impl Engine {
         }
         if fate.route != Route::Accepted {
             self.families[id as usize].stage = Stage::Closed;
+            self.in_waiting_stage[id as usize] = false;
             self.stats.closed += 1;
             self.flow[a][1] += 1;
             self.maybe_rereferral(model, t, id);
@@ -578,6 +598,7 @@ impl Engine {
     fn begin<O: Observer>(&mut self, t: SimTime, id: u32, stage: Stage, days: Days, obs: &mut O) {
         let f = &mut self.families[id as usize];
         f.stage = stage;
+        self.in_waiting_stage[id as usize] = stage == Stage::Waiting;
         f.version = f.version.wrapping_add(1);
         let version = f.version;
         self.events.push(
@@ -776,6 +797,7 @@ impl Engine {
         }
         let f = &mut self.families[id as usize];
         f.stage = Stage::Closed;
+        self.in_waiting_stage[id as usize] = false;
         f.worker = None;
         f.version = f.version.wrapping_add(1);
         self.open[a] -= 1;
