@@ -122,13 +122,6 @@ pub struct Engine {
     by_base: Vec<f64>,
     cap_by_base: Vec<f64>,
     timeline: Vec<(f64, StaffChange)>,
-    /// Each post's availability changes `(time, reserved sequence, change)`, in the
-    /// order they fire; only the next one of each post sits in the event queue.
-    /// Every post's changes in one table, each post's in a run of its own (one table,
-    /// so that queuing a post's next change reads one place, not a list per post).
-    staff_events: Vec<(SimTime, u64, StaffChange)>,
-    /// Per post: its next change's place in `staff_events`, and the end of its run.
-    staff_next: Vec<(usize, usize)>,
     /// Sequence number reserved for week 0's sample (week k uses `+ k`).
     sample_seq: u64,
     weeks: u32,
@@ -274,8 +267,6 @@ impl Engine {
 
         // Staff.
         self.workers.resize_with(model.posts.len(), Worker::default);
-        self.staff_events.clear();
-        self.staff_next.clear();
         for (i, post) in model.posts.iter().enumerate() {
             // keep the caseload buffer grown by earlier replications
             let mut families = std::mem::take(&mut self.workers[i].families);
@@ -297,17 +288,16 @@ impl Engine {
                 &mut rng,
                 &mut self.timeline,
             );
-            // Sequence numbers are reserved now, in generation order, so the changes fire
-            // in exactly the order they would if all were queued at once; keeping only
-            // each post's next change in the queue keeps the heap small.
-            let start = self.staff_events.len();
+            // Every change is queued now, its sequence number in generation order; each
+            // waits in its week's bucket of the queue until that week comes, so the heap
+            // holds only the current week's.
             for &(t, change) in &self.timeline {
                 if let Some(t) = SimTime::new(t) {
-                    self.staff_events.push((t, self.events.reserve(1), change));
+                    let seq = self.events.reserve(1);
+                    let post = i as u32;
+                    self.events.push_at(t, seq, Event::Staff { post, change });
                 }
             }
-            self.staff_events[start..].sort_by_key(|&(t, seq, _)| (t, seq));
-            self.staff_next.push((start, self.staff_events.len()));
             obs.worker_changed(SimTime::ZERO, i, &self.worker_state(i));
         }
         self.at_base.resize_with(n, Vec::new);
@@ -319,9 +309,6 @@ impl Engine {
             }
         }
         self.pools.rebuild(&self.workers, n);
-        for post in 0..model.posts.len() {
-            self.push_next_staff_event(post);
-        }
 
         // Weekly samples at 7k for every k with 7k <= horizon, queued one at a time.
         self.weeks = (model.horizon_days / DAYS_PER_WEEK).floor() as u32;
@@ -340,23 +327,6 @@ impl Engine {
             && let Some(t) = SimTime::new(at)
         {
             self.events.push(t, Event::Review { number: k });
-        }
-    }
-
-    /// Queue post `post`'s next availability change, if it has one.
-    fn push_next_staff_event(&mut self, post: usize) {
-        let (k, end) = self.staff_next[post];
-        if k < end {
-            let (t, seq, change) = self.staff_events[k];
-            self.staff_next[post].0 = k + 1;
-            self.events.push_at(
-                t,
-                seq,
-                Event::Staff {
-                    post: post as u32,
-                    change,
-                },
-            );
         }
     }
 
@@ -449,10 +419,7 @@ impl Engine {
                     self.dirty = true;
                 }
             }
-            Event::Staff { post, change } => {
-                self.push_next_staff_event(post as usize);
-                self.staff_change(t, post as usize, change, obs)
-            }
+            Event::Staff { post, change } => self.staff_change(t, post as usize, change, obs),
             Event::Review { number } => {
                 self.push_review(model, number + 1);
                 self.review_bases(model, t, number, obs);
