@@ -74,6 +74,32 @@ enum Experiment {
     Sensitivity(super::sensitivity::Job),
 }
 
+impl Experiment {
+    /// The command that runs it.
+    fn command(&self) -> &'static str {
+        match self {
+            Experiment::Sweep(_) => "sweep",
+            Experiment::Sensitivity(_) => "sensitivity",
+        }
+    }
+
+    /// Where that command writes for `loaded` unless told.
+    fn folder(&self, loaded: &Loaded) -> PathBuf {
+        match self {
+            Experiment::Sweep(_) => super::sweep::folder(loaded),
+            Experiment::Sensitivity(_) => super::sensitivity::folder(loaded),
+        }
+    }
+
+    /// The policies it compares, as asked.
+    fn policies(&self) -> &[String] {
+        match self {
+            Experiment::Sweep(j) => &j.policies,
+            Experiment::Sensitivity(j) => &j.policies,
+        }
+    }
+}
+
 /// The whole job a shard is part of: everything `merge` needs to write the outputs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -248,17 +274,14 @@ fn save(
 }
 
 /// Run part `k` of `n` of an experiment's replications (`part` runs them and returns its
-/// columns) and write the shard to `folder/shard-K-of-N` unless told otherwise.
-#[allow(clippy::too_many_arguments)]
+/// columns) and write the shard to the command's folder's `shard-K-of-N` unless told
+/// otherwise.
 fn experiment_shard(
     args: &BatchArgs,
-    command: &str,
-    folder: PathBuf,
     loaded: &Loaded,
     experiment: Experiment,
     cfg: &BatchConfig,
     (k, n): (u32, u32),
-    policies: &[String],
     part: impl FnOnce(
         (u64, u64),
         &batch::Pool,
@@ -272,7 +295,7 @@ fn experiment_shard(
         .into());
     }
     let (from, to) = range(cfg.replications, k, n);
-    let default = folder.join(format!("shard-{k}-of-{n}"));
+    let default = experiment.folder(loaded).join(format!("shard-{k}-of-{n}"));
     let out = output::Outputs::prepare(args.out.as_ref().unwrap_or(&default), SetKind::Shard)?;
     let pool = batch::Pool::new(cfg.threads)?;
     let bar = super::run::progress(args, to - from, "");
@@ -285,7 +308,8 @@ fn experiment_shard(
     let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let columns = super::run::experiment_result(columns)?;
-    let mut job = job_of(command, loaded, cfg, n);
+    let policies = experiment.policies().to_vec();
+    let mut job = job_of(experiment.command(), loaded, cfg, n);
     job.experiment = Some(experiment);
     let shard = Shard {
         format: FORMAT.into(),
@@ -306,7 +330,7 @@ fn experiment_shard(
         loaded,
         &loaded.model,
         &range_cfg,
-        policies,
+        &policies,
         (from, to),
     )
 }
@@ -320,16 +344,12 @@ pub fn sweep_shard(
     cfg: &BatchConfig,
     part: (u32, u32),
 ) -> Result<()> {
-    let policies = job.policies.clone();
     experiment_shard(
         args,
-        "sweep",
-        super::sweep::folder(loaded),
         loaded,
         Experiment::Sweep(job),
         cfg,
         part,
-        &policies,
         |range, pool, watch| Ok(vec![sweep::run_part(plan, range, pool, watch)?]),
     )
 }
@@ -345,16 +365,12 @@ pub fn sensitivity_shard(
     part: (u32, u32),
 ) -> Result<()> {
     let global = job.global;
-    let policies = job.policies.clone();
     experiment_shard(
         args,
-        "sensitivity",
-        super::sensitivity::folder(loaded),
         loaded,
         Experiment::Sensitivity(job),
         cfg,
         part,
-        &policies,
         |range, pool, watch| {
             let mut parts = vec![sensitivity::run_part(plan, range, pool, watch)?];
             if let Some(samples) = global {
@@ -820,7 +836,7 @@ fn merge_experiment(
             let plan =
                 sweep::Plan::new(&e.request(loaded, &cfg)).map_err(super::run::request_problems)?;
             let s = sweep::from_columns(&plan, &joined[0]).map_err(damaged)?;
-            let out = super::run::outputs(&args, super::sweep::folder(loaded), SetKind::Sweep)?;
+            let out = super::run::outputs(&args, experiment.folder(loaded), SetKind::Sweep)?;
             note!(
                 "merged {} shards: {} replications (seed {})",
                 job.shards,
@@ -838,11 +854,7 @@ fn merge_experiment(
                 }
                 None => None,
             };
-            let out = super::run::outputs(
-                &args,
-                super::sensitivity::folder(loaded),
-                SetKind::Sensitivity,
-            )?;
+            let out = super::run::outputs(&args, experiment.folder(loaded), SetKind::Sensitivity)?;
             note!(
                 "merged {} shards: {} replications (seed {})",
                 job.shards,

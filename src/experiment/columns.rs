@@ -8,7 +8,7 @@
 //! any serde format, so NaN (a replication without a value) survives a trip through text.
 
 use super::{ExperimentError, Watch, batch_of};
-use crate::batch::{self, Pool};
+use crate::batch::{self, Batch, Pool};
 use crate::model::Model;
 use serde::{Deserialize, Serialize};
 
@@ -44,16 +44,6 @@ pub enum ColumnsError {
 }
 
 impl Columns {
-    /// Columns of `batches` batches keeping `measures`, holding no replication yet.
-    pub fn empty(first: u64, measures: &[String], batches: usize) -> Columns {
-        Columns {
-            first,
-            replications: 0,
-            measures: measures.to_vec(),
-            batches: vec![vec![Vec::new(); measures.len()]; batches],
-        }
-    }
-
     /// Whether every batch keeps every measure for every replication held.
     pub fn is_whole(&self) -> bool {
         self.batches.iter().all(|b| {
@@ -126,12 +116,6 @@ pub fn run<W: Watch + ?Sized>(
     pool: &Pool,
     watch: &mut W,
 ) -> Result<Columns, ExperimentError> {
-    let mut out = Columns::empty(first, measures, 0);
-    out.replications = replications;
-    if replications == 0 {
-        out.batches = vec![vec![Vec::new(); measures.len()]; batches.len()];
-        return Ok(out);
-    }
     let plan = batch::Plan {
         seed,
         first,
@@ -139,17 +123,35 @@ pub fn run<W: Watch + ?Sized>(
         chunk: batch::CHUNK,
         bands: false,
     };
+    let mut kept = Vec::with_capacity(batches.len());
     for (model, label) in batches {
-        // one after the other: a stop during one starts no other
-        let b = batch_of(model, &plan, pool, watch, label)?;
-        out.batches.push(
-            measures
-                .iter()
-                .map(|m| b.measure(m).unwrap_or_else(|| vec![f64::NAN; b.len()]))
-                .collect(),
-        );
+        kept.push(if replications == 0 {
+            // an empty part still belongs to the experiment
+            vec![Vec::new(); measures.len()]
+        } else {
+            // one after the other: a stop during one starts no other
+            of(&batch_of(model, &plan, pool, watch, label)?, measures)
+        });
     }
-    Ok(out)
+    Ok(Columns {
+        first,
+        replications,
+        measures: measures.to_vec(),
+        batches: kept,
+    })
+}
+
+/// What an experiment keeps of `batch`: each of `measures`, replication by replication
+/// (NaN throughout for a measure the batch does not have).
+pub(crate) fn of(batch: &Batch, measures: &[String]) -> Vec<Vec<f64>> {
+    measures
+        .iter()
+        .map(|m| {
+            batch
+                .measure(m)
+                .unwrap_or_else(|| vec![f64::NAN; batch.len()])
+        })
+        .collect()
 }
 
 /// Reals as their bits: exact in every format, NaN included.

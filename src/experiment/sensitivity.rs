@@ -162,11 +162,6 @@ impl Plan {
         out
     }
 
-    /// Seed and replications of every setting.
-    pub fn runs(&self) -> Runs {
-        self.runs
-    }
-
     /// Refuse a global design of `samples` samples unless it is between the inputs plus
     /// two (the regression needs them) and [`MAX_SAMPLES`].
     pub fn check_samples(&self, samples: usize) -> Result<(), ExperimentError> {

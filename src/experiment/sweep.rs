@@ -476,16 +476,6 @@ impl Plan {
         }
         out
     }
-
-    /// The measures the sweep keeps of each batch.
-    pub fn measures(&self) -> &[String] {
-        &self.measures
-    }
-
-    /// Seed and replications of every point (the first batch's, with a precision target).
-    pub fn runs(&self) -> Runs {
-        self.runs
-    }
 }
 
 /// Run replications `first .. first + replications` of every batch of `plan`, keeping
@@ -562,16 +552,7 @@ pub fn run<W: Watch + ?Sized>(
             });
         }
         precise.push(Some(reached.met));
-        kept.push(
-            plan.measures
-                .iter()
-                .map(|m| {
-                    batch
-                        .measure(m)
-                        .unwrap_or_else(|| vec![f64::NAN; batch.len()])
-                })
-                .collect(),
-        );
+        kept.push(columns::of(&batch, &plan.measures));
     }
     Ok(assemble(plan, &kept, &precise))
 }
